@@ -1,0 +1,3 @@
+from eccp_kg.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,38 @@
+"""The `eccp-kg` console script: one sub-command per module in eccp_kg.commands.
+
+Each command module exposes `register(subparsers)`, which adds its parser and sets
+`func` to a callable taking the parsed arguments and returning an exit code."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = ("build", "validate", "query", "export", "serve", "report")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eccp-kg",
+        description="Build, validate, query, export and serve the ECCP cluster-policy knowledge graph.",
+    )
+    from eccp_kg import __version__
+
+    parser.add_argument("--version", action="version", version=f"eccp-kg {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"eccp_kg.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

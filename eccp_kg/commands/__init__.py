@@ -1,0 +1,1 @@
+"""Sub-commands of the eccp-kg console script, one module each (thin: they call plain functions)."""

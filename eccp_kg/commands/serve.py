@@ -1,0 +1,13 @@
+"""`eccp-kg serve`: placeholder until its owner fills it in."""
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="(not implemented yet)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise SystemExit("eccp-kg serve: not implemented yet")

@@ -1,0 +1,108 @@
+"""Minting IRIs for the things the factsheets describe, from natural keys only.
+
+Pattern (documented in docs/identifiers.md), with B the configured base IRI:
+
+  things shared by every factsheet (one IRI across countries and editions)
+    B id/country/{eurostat code}           e.g. id/country/EL
+    B id/nuts/{NUTS code}                  e.g. id/nuts/ITC4
+    B id/nace/{division as printed}        e.g. id/nace/C14
+    B id/ecosystem/{slug}                  e.g. id/ecosystem/agri-food
+    B id/programme/{slug}                  e.g. id/programme/escp-4i
+    B id/eurocluster/{slug}                e.g. id/eurocluster/aec-eurocluster
+    B id/scheme/{slug}                     SKOS concept schemes (code lists)
+    B id/concept/{scheme}/{slug}           concepts of local code lists
+  things stated by one factsheet edition (never collide across countries or editions)
+    B id/factsheet/{cc}/{edition}          the source document
+    B id/{cc}/{edition}/{kind}/{key...}    observations, policies, statements ...
+  named graphs
+    B graph/ontology, B graph/{cc}/{edition}, B graph/links, B graph/validation, B graph/meta
+
+Keys are slugs of codes or names, never row numbers, so an edit to one row changes
+only the IRIs that row mints."""
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from .namespaces import DEFAULT_BASE_IRI
+
+
+def slug(text: str) -> str:
+    """A stable, readable IRI segment: ASCII, lower case, words joined by '-'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = ascii_text.replace("&", " and ")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def base_iri() -> str:
+    """The configured base IRI (ECCP_KG_BASE_IRI), always ending in '/'."""
+    value = os.environ.get("ECCP_KG_BASE_IRI", DEFAULT_BASE_IRI)
+    return value if value.endswith("/") else value + "/"
+
+
+@dataclass(frozen=True)
+class Minter:
+    """Mints IRIs under one base. One factsheet edition = one `Minter.for_edition(...)`."""
+
+    base: str
+    country: str | None = None  # lower-case Eurostat code of the factsheet's country
+    edition: str | None = None
+
+    @classmethod
+    def default(cls) -> "Minter":
+        return cls(base_iri())
+
+    def for_edition(self, country: str, edition: str) -> "Minter":
+        return Minter(self.base, slug(country), slug(edition))
+
+    def _iri(self, *parts: str) -> URIRef:
+        return URIRef(self.base + "/".join(parts))
+
+    # shared things
+    def country_iri(self, code: str) -> URIRef:
+        return self._iri("id", "country", code.strip().upper())
+
+    def nuts(self, code: str) -> URIRef:
+        return self._iri("id", "nuts", code.strip().upper())
+
+    def nace(self, code: str) -> URIRef:
+        return self._iri("id", "nace", code.strip().upper())
+
+    def ecosystem(self, key: str) -> URIRef:
+        return self._iri("id", "ecosystem", slug(key))
+
+    def programme(self, key: str) -> URIRef:
+        return self._iri("id", "programme", slug(key))
+
+    def eurocluster(self, name: str) -> URIRef:
+        return self._iri("id", "eurocluster", slug(name))
+
+    def scheme(self, key: str) -> URIRef:
+        return self._iri("id", "scheme", slug(key))
+
+    def concept(self, scheme: str, key: str) -> URIRef:
+        return self._iri("id", "concept", slug(scheme), slug(key))
+
+    # edition-scoped things
+    def _scope(self) -> tuple[str, str]:
+        if not (self.country and self.edition):
+            raise ValueError("edition-scoped IRIs need Minter.for_edition(country, edition)")
+        return self.country, self.edition
+
+    def factsheet(self) -> URIRef:
+        return self._iri("id", "factsheet", *self._scope())
+
+    def stated(self, kind: str, *keys: str) -> URIRef:
+        """Anything a factsheet edition states: B id/{cc}/{edition}/{kind}/{key...}."""
+        return self._iri("id", *self._scope(), slug(kind), *(slug(k) for k in keys))
+
+    # named graphs
+    def graph(self, *parts: str) -> URIRef:
+        return self._iri("graph", *parts)
+
+    def edition_graph(self) -> URIRef:
+        return self.graph(*self._scope())

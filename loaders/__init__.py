@@ -1,0 +1,1 @@
+"""Loaders: one module per source table, pure functions from CSV rows to triples."""

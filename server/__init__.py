@@ -1,0 +1,1 @@
+"""The SPARQL endpoint: a Flask app factory with one blueprint per concern."""
