@@ -23,8 +23,8 @@ install: $(VENV)/.installed vendor
 
 # Front-end assets come from the npm registry at install time, never from a CDN at run time.
 vendor: server/static/vendor/.stamp
-server/static/vendor/.stamp: package.json
-	@if [ -f package.json ]; then $(BIN)/python -m eccp_kg.server.vendor; fi
+server/static/vendor/.stamp: package.json package-lock.json server/vendor.py | $(VENV)/.installed
+	$(BIN)/python -m eccp_kg.server.vendor
 	@mkdir -p server/static/vendor && touch $@
 
 # The graph is rebuilt only when a source file changed.
