@@ -100,6 +100,15 @@ class Minter:
         """Anything a factsheet edition states: B id/{cc}/{edition}/{kind}/{key...}."""
         return self._iri("id", *self._scope(), slug(kind), *(slug(k) for k in keys))
 
+    # the dataset itself and blank-node replacements (used by the build)
+    def dataset(self, *keys: str) -> URIRef:
+        """The dataset description (VoID/DCAT): B id/dataset, B id/dataset/{key...}."""
+        return self._iri("id", "dataset", *(slug(k) for k in keys))
+
+    def skolem(self, key: str) -> URIRef:
+        """A skolem IRI replacing a blank node (RDF 1.1 sec. 3.5): B .well-known/genid/{key}."""
+        return self._iri(".well-known", "genid", key)
+
     # named graphs
     def graph(self, *parts: str) -> URIRef:
         return self._iri("graph", *parts)
