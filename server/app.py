@@ -1,13 +1,25 @@
 """The Flask app factory: one blueprint per concern, thin views over plain functions."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-DEFAULTS: dict[str, Any] = {
-    "STORE_DIR": "build/store",  # the store `eccp-kg build` writes
-}
+from .config import DEFAULTS
+from .dataset import Dataset, load_data_files, open_store_read_only
+from .errors import register_error_handlers
+
+
+def _open_dataset(app: Flask, store: Any) -> Dataset:
+    """The served dataset: the given store, else --data files in memory, else the built store."""
+    if store is not None:
+        return Dataset(store, store_dir=None, build_id=app.config.get("BUILD_ID"))
+    files = app.config.get("DATA_FILES") or []
+    if files:
+        return Dataset(load_data_files(files), store_dir=None, build_id=app.config.get("BUILD_ID"))
+    store_dir = Path(app.config["STORE_DIR"])
+    return Dataset(open_store_read_only(store_dir), store_dir=store_dir, build_id=app.config.get("BUILD_ID"))
 
 
 def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask:
@@ -15,6 +27,10 @@ def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
     app.config.update(config or {})
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
+
+    app.extensions["eccp_kg"] = _open_dataset(app, store)
+    register_error_handlers(app)
 
     from . import explore, protocol, resources, ui
 
