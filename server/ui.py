@@ -1,6 +1,119 @@
-"""The query UI at / and /queries (issue 3)."""
+"""The query UI at / and the list of competency queries at /queries (issue 3).
+
+Why a blueprint of its own: the UI is static HTML around YASGUI (vendored, see server/vendor.py)
+plus data the server already owns: the project's prefixes and the competency queries. Both are
+handed to the page as one JSON document, so nothing is spelled twice in JavaScript.
+
+The competency queries are read once, when the blueprint is registered (app start), from
+``app.config["QUERIES_DIR"]`` (default: the eccp_kg.queries package folder). A query file whose
+first line is not ``# Question: ...`` stops the app with an error naming the file and line."""
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask.blueprints import BlueprintSetupState
+
+from eccp_kg.graph.errors import SourceError
+from eccp_kg.graph.namespaces import PREFIXES
+from eccp_kg.queries import PATH as QUERIES_PATH
 
 bp = Blueprint("ui", __name__)
+
+#: Key in app.extensions holding the loaded examples (a tuple of Example).
+EXTENSION = "eccp_kg_ui_examples"
+#: The first line every competency query must have.
+QUESTION_LINE = re.compile(r"#\s*Question:\s*(?P<question>\S.*?)\s*$")
+#: Media type of raw query files (SPARQL 1.1 Protocol, section 2.1.3).
+SPARQL_QUERY_TYPE = "application/sparql-query"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One competency query: `name` is its path below the queries folder without `.rq`."""
+
+    name: str
+    question: str
+    text: str
+
+    def as_json(self) -> dict[str, str]:
+        """The shape the UI script reads (see static/ui/ui.js)."""
+        return {"name": self.name, "question": self.question, "query": self.text}
+
+
+def read_example(path: Path, folder: Path) -> Example:
+    """Parse one .rq file; its first line must state the competency question."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, None, None, "a UTF-8 text file", f"undecodable byte at offset {exc.start}") from exc
+    first = text.splitlines()[0] if text else ""
+    match = QUESTION_LINE.fullmatch(first)
+    if match is None:
+        raise SourceError(path, 1, None, "a first line '# Question: <the competency question>'", first)
+    name = path.relative_to(folder).with_suffix("").as_posix()
+    return Example(name=name, question=match.group("question"), text=text)
+
+
+def load_examples(folder: Path) -> tuple[Example, ...]:
+    """Every *.rq below `folder` (sub-folders too), sorted by name; an absent folder is an error."""
+    if not folder.is_dir():
+        raise SourceError(folder, None, None, "a folder of competency queries (*.rq)")
+    return tuple(read_example(path, folder) for path in sorted(folder.rglob("*.rq")))
+
+
+@bp.record_once
+def _load_at_start(state: BlueprintSetupState) -> None:
+    """Read the queries once per app, so a bad file fails at start, not on a user's click."""
+    folder = Path(state.app.config.get("QUERIES_DIR") or QUERIES_PATH)
+    state.app.extensions[EXTENSION] = load_examples(folder)
+
+
+def examples(app: Flask | None = None) -> tuple[Example, ...]:
+    """The examples loaded at app start."""
+    return (app or current_app).extensions[EXTENSION]
+
+
+def ui_config(endpoint: str, items: tuple[Example, ...]) -> dict[str, Any]:
+    """Everything the page script needs, as one JSON-able dict (rendered with |tojson, so escaped).
+
+    Prefixes go as [prefix, namespace] pairs: tojson sorts object keys, and PREFIXES' order is
+    the display order."""
+    return {
+        "endpoint": endpoint,
+        "prefixes": [[prefix, iri] for prefix, iri in PREFIXES.items()],
+        "examples": [e.as_json() for e in items],
+    }
+
+
+@bp.get("/")
+def index() -> str:
+    """YASGUI pointed at /sparql, with the prefixes and the competency queries as examples."""
+    items = examples()
+    config = ui_config(request.script_root + "/sparql", items)
+    return render_template("ui/index.html", config=config, examples=items)
+
+
+@bp.get("/queries")
+def query_list() -> str:
+    """An HTML list: each competency question, a link opening it in the UI, its raw .rq file."""
+    return render_template("ui/queries.html", examples=examples())
+
+
+@bp.get("/queries/<path:name>.rq")
+def query_file(name: str) -> Response:
+    """The raw query text. Looked up among the loaded examples, never as a file path."""
+    found = {e.name: e for e in examples()}.get(name)
+    if found is None:
+        return _not_found(name)
+    return Response(found.text, content_type=f"{SPARQL_QUERY_TYPE}; charset=utf-8")
+
+
+def _not_found(name: str) -> Response:
+    """404 through the project's one error shape."""
+    from eccp_kg.server.errors import error_response
+
+    return error_response(404, "Not Found", f"No competency query named {name!r}; see /queries for the list.")
