@@ -33,7 +33,7 @@ SPARQL_QUERY_TYPE = "application/sparql-query"
 
 @dataclass(frozen=True)
 class Example:
-    """One competency query: `name` is its path below the queries folder without `.rq`."""
+    """One competency query: `name` is its file name without `.rq`."""
 
     name: str
     question: str
@@ -44,7 +44,7 @@ class Example:
         return {"name": self.name, "question": self.question, "query": self.text}
 
 
-def read_example(path: Path, folder: Path) -> Example:
+def read_example(path: Path) -> Example:
     """Parse one .rq file; its first line must state the competency question."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -54,15 +54,18 @@ def read_example(path: Path, folder: Path) -> Example:
     match = QUESTION_LINE.fullmatch(first)
     if match is None:
         raise SourceError(path, 1, None, "a first line '# Question: <the competency question>'", first)
-    name = path.relative_to(folder).with_suffix("").as_posix()
+    name = path.stem
     return Example(name=name, question=match.group("question"), text=text)
 
 
 def load_examples(folder: Path) -> tuple[Example, ...]:
-    """Every *.rq below `folder` (sub-folders too), sorted by name; an absent folder is an error."""
+    """Every *.rq directly in `folder`, sorted by name; an absent folder is an error.
+
+    Sub-folders are not competency queries (e.g. queries/explore/ holds the explorer's own
+    queries), so they are left out."""
     if not folder.is_dir():
         raise SourceError(folder, None, None, "a folder of competency queries (*.rq)")
-    return tuple(read_example(path, folder) for path in sorted(folder.rglob("*.rq")))
+    return tuple(read_example(path) for path in sorted(folder.glob("*.rq")) if path.is_file())
 
 
 @bp.record_once
@@ -103,7 +106,7 @@ def query_list() -> str:
     return render_template("ui/queries.html", examples=examples())
 
 
-@bp.get("/queries/<path:name>.rq")
+@bp.get("/queries/<name>.rq")
 def query_file(name: str) -> Response:
     """The raw query text. Looked up among the loaded examples, never as a file path."""
     found = {e.name: e for e in examples()}.get(name)

@@ -30,7 +30,8 @@ def queries_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "queries"
     write(folder / "b-count.rq", "# Question: How many things are there?\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n")
     write(folder / "a-hostile.rq", f"# Question: {HOSTILE_QUESTION}\nSELECT * WHERE {{ ?s ?p \"</script><b>\" }}\n")
-    write(folder / "it" / "nested.rq", "#Question:Nested one?   \nASK { ?s ?p ?o }\n")
+    write(folder / "c-spaces.rq", "#Question:Spaced one?   \nASK { ?s ?p ?o }\n")
+    write(folder / "explore" / "internal.rq", "SELECT * WHERE { ?s ?p ?o }\n")  # no question: not an example
     write(folder / "notes.txt", "not a query")
     return folder
 
@@ -51,11 +52,11 @@ def page_config(body: str) -> dict:
 
 
 # --- loading the examples ------------------------------------------------------------------
-def test_load_examples_reads_questions_sorted_and_nested(queries_dir: Path) -> None:
+def test_load_examples_reads_questions_sorted_top_level_only(queries_dir: Path) -> None:
     examples = ui.load_examples(queries_dir)
-    assert [e.name for e in examples] == ["a-hostile", "b-count", "it/nested"]
+    assert [e.name for e in examples] == ["a-hostile", "b-count", "c-spaces"]
     assert examples[0].question == HOSTILE_QUESTION
-    assert examples[2].question == "Nested one?"
+    assert examples[2].question == "Spaced one?"
     assert examples[1].text.startswith("# Question: How many")
 
 
@@ -109,10 +110,10 @@ def test_index_embeds_prefixes_in_order_and_every_example(ui_client) -> None:
     config = page_config(body)
     assert config["endpoint"] == "/sparql"
     assert config["prefixes"] == [[p, iri] for p, iri in PREFIXES.items()]
-    assert [e["name"] for e in config["examples"]] == ["a-hostile", "b-count", "it/nested"]
+    assert [e["name"] for e in config["examples"]] == ["a-hostile", "b-count", "c-spaces"]
     assert config["examples"][0]["question"] == HOSTILE_QUESTION
     assert config["examples"][0]["query"].endswith('"</script><b>" }\n')
-    for name in ("a-hostile", "b-count", "it/nested"):
+    for name in ("a-hostile", "b-count", "c-spaces"):
         assert f'data-example="{name}"' in body
     assert "/static/vendor/yasgui/yasgui.min.js" in body and "/static/vendor/yasgui/yasgui.min.css" in body
     assert "http://" not in re.sub(r'<script type="application/json".*?</script>', "", body, flags=re.S), \
@@ -146,19 +147,20 @@ def test_queries_page_lists_questions_with_links(ui_client) -> None:
     assert str(escape(HOSTILE_QUESTION)) in body and "<script>" not in body
     assert 'href="/?example=b-count"' in body
     assert 'href="/queries/b-count.rq"' in body
-    assert 'href="/?example=it/nested"' in body and 'href="/queries/it/nested.rq"' in body
-    assert body.index("a-hostile") < body.index("b-count") < body.index("it/nested")
+    assert body.index("a-hostile") < body.index("b-count") < body.index("c-spaces")
+    assert "internal" not in body
 
 
 def test_raw_query_file_is_served_as_sparql_query(ui_client, queries_dir: Path) -> None:
-    resp = ui_client.get("/queries/it/nested.rq")
+    resp = ui_client.get("/queries/c-spaces.rq")
     assert resp.status_code == 200
     assert resp.headers["Content-Type"] == "application/sparql-query; charset=utf-8"
-    assert resp.get_data(as_text=True) == (queries_dir / "it" / "nested.rq").read_text(encoding="utf-8")
+    assert resp.get_data(as_text=True) == (queries_dir / "c-spaces.rq").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("path", ["/queries/nope.rq", "/queries/notes.rq", "/queries/../b-count.rq",
-                                  "/queries/%2e%2e/queries/b-count.rq", "/queries/it.rq"])
+                                  "/queries/%2e%2e/queries/b-count.rq", "/queries/explore/internal.rq",
+                                  "/queries/explore%2Finternal.rq"])
 def test_unknown_query_file_is_404_in_the_error_shape(ui_client, path: str) -> None:
     resp = ui_client.get(path, headers={"Accept": "application/json"})
     assert resp.status_code == 404

@@ -1,0 +1,184 @@
+"""Start and stop the SPARQL servers the benchmark and the differential test compare.
+
+Why one module: both need the same three real servers (ours via `eccp-kg serve`, `oxigraph
+serve`, `rdflib-endpoint serve`) on free 127.0.0.1 ports, each waited for until it answers a
+query and always stopped afterwards (also when the caller fails), by the process group the
+module started and nothing else. Only the standard library is used, so the test suite can load
+this file without making `bench` importable."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: How long a server may take to answer its first query (loading the dump included).
+READY_SECONDS = 180.0
+#: The query every readiness probe sends.
+PROBE_QUERY = "ASK { }"
+
+
+class ServerError(RuntimeError):
+    """A server could not be started; the message names the command and its last output."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def venv_tool(name: str) -> str:
+    """A console script of the running interpreter's environment (e.g. .venv/bin/oxigraph), else PATH."""
+    candidate = Path(sys.executable).parent / name
+    if candidate.is_file():
+        return str(candidate)
+    found = shutil.which(name)
+    if found is None:
+        raise ServerError(f"{name}: not found next to {sys.executable} nor on PATH; install the test extras "
+                          "(`pip install -e '.[test]'`)")
+    return found
+
+
+@dataclass
+class Server:
+    """A running server: its name, SPARQL endpoint URL and process."""
+
+    name: str
+    endpoint: str
+    process: subprocess.Popen
+    log: Path
+    workdir: Path | None = field(default=None)
+
+    def output_tail(self, lines: int = 20) -> str:
+        """The last lines the server printed (for error messages)."""
+        try:
+            return "\n".join(self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no output)"
+
+
+def ask(endpoint: str, query: str = PROBE_QUERY, timeout: float = 10.0) -> int:
+    """Send one query by GET; returns the HTTP status (raises OSError when nothing listens)."""
+    url = endpoint + ("&" if "?" in endpoint else "?") + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def wait_ready(server: Server, seconds: float = READY_SECONDS) -> None:
+    """Poll the endpoint until it answers the probe with 200; fail early if the process died."""
+    deadline = time.monotonic() + seconds
+    last = "no answer yet"
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise ServerError(f"{server.name} exited with code {server.process.returncode} before answering "
+                              f"{server.endpoint}; its output:\n{server.output_tail()}")
+        try:
+            status = ask(server.endpoint, timeout=5.0)
+            if status == 200:
+                return
+            last = f"HTTP {status}"
+        except OSError as exc:
+            last = str(exc)
+        time.sleep(0.2)
+    raise ServerError(f"{server.name} did not answer {server.endpoint} within {seconds:.0f} s ({last}); "
+                      f"its output:\n{server.output_tail()}")
+
+
+def stop(server: Server) -> None:
+    """Stop the server's process group: SIGTERM, then SIGKILL if it lingers."""
+    proc = server.process
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=15)
+    if server.workdir is not None:
+        shutil.rmtree(server.workdir, ignore_errors=True)
+
+
+@contextmanager
+def running(name: str, command: Sequence[str], endpoint: str, workdir: Path | None = None,
+            env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Run `command` in its own process group until the block ends; yields once it answers queries."""
+    log_fd, log_name = tempfile.mkstemp(prefix=f"eccp-{name}-", suffix=".log")
+    log = Path(log_name)
+    with os.fdopen(log_fd, "w") as log_file:
+        process = subprocess.Popen(list(command), stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   start_new_session=True, env={**os.environ, **(env or {})})
+    server = Server(name=name, endpoint=endpoint, process=process, log=log, workdir=workdir)
+    try:
+        wait_ready(server)
+        yield server
+    finally:
+        stop(server)
+        log.unlink(missing_ok=True)
+
+
+@contextmanager
+def ours(store_dir: Path, extra_args: Sequence[str] = ()) -> Iterator[Server]:
+    """`eccp-kg serve` over a built store."""
+    port = free_port()
+    cmd = [venv_tool("eccp-kg"), "serve", "--store", str(store_dir), "--host", "127.0.0.1", "--port", str(port),
+           *extra_args]
+    with running("eccp-kg", cmd, f"http://127.0.0.1:{port}/sparql") as server:
+        yield server
+
+
+def load_oxigraph(dump: Path, location: Path) -> None:
+    """`oxigraph load` a dump into a fresh on-disk store."""
+    cmd = [venv_tool("oxigraph"), "load", "--location", str(location), "--file", str(dump)]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ServerError(f"`{' '.join(cmd)}` failed (exit {result.returncode}):\n{result.stderr.strip()}")
+
+
+@contextmanager
+def oxigraph(dump: Path) -> Iterator[Server]:
+    """`oxigraph serve --union-default-graph` over a store loaded from `dump` (N-Quads keeps the graphs)."""
+    workdir = Path(tempfile.mkdtemp(prefix="eccp-oxigraph-"))
+    try:
+        load_oxigraph(dump, workdir / "store")
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    port = free_port()
+    cmd = [venv_tool("oxigraph"), "serve", "--location", str(workdir / "store"), "--bind", f"127.0.0.1:{port}",
+           "--union-default-graph"]
+    with running("oxigraph", cmd, f"http://127.0.0.1:{port}/query", workdir=workdir) as server:
+        yield server
+
+
+@contextmanager
+def rdflib_endpoint(dump: Path) -> Iterator[Server]:
+    """`rdflib-endpoint serve` over the dump: an rdflib Dataset with default_union=True, so its
+    default graph is the union of the named graphs, as ours and `oxigraph --union-default-graph`."""
+    port = free_port()
+    cmd = [venv_tool("rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(dump)]
+    with running("rdflib-endpoint", cmd, f"http://127.0.0.1:{port}/") as server:
+        yield server
