@@ -1,13 +1,35 @@
-"""`eccp-kg validate`: placeholder until its owner fills it in."""
+"""`eccp-kg validate`: load every source and run SHACL, writing nothing (see graph.build.check_sources)."""
 from __future__ import annotations
 
 import argparse
+import sys
+
+from eccp_kg.graph.build import check_sources
+from eccp_kg.graph.errors import SourceError
+from eccp_kg.graph.progress import Progress
+
+from ._common import add_data_options, fail
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("validate", help="(not implemented yet)")
+    p = sub.add_parser(
+        "validate",
+        help="load the sources and check them with SHACL; writes nothing",
+        description="Load the ontology, code lists, every factsheet edition and the link sets, run the SHACL "
+        "shapes and print the report (focus node, path, message, severity; counts per severity). Exit status: "
+        "0 no violations (warnings allowed), 1 violations or bad input. No store is written.",
+    )
+    add_data_options(p)
+    p.add_argument("--quiet", action="store_true", help="no progress lines (default: progress on stderr)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("eccp-kg validate: not implemented yet")
+    try:
+        _sources, outcome = check_sources(args.data, args.base_iri, Progress(sys.stderr, quiet=args.quiet))
+    except SourceError as exc:
+        return fail("validate", str(exc))
+    except (ValueError, RuntimeError, OSError) as exc:
+        return fail("validate", str(exc))
+    print(outcome.format())
+    return 0 if outcome.ok else 1

@@ -1,0 +1,30 @@
+"""Helpers shared by the build/validate/export commands: the options they have in common and error output."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from eccp_kg.graph.namespaces import DEFAULT_BASE_IRI
+
+
+def add_data_options(p: argparse.ArgumentParser) -> None:
+    """--data and --base-iri, with their defaults spelled out in --help."""
+    p.add_argument(
+        "--data",
+        metavar="DIR",
+        default=None,
+        help="folder with the source tables (code lists, one folder per country/edition); "
+        "default: the data shipped in the eccp_kg.data package",
+    )
+    p.add_argument(
+        "--base-iri",
+        metavar="IRI",
+        default=None,
+        help=f"base IRI of minted resources; default: $ECCP_KG_BASE_IRI, else {DEFAULT_BASE_IRI}",
+    )
+
+
+def fail(command: str, message: str, code: int = 1) -> int:
+    """Print `eccp-kg COMMAND: error: MESSAGE` to stderr and return the exit code."""
+    print(f"eccp-kg {command}: error: {message}", file=sys.stderr)
+    return code

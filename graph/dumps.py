@@ -1,0 +1,120 @@
+"""Serialising the store: the build's download files and `eccp-kg export`.
+
+People and tools that do not speak SPARQL want files: Turtle (one readable graph, the union of the
+named graphs, with every project prefix), N-Quads (lossless, graphs kept) and JSON-LD. Output is
+sorted, so the same store gives byte-identical files."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from .namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One serialisation: its CLI name, pyoxigraph format, media type, file extension, named-graph support."""
+
+    name: str
+    rdf_format: ox.RdfFormat
+    media_type: str
+    extension: str
+    has_graphs: bool
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "turtle": ExportFormat("turtle", ox.RdfFormat.TURTLE, "text/turtle", "ttl", False),
+    "ntriples": ExportFormat("ntriples", ox.RdfFormat.N_TRIPLES, "application/n-triples", "nt", False),
+    "nquads": ExportFormat("nquads", ox.RdfFormat.N_QUADS, "application/n-quads", "nq", True),
+    "trig": ExportFormat("trig", ox.RdfFormat.TRIG, "application/trig", "trig", True),
+    "jsonld": ExportFormat("jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", "jsonld", True),
+}
+
+#: The dumps a build writes to DIR/dumps/, as (file name, format name).
+BUILD_DUMPS: tuple[tuple[str, str], ...] = (
+    ("eccp-kg.ttl", "turtle"),
+    ("eccp-kg.nq", "nquads"),
+    ("eccp-kg.jsonld", "jsonld"),
+)
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """A written dump: where it is, its media type and size (the DCAT distribution needs both)."""
+
+    path: Path
+    media_type: str
+    byte_size: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def _graph_name(quad: ox.Quad) -> str | None:
+    return quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
+
+
+def select_quads(store: ox.Store, graph: str | None = None, exclude: Iterable[str] = ()) -> list[ox.Quad]:
+    """Quads of one named graph (or of all graphs but `exclude`), sorted for reproducible output.
+
+    Raises LookupError when `graph` names a graph the store does not have, so a typo in
+    `--graph` is an error rather than an empty file."""
+    if graph is not None:
+        node = ox.NamedNode(graph)
+        if node not in set(store.named_graphs()):
+            known = ", ".join(sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)))
+            raise LookupError(f"--graph: no named graph <{graph}> in the store; it has: {known}")
+        quads: Iterator[ox.Quad] = store.quads_for_pattern(None, None, None, node)
+    else:
+        excluded = set(exclude)
+        quads = (q for q in store.quads_for_pattern(None, None, None, None) if _graph_name(q) not in excluded)
+    return sorted(quads, key=str)
+
+
+def serialize_quads(quads: list[ox.Quad], fmt: ExportFormat, output: IO[bytes] | str | Path | None = None) -> bytes | None:
+    """Write quads in `fmt`; triple-only formats get the union of the graphs (each triple once)."""
+    items: list[ox.Quad] | list[ox.Triple]
+    if fmt.has_graphs:
+        items = quads
+    else:
+        seen: set[ox.Triple] = set()
+        items = []
+        for quad in quads:
+            triple = quad.triple
+            if triple not in seen:
+                seen.add(triple)
+                items.append(triple)
+    target = str(output) if isinstance(output, Path) else output
+    return ox.serialize(items, target, fmt.rdf_format, prefixes=PREFIXES if fmt.name in ("turtle", "trig") else None)
+
+
+def export(
+    store: ox.Store,
+    format_name: str,
+    output: IO[bytes] | str | Path | None = None,
+    graph: str | None = None,
+    exclude: Iterable[str] = (),
+) -> bytes | None:
+    """Serialise the store (or one named graph) to `output` (None: return bytes)."""
+    try:
+        fmt = FORMATS[format_name]
+    except KeyError:
+        raise ValueError(f"--format: expected one of {', '.join(FORMATS)}, got {format_name!r}") from None
+    return serialize_quads(select_quads(store, graph, exclude), fmt, output)
+
+
+def write_dumps(store: ox.Store, dumps_dir: Path, exclude: Iterable[str] = ()) -> list[DumpFile]:
+    """Write the build's dump files into `dumps_dir` (created) and report their media types and sizes."""
+    dumps_dir.mkdir(parents=True, exist_ok=True)
+    quads = select_quads(store, None, exclude)
+    written: list[DumpFile] = []
+    for file_name, format_name in BUILD_DUMPS:
+        fmt = FORMATS[format_name]
+        path = dumps_dir / file_name
+        serialize_quads(quads, fmt, path)
+        written.append(DumpFile(path, fmt.media_type, path.stat().st_size))
+    return written

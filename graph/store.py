@@ -1,0 +1,115 @@
+"""The on-disk pyoxigraph store: filling it from rdflib graphs, counting it, and swapping it in atomically.
+
+The server opens `DIR/store` read-only while a new build may be running, so a build never writes
+into the live store: it fills a fresh store beside it (`DIR/.store-<random>`) and only renames it
+into place once everything (loading, validation, dumps) has succeeded. A failed build therefore
+leaves the previous store and dumps exactly as they were."""
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+#: Name of the store directory inside a build output directory.
+STORE_DIRNAME = "store"
+
+
+def open_store(path: str | Path, read_only: bool = True) -> ox.Store:
+    """Open an existing on-disk store; read-only by default because readers must not lock writers out."""
+    path = Path(path)
+    if not (path / "CURRENT").exists():
+        raise FileNotFoundError(f"{path}: no pyoxigraph store here (expected the 'store' folder that `eccp-kg build` writes)")
+    return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+
+
+def add_graph(store: ox.Store, graph_iri: URIRef | str, graph: Graph) -> int:
+    """Load an rdflib graph (without blank nodes: skolemise first) into one named graph; returns its size.
+
+    N-Triples is the exchange format because it is lossless for IRIs and literals and both libraries
+    implement it exactly."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph_iri)))
+    return len(graph)
+
+
+def graph_counts(store: ox.Store) -> dict[str, int]:
+    """Triples per named graph, keyed by graph IRI, sorted by IRI (for build-info.json and VoID)."""
+    counts: dict[str, int] = {}
+    for quad in store.quads_for_pattern(None, None, None, None):
+        name = quad.graph_name
+        key = name.value if isinstance(name, ox.NamedNode) else str(name)
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def canonical_nquads(quads: Iterable[ox.Quad]) -> list[str]:
+    """Sorted N-Quads lines: a canonical text of a dataset that has no blank nodes (they are skolemised)."""
+    return sorted(f"{quad} ." for quad in quads)
+
+
+def content_hash(store: ox.Store, exclude_graphs: Iterable[str] = ()) -> str:
+    """SHA-256 of the canonical N-Quads of every graph but `exclude_graphs`: same content, same hash."""
+    excluded = set(exclude_graphs)
+    quads = (
+        q
+        for q in store.quads_for_pattern(None, None, None, None)
+        if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in excluded)
+    )
+    digest = hashlib.sha256()
+    for line in canonical_nquads(quads):
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def new_staging_dir(out_dir: Path, kind: str) -> Path:
+    """A fresh hidden directory beside the live one (same file system, so the final rename is atomic)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{kind}-", dir=out_dir))
+
+
+def release(store: ox.Store | None) -> None:
+    """Flush and drop a writable store so RocksDB closes its files before the directory is renamed."""
+    if store is not None:
+        store.flush()
+    del store
+    gc.collect()
+
+
+def swap_in(staged: Path, live: Path) -> None:
+    """Replace `live` by `staged`: rename the old one away, rename the new one in, then delete the old.
+
+    Each rename is atomic; between them `live` is briefly absent, never half-written. If the second
+    rename fails the old directory is put back."""
+    old: Path | None = None
+    if live.exists():
+        old = live.with_name(f".{live.name}-old-{os.getpid()}-{staged.name.rsplit('-', 1)[-1]}")
+        os.rename(live, old)
+    try:
+        os.rename(staged, live)
+    except OSError:
+        if old is not None:
+            os.rename(old, live)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a small file by writing a temporary sibling and renaming it over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,173 @@
+"""SHACL validation of the assembled data, and a report a person can read.
+
+The factsheets contradict themselves in places; those contradictions are kept as printed and the
+shapes flag them as sh:Warning. So validation has three outcomes that the build must tell apart:
+violations (the data is wrong: stop), warnings (the source is inconsistent: keep going, and keep the
+report in the graph so it can be queried), and a clean pass."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import pyshacl
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import NamespaceManager
+from rdflib.term import Node
+
+from .namespaces import RDF, SH, XSD, bind_all
+
+#: Display order and names of the SHACL severities.
+SEVERITIES: dict[URIRef, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One sh:ValidationResult, reduced to what a person needs to find and fix (or accept) it."""
+
+    severity: str
+    focus_node: str
+    path: str
+    message: str
+    value: str = ""
+    source_shape: str = ""
+    constraint: str = ""
+
+    def format(self) -> str:
+        lines = [f"{self.severity.upper():<9} {self.focus_node}"]
+        lines.append(f"          path: {self.path or '-'}")
+        lines.append(f"          message: {self.message}")
+        if self.value:
+            lines.append(f"          value: {self.value}")
+        if self.source_shape and self.source_shape != "[blank node]":
+            lines.append(f"          shape: {self.source_shape} ({self.constraint})")
+        elif self.constraint:
+            lines.append(f"          constraint: {self.constraint}")
+        return "\n".join(lines)
+
+
+@dataclass
+class ValidationOutcome:
+    """The pyshacl result: the report graph (to store) and the findings (to print and count)."""
+
+    report: Graph
+    findings: list[Finding] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def violations(self) -> int:
+        return self.count("Violation")
+
+    @property
+    def warnings(self) -> int:
+        return self.count("Warning")
+
+    @property
+    def infos(self) -> int:
+        return self.count("Info")
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing stops the build (warnings and infos are allowed)."""
+        return self.violations == 0
+
+    def summary(self) -> str:
+        return f"SHACL: {self.violations} violation(s), {self.warnings} warning(s), {self.infos} info(s)"
+
+    def format(self) -> str:
+        """The whole report: one block per finding (violations first), then the summary line."""
+        blocks = [f.format() for f in self.findings]
+        return "\n".join(blocks + [self.summary()])
+
+
+def parse_turtle_files(paths: Iterable[Path], what: str) -> Graph:
+    """Parse Turtle files into one graph; a syntax error names the file and line."""
+    from .errors import SourceError
+
+    graph = Graph()
+    bind_all(graph)
+    for path in sorted(paths):
+        try:
+            graph.parse(path, format="turtle")
+        except SyntaxError as exc:  # rdflib's BadSyntax is a SyntaxError
+            line = getattr(exc, "lines", None)
+            why = getattr(exc, "_why", None) or str(exc)
+            raise SourceError(path, line + 1 if isinstance(line, int) else None, None, f"valid Turtle ({what}): {why}") from exc
+    return graph
+
+
+def load_shapes(shapes_dir: Path) -> Graph:
+    """All shapes/*.ttl as one shapes graph; an empty folder is an error (nothing would be checked)."""
+    from .errors import SourceError
+
+    files = sorted(Path(shapes_dir).glob("*.ttl"))
+    if not files:
+        raise SourceError(shapes_dir, None, None, "at least one SHACL shapes file (*.ttl)")
+    return parse_turtle_files(files, "SHACL shapes")
+
+
+def _show(node: Node | None, graph: Graph, nsm: NamespaceManager) -> str:
+    """A compact, stable text for a term: prefixed name, literal, or a described path/blank node."""
+    if node is None:
+        return ""
+    if isinstance(node, URIRef):
+        try:
+            return node.n3(nsm)
+        except Exception:  # not every IRI has a valid prefixed form
+            return f"<{node}>"
+    if isinstance(node, Literal):
+        if node.datatype in (XSD.integer, XSD.decimal, XSD.boolean):
+            return str(node)  # as Turtle would write it: 97, not "97"^^xsd:integer
+        return node.n3(nsm)
+    if isinstance(node, BNode):
+        inverse = graph.value(node, SH.inversePath)
+        if inverse is not None:
+            return f"^{_show(inverse, graph, nsm)}"
+        if graph.value(node, RDF.first) is not None:
+            return " / ".join(_show(item, graph, nsm) for item in graph.items(node))
+        return "[blank node]"
+    return str(node)
+
+
+def findings_of(report: Graph) -> list[Finding]:
+    """Every sh:ValidationResult in a report graph, violations first, in a stable order."""
+    nsm = NamespaceManager(Graph())
+    bind_all(nsm.graph)
+    found: list[Finding] = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        severity = SEVERITIES.get(report.value(result, SH.resultSeverity), "Violation")
+        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+        found.append(
+            Finding(
+                severity=severity,
+                focus_node=_show(report.value(result, SH.focusNode), report, nsm),
+                path=_show(report.value(result, SH.resultPath), report, nsm),
+                message=" | ".join(messages) or "(no message)",
+                value=_show(report.value(result, SH.value), report, nsm),
+                source_shape=_show(report.value(result, SH.sourceShape), report, nsm),
+                constraint=_show(report.value(result, SH.sourceConstraintComponent), report, nsm),
+            )
+        )
+    rank = {name: i for i, name in enumerate(SEVERITIES.values())}
+    found.sort(key=lambda f: (rank.get(f.severity, 0), f.focus_node, f.path, f.message, f.value))
+    return found
+
+
+def validate(data: Graph, shapes: Graph, ontology: Graph | None = None, inference: str = "none") -> ValidationOutcome:
+    """Run pyshacl over `data` with `shapes`; `ontology` (ontology + code lists) is mixed in for
+    rdfs:subClassOf and code-list lookups but is not itself the thing being checked.
+
+    Warnings and infos do not make the outcome fail; only sh:Violation does."""
+    _conforms, report, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ontology,
+        inference=inference,
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    bind_all(report)
+    return ValidationOutcome(report=report, findings=findings_of(report))
