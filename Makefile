@@ -8,7 +8,7 @@ OUT    ?= build
 
 SOURCES := $(shell find ontology shapes data loaders graph -type f \( -name '*.ttl' -o -name '*.csv' -o -name '*.py' -o -name '*.toml' \) 2>/dev/null)
 
-.PHONY: install serve build test vendor browser clean bench report
+.PHONY: install serve build test vendor browser clean bench bench-tools report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,14 @@ browser:
 test: install browser build
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install build
-	$(BIN)/python -m bench.run
+# wrk drives the benchmark: Debian's package, installed the same way as Chromium.
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+bench: install build bench-tools
+	$(BIN)/python -m bench.run --build $(OUT) $(BENCH_ARGS)
 
 report: install build
 	$(BIN)/eccp-kg report --store $(OUT)/store --out report
