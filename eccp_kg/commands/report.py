@@ -1,13 +1,37 @@
-"""`eccp-kg report`: placeholder until its owner fills it in."""
+"""`eccp-kg report`: write the explorer's views as a static HTML report (no server needed)."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("report", help="(not implemented yet)")
+    p = sub.add_parser(
+        "report",
+        help="write the explorer views as static HTML files",
+        description="Write the explorer views (partnerships, euroclusters, regions, ecosystems, policies) "
+                    "as static HTML with their charts, CSS and chart.js, linked relatively: open "
+                    "DIR/index.html in a browser, no server needed.",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the report into (created)")
+    p.add_argument("--store", default="build/store", metavar="DIR",
+                   help="the store `eccp-kg build` wrote (default: build/store)")
+    p.add_argument("--ui-url", default=None, metavar="URL",
+                   help="a query UI (e.g. https://example.org/) the pages' 'Open in the query UI' links "
+                        "point to with ?query=...; default: no such links, the SPARQL is still shown")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise SystemExit("eccp-kg report: not implemented yet")
+    from eccp_kg.server.dataset import DataError
+    from eccp_kg.server.explore_queries import store_select
+    from eccp_kg.server.explore_report import write_report
+
+    try:
+        select = store_select(args.store)
+    except DataError as exc:
+        print(f"eccp-kg report: --store: {exc}", file=sys.stderr)
+        return 2
+    pages = write_report(select, args.out, ui_url=args.ui_url)
+    print(f"wrote {len(pages)} pages to {args.out}/ (open {args.out}/index.html)")
+    return 0

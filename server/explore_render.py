@@ -1,0 +1,133 @@
+"""Rendering explorer pages to HTML, the same way for the live server and the static report.
+
+The templates (server/templates/explore/) never build a URL themselves: they ask a `Links`
+object, which the server implements with absolute paths on this site and the report with
+relative file names. That is what lets one template serve both without a server."""
+from __future__ import annotations
+
+import json
+import posixpath
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from eccp_kg.graph.iris import base_iri
+
+from .explore_queries import ViewQuery
+from .explore_views import VIEWS, View
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def chart_js() -> str | None:
+    """Where the vendored chart.js UMD bundle is, relative to server/static (None if not vendored).
+
+    `python -m eccp_kg.server.vendor` copies it from the npm package; the pages work without it
+    (every chart has its table), so a missing bundle degrades, it does not break."""
+    vendor = STATIC_DIR / "vendor"
+    found = sorted(vendor.rglob("chart.umd.min.js")) or sorted(vendor.rglob("chart.umd.js"))
+    return found[0].relative_to(STATIC_DIR).as_posix() if found else None
+
+
+class Links(Protocol):
+    """Every URL a page shows, for one output (live server or static report)."""
+
+    def view(self, slug: str | None) -> str: ...  # None = the /explore index
+    def asset(self, path: str) -> str: ...  # a file under server/static/
+    def resource(self, iri: str) -> str: ...  # a minted IRI's page
+    def query_ui(self, query: str | None) -> str | None: ...  # the query UI, with this SPARQL in a tab
+
+
+def resource_path(iri: str) -> str | None:
+    """The server path of a minted IRI (base IRI mapped to this site), or None if not minted here."""
+    base = base_iri()
+    return "/" + iri[len(base):] if iri.startswith(base) else None
+
+
+def ui_fragment(query: str | None) -> str:
+    """`#query=...`: YASGUI opens a tab with this query from its page's URL fragment (its
+    populateFromUrl). A fragment never reaches the server, so long queries cost nothing."""
+    return "#" + urlencode({"query": query}, quote_via=quote) if query else ""
+
+
+class ServerLinks:
+    """Links for pages served under /explore on the live server."""
+
+    def __init__(self, root: str = "") -> None:
+        self.root = root.rstrip("/")  # SCRIPT_NAME when mounted below /
+
+    def view(self, slug: str | None) -> str:
+        return f"{self.root}/explore" + (f"/{slug}" if slug else "")
+
+    def asset(self, path: str) -> str:
+        return f"{self.root}/static/{path}"
+
+    def resource(self, iri: str) -> str:
+        local = resource_path(iri)
+        return self.root + quote(local, safe="/:@!$&'()*+,;=-._~") if local else iri
+
+    def query_ui(self, query: str | None) -> str | None:
+        return f"{self.root}/" + ui_fragment(query)
+
+
+class ReportLinks:
+    """Relative links between the report's files; resources link to their published IRIs."""
+
+    def __init__(self, ui_url: str | None = None) -> None:
+        self.ui_url = ui_url  # an eccp-kg query UI (e.g. the public one) to open queries in, or none
+
+    def view(self, slug: str | None) -> str:
+        return f"{slug}.html" if slug else "index.html"
+
+    def asset(self, path: str) -> str:
+        return posixpath.join("static", path)
+
+    def resource(self, iri: str) -> str:
+        return iri
+
+    def query_ui(self, query: str | None) -> str | None:
+        return self.ui_url.split("#", 1)[0] + ui_fragment(query) if self.ui_url else None
+
+
+def _json_attr(value: Any) -> Markup:
+    """JSON for a data-* attribute or a <script type=application/json> (escaped for HTML)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+
+
+_env: Environment | None = None
+
+
+def environment() -> Environment:
+    """The explorer's Jinja environment: autoescaped, strict about undefined names."""
+    global _env
+    if _env is None:
+        env = Environment(
+            loader=PackageLoader("eccp_kg.server", "templates"),
+            autoescape=select_autoescape(["html"]),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters["json"] = _json_attr
+        _env = env
+    return _env
+
+
+def render_index(links: Links, standalone: bool = False) -> str:
+    """The /explore landing page: one card per view."""
+    return environment().get_template("explore/index.html").render(
+        views=list(VIEWS.values()), links=links, chart_js=chart_js(), standalone=standalone, current=None,
+    )
+
+
+def render_view(view: View, queries: list[ViewQuery], data: dict[str, Any], links: Links,
+                standalone: bool = False) -> str:
+    """One view page from its shaped data and the queries it came from."""
+    return environment().get_template(f"explore/{view.slug}.html").render(
+        view=view, views=list(VIEWS.values()), queries=queries, data=data, links=links,
+        chart_js=chart_js(), standalone=standalone, current=view.slug,
+    )

@@ -1,0 +1,40 @@
+"""The explorer as a static HTML report: the same views, files only, no server needed.
+
+`eccp-kg report` calls `write_report`. Pages link to each other and to their CSS, JS and
+chart.js by relative paths, so the folder can be zipped, mailed or published as it is."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .explore_queries import Select
+from .explore_render import STATIC_DIR, ReportLinks, chart_js, render_index, render_view
+from .explore_views import VIEWS, fetch
+
+
+def write_report(select: Select, out: str | Path, ui_url: str | None = None) -> list[Path]:
+    """Write index.html, one page per view and their static files under `out`; return the pages.
+
+    Every page is rendered before anything is written, so a failing query leaves no half report."""
+    links = ReportLinks(ui_url)
+    pages: dict[str, str] = {"index.html": render_index(links, standalone=True)}
+    for view in VIEWS.values():
+        queries, rows = fetch(select, view)
+        pages[links.view(view.slug)] = render_view(view, queries, view.shape(rows), links, standalone=True)
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    assets = [p.relative_to(STATIC_DIR) for p in (STATIC_DIR / "explore").iterdir() if p.is_file()]
+    bundle = chart_js()
+    if bundle:
+        assets.append(Path(bundle))
+    for rel in assets:
+        target = out / "static" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(STATIC_DIR / rel, target)
+    written = []
+    for name, html in pages.items():
+        path = out / name
+        path.write_text(html, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,244 @@
+"""The explorer's views as plain functions: run a view's SPARQL, shape its rows for the templates.
+
+One `View` per page under /explore. The shaping is pure (rows in, a dict for the template out),
+so the server, the static report and the tests all compute the same numbers from the same
+queries in queries/explore/. Nothing here knows about Flask or HTML."""
+from __future__ import annotations
+
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from .explore_queries import Row, Select, ViewQuery, load_query, run
+
+
+def _key(iri: str) -> str:
+    """The last path segment of an IRI: a stable, URL-safe key for filters and anchors."""
+    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+# --------------------------------------------------------------------------- partnerships
+
+
+def partnerships(rows: Mapping[str, list[Row]], selected: Sequence[str] = ()) -> dict[str, Any]:
+    """Country x programme matrix, the set view and stated-versus-counted partner numbers.
+
+    Rows of `partnership-listings`: programme, programmeLabel, code, country?, countryLabel?, listed.
+    Rows of `partnership-stated-counts`: programme, programmeLabel, statedCount, statedText?,
+    listed, distinct. `selected` are programme keys to show (empty = all); unknown keys are
+    the caller's to reject (see `programme_keys`)."""
+    programmes: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    countries: dict[str, dict[str, Any]] = {}
+    for r in rows["partnership-listings"]:
+        key = _key(r["programme"])
+        programmes.setdefault(key, {"key": key, "iri": r["programme"], "label": r["programmeLabel"]})
+        c = countries.setdefault(
+            r["code"], {"code": r["code"], "iri": r.get("country"), "label": r.get("countryLabel") or r["code"],
+                        "counts": {}},
+        )
+        c["counts"][key] = c["counts"].get(key, 0) + int(r["listed"])
+    shown = [k for k in programmes if not selected or k in selected]
+    matrix = sorted(
+        (c for c in countries.values() if any(c["counts"].get(k) for k in shown)),
+        key=lambda c: (-len(c["counts"]), -sum(c["counts"].values()), c["code"]),
+    )
+    for c in matrix:
+        c["programmes"] = [k for k in programmes if c["counts"].get(k)]
+    totals = {k: sum(c["counts"].get(k, 0) for c in countries.values()) for k in programmes}
+    distinct = {k: sum(1 for c in countries.values() if c["counts"].get(k)) for k in programmes}
+
+    by_number: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for c in sorted(countries.values(), key=lambda c: c["code"]):
+        by_number[len(c["counts"])].append(c)
+    sets = [
+        {"n": n, "countries": by_number.get(n, []),
+         "label": "all programmes" if n == len(programmes) else f"{n} programme" + ("s" if n > 1 else "")}
+        for n in range(len(programmes), 0, -1)
+    ]
+    only = {k: [c for c in by_number.get(1, []) if k in c["counts"]] for k in programmes}
+
+    stated = []
+    for r in rows["partnership-stated-counts"]:
+        key = _key(r["programme"])
+        entry = {"key": key, "label": r["programmeLabel"], "stated": _int(r.get("statedCount")),
+                 "statedText": r.get("statedText"), "listed": int(r["listed"]), "distinct": int(r["distinct"])}
+        entry["differs"] = entry["stated"] is not None and (
+            entry["stated"] != entry["listed"] or entry["stated"] != entry["distinct"]
+        )
+        stated.append(entry)
+    return {
+        "programmes": list(programmes.values()), "shown": shown, "selected": list(selected),
+        "matrix": matrix, "totals": totals, "distinct": distinct, "sets": sets, "only": only,
+        "stated": stated, "countryCount": len(countries),
+    }
+
+
+def programme_keys(rows: Mapping[str, list[Row]]) -> list[str]:
+    """The programme keys the partnership filter accepts (from the data, never a fixed list)."""
+    return list(OrderedDict.fromkeys(_key(r["programme"]) for r in rows["partnership-listings"]))
+
+
+# --------------------------------------------------------------------------- euroclusters
+
+
+def euroclusters(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
+    """Each Eurocluster with the ecosystems the factsheet gives it (often none).
+
+    Rows of `euroclusters`: eurocluster, label, ecosystem?, ecosystemLabel?."""
+    found: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    for r in rows["euroclusters"]:
+        e = found.setdefault(r["eurocluster"], {"iri": r["eurocluster"], "label": r["label"], "ecosystems": []})
+        if r.get("ecosystem") and all(x["iri"] != r["ecosystem"] for x in e["ecosystems"]):
+            e["ecosystems"].append({"iri": r["ecosystem"], "label": r.get("ecosystemLabel") or _key(r["ecosystem"])})
+    items = list(found.values())
+    return {"euroclusters": items, "count": len(items),
+            "withEcosystems": sum(1 for e in items if e["ecosystems"])}
+
+
+# --------------------------------------------------------------------------- regions
+
+
+def _ranked(rows: Iterable[Row], item: str, fields: Sequence[str]) -> list[dict[str, Any]]:
+    """Regions (in query order) with their stated number and their ranked items."""
+    regions: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    for r in rows:
+        g = regions.setdefault(r["region"], {"iri": r["region"], "code": r["code"], "label": r["regionLabel"],
+                                             "stated": _int(r.get("stated")), "items": []})
+        if r.get(item) is not None:
+            g["items"].append({"rank": _int(r.get("rank")), **{f: r.get(f) for f in (item, *fields)}})
+    width = max((len(g["items"]) for g in regions.values()), default=0)
+    for g in regions.values():
+        g["items"].sort(key=lambda i: (i["rank"] is None, i["rank"] or 0))
+        # a table shows the top `width`: fewer listed than min(stated, width) (or more) contradicts the number
+        g["differs"] = g["stated"] is not None and len(g["items"]) != min(g["stated"], width)
+    return list(regions.values())
+
+
+def regions(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
+    """Sectoral (NACE) and ecosystem agglomerations per NUTS-2 region, and the ranking.
+
+    Rows of `region-sector-agglomerations`: region, code, regionLabel, stated, rank?, nace?,
+    naceCode?, naceLabel?; of `region-ecosystem-agglomerations`: region, code, regionLabel,
+    stated, rank?, ecosystem?, ecosystemLabel?; of `region-ranking`: region, code, regionLabel,
+    sectoral, ecosystems (stated counts, already ordered by the query)."""
+    sectoral = _ranked(rows["region-sector-agglomerations"], "nace", ("naceCode", "naceLabel"))
+    ecosystems = _ranked(rows["region-ecosystem-agglomerations"], "ecosystem", ("ecosystemLabel",))
+    ranking = []
+    previous, place = None, 0
+    for i, r in enumerate(rows["region-ranking"], start=1):
+        score = (_int(r.get("sectoral")), _int(r.get("ecosystems")))
+        place = place if score == previous else i  # ties share a place
+        previous = score
+        ranking.append({"place": place, "iri": r["region"], "code": r["code"], "label": r["regionLabel"],
+                        "sectoral": score[0], "ecosystems": score[1],
+                        "total": (score[0] or 0) + (score[1] or 0)})
+    width = max((len(g["items"]) for g in sectoral), default=0)
+    return {"sectoral": sectoral, "ecosystems": ecosystems, "ranking": ranking, "sectorWidth": width,
+            "ecosystemWidth": max((len(g["items"]) for g in ecosystems), default=0)}
+
+
+# --------------------------------------------------------------------------- ecosystems
+
+
+def ecosystems(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
+    """Cluster organisations per ecosystem and member composition against the EU average.
+
+    Rows of `ecosystem-cluster-organisations`: ecosystem, ecosystemLabel, organisations (ordered);
+    of `member-composition`: memberType, memberTypeLabel, share, euShare."""
+    bars = [{"iri": r["ecosystem"], "label": r["ecosystemLabel"], "value": r["organisations"]}
+            for r in rows["ecosystem-cluster-organisations"]]
+    members = [{"iri": r["memberType"], "label": r["memberTypeLabel"], "share": r.get("share"),
+                "euShare": r.get("euShare")} for r in rows["member-composition"]]
+    return {
+        "organisations": bars,
+        "organisationsChart": {"labels": [b["label"] for b in bars],
+                               "series": [{"label": "Cluster organisations", "values": [b["value"] for b in bars]}]},
+        "members": members,
+        "membersChart": {"labels": [m["label"] for m in members],
+                         "series": [{"label": "Italy (%)", "values": [m["share"] for m in members]},
+                                    {"label": "EU average (%)", "values": [m["euShare"] for m in members]}]},
+    }
+
+
+# --------------------------------------------------------------------------- policies
+
+
+def policies(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
+    """National and regional policy side by side, aspect by aspect, with shared items marked.
+
+    Rows of `policies`: policy, policyLabel, policyType, aspect, aspectLabel, item?, itemLabel?,
+    text? (in the query's order). Two cells share an item when both list the same concept (item)
+    or print the same text."""
+    pols: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    aspects: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    for r in rows["policies"]:
+        pols.setdefault(r["policy"], {"iri": r["policy"], "label": r["policyLabel"], "type": r.get("policyType")})
+        a = aspects.setdefault(r["aspect"], {"key": _key(r["aspect"]), "label": r["aspectLabel"], "cells": {}})
+        cell = a["cells"].setdefault(r["policy"], [])
+        value = r.get("itemLabel") or r.get("text")
+        if value is None:
+            continue
+        ident = r.get("item") or " ".join(str(value).split()).casefold()
+        if all(v["id"] != ident for v in cell):
+            cell.append({"id": ident, "label": value, "concept": bool(r.get("item"))})
+    for a in aspects.values():
+        seen: dict[str, int] = defaultdict(int)
+        for cell in a["cells"].values():
+            for v in cell:
+                seen[v["id"]] += 1
+        for cell in a["cells"].values():
+            for v in cell:
+                v["shared"] = len(pols) > 1 and seen[v["id"]] == len(pols)
+        a["row"] = [a["cells"].get(p, []) for p in pols]
+        a["shared"] = sum(1 for v in a["row"][0] if v["shared"]) if a["row"] else 0
+    return {"policies": list(pols.values()), "aspects": list(aspects.values())}
+
+
+# --------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class View:
+    """One explorer page: where it lives, what it says and which queries feed it."""
+
+    slug: str
+    title: str
+    summary: str
+    queries: tuple[str, ...]
+    shape: Callable[..., dict[str, Any]]
+
+    def load(self) -> list[ViewQuery]:
+        return [load_query(n) for n in self.queries]
+
+
+VIEWS: OrderedDict[str, View] = OrderedDict(
+    (v.slug, v)
+    for v in (
+        View("partnerships", "Partnerships",
+             "Partner countries of Italian cluster organisations in ESCP-4i/ESCP-4x, INNOSUP-1 and the "
+             "Euroclusters: a country x programme matrix, the set view and stated against counted numbers.",
+             ("partnership-listings", "partnership-stated-counts"), partnerships),
+        View("euroclusters", "Euroclusters",
+             "The Euroclusters with Italian members and the industrial ecosystems the factsheet gives each.",
+             ("euroclusters",), euroclusters),
+        View("regions", "Regions",
+             "NUTS-2 regions: ranked sectoral (NACE) and ecosystem agglomerations, and a ranking of regions.",
+             ("region-sector-agglomerations", "region-ecosystem-agglomerations", "region-ranking"), regions),
+        View("ecosystems", "Ecosystems",
+             "Cluster organisations per industrial ecosystem and member composition against the EU average.",
+             ("ecosystem-cluster-organisations", "member-composition"), ecosystems),
+        View("policies", "Policies",
+             "The national and the Lombardy cluster policy side by side, cell by cell, shared items marked.",
+             ("policies",), policies),
+    )
+)
+
+
+def fetch(select: Select, view: View) -> tuple[list[ViewQuery], dict[str, list[Row]]]:
+    """Run every query of a view; return the queries (to show them) and their rows by name."""
+    queries = view.load()
+    return queries, {q.name: run(select, q) for q in queries}
