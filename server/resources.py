@@ -1,6 +1,432 @@
-"""Linked-data pages: dereferencing minted IRIs, /dataset, /download (issue 4)."""
+"""Linked-data pages: every IRI the project mints resolves here (issue 4).
+
+Why: a linked-data IRI is only useful if it can be looked up. The server maps the configured
+base IRI (``BASE_IRI``, else ``ECCP_KG_BASE_IRI``, default https://w3id.org/eccp-kg/) onto its
+own URLs, so ``B id/nuts/ITC4`` is served at ``/id/nuts/ITC4`` and ``B graph/it/2023`` at
+``/graph/it/2023``. Each answers in HTML for browsers and in Turtle, JSON-LD, N-Triples or
+RDF/XML for machines, chosen by Accept or by a file suffix (``.ttl``, ``.jsonld``, ``.nt``,
+``.rdf``, ``.html``).
+
+Routes (documented in docs/linking.md):
+  /id/<path>, /.well-known/genid/<key>   a minted resource (outgoing and incoming statements)
+  /graph/<path>                          a named graph (HTML: its description; RDF: its triples)
+  /ontology, /ontology/<version>         the ontology (HTML by pyLODE, see server/ontology_doc.py)
+  /dataset, /.well-known/void            the VoID + DCAT description (graph B graph/meta)
+  /download/, /download/<file>           the dumps of the build
+
+All SPARQL here runs through the trusted Dataset (server/dataset.py) with the resource bound by
+``substitutions``: no IRI is ever pasted into query text."""
 from __future__ import annotations
 
-from flask import Blueprint
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
+from werkzeug.security import safe_join
+
+from eccp_kg.graph.iris import base_iri as env_base_iri
+from eccp_kg.graph.namespaces import ONTOLOGY_IRI, PREFIXES, sparql_prologue
+
+from .errors import error_response
+from .negotiation import GRAPH_FORMATS, HTML, Format, choose
 
 bp = Blueprint("resources", __name__)
+
+#: Formats a resource can take, in order of preference for ``Accept: */*`` (machines first).
+_BY_NAME = {f.name: f for f in GRAPH_FORMATS}
+OFFERS: tuple[Format, ...] = (_BY_NAME["turtle"], HTML, _BY_NAME["jsonld"], _BY_NAME["ntriples"], _BY_NAME["rdfxml"])
+#: File suffix -> format, for links and clients that cannot set Accept.
+SUFFIXES: dict[str, Format] = {
+    ".ttl": _BY_NAME["turtle"],
+    ".jsonld": _BY_NAME["jsonld"],
+    ".nt": _BY_NAME["ntriples"],
+    ".rdf": _BY_NAME["rdfxml"],
+    ".html": HTML,
+}
+_OX_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+#: Rows shown per direction on an HTML page; the RDF forms are never cut.
+MAX_ROWS_SHOWN = 1000
+#: Media types of the dump files, by suffix.
+DUMP_TYPES: dict[str, str] = {
+    ".ttl": "text/turtle",
+    ".nq": "application/n-quads",
+    ".nt": "application/n-triples",
+    ".trig": "application/trig",
+    ".jsonld": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".json": "application/json",
+}
+
+_P = sparql_prologue()
+_LABEL_PATH = "skos:prefLabel|rdfs:label|dcterms:title"
+
+# Outgoing (?dir = "out") and incoming ("in") statements of ?s with the graph saying them and
+# any labels of the other terms. Labels multiply rows; `_rows` keeps the best one per statement.
+Q_STATEMENTS = _P + f"""SELECT ?s ?dir ?p ?o ?g ?pl ?ol WHERE {{
+  {{ GRAPH ?g {{ ?s ?p ?o }} BIND("out" AS ?dir) }} UNION {{ GRAPH ?g {{ ?o ?p ?s }} BIND("in" AS ?dir) }}
+  OPTIONAL {{ ?p {_LABEL_PATH} ?pl }}
+  OPTIONAL {{ ?o {_LABEL_PATH} ?ol }}
+}}"""
+# The RDF description of ?s: its statements both ways, with the blank nodes it points to.
+Q_DESCRIBE = """CONSTRUCT { ?s ?p ?o . ?o ?bp ?bo . ?x ?q ?s } WHERE {
+  { ?s ?p ?o OPTIONAL { FILTER(isBlank(?o)) ?o ?bp ?bo } } UNION { ?x ?q ?s }
+}"""
+Q_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+Q_GRAPH_SUBJECTS = _P + f"""SELECT ?g ?s (SAMPLE(?l) AS ?label) (COUNT(*) AS ?n) WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }} OPTIONAL {{ ?s {_LABEL_PATH} ?l }}
+}} GROUP BY ?g ?s ORDER BY ?s LIMIT {MAX_ROWS_SHOWN + 1}"""
+Q_GRAPH_STATEMENTS = _P + f"""SELECT ?g ?s ?p ?o ?sl ?pl ?ol WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
+  OPTIONAL {{ ?s {_LABEL_PATH} ?sl }} OPTIONAL {{ ?p {_LABEL_PATH} ?pl }} OPTIONAL {{ ?o {_LABEL_PATH} ?ol }}
+}}"""
+
+
+# --- IRIs <-> server URLs ----------------------------------------------------------------------
+
+
+def configured_base() -> str:
+    """The base IRI this server answers for (config BASE_IRI, else the environment/default)."""
+    value = current_app.config.get("BASE_IRI") or env_base_iri()
+    return value if value.endswith("/") else value + "/"
+
+
+def iri_for_path(path: str) -> str:
+    """The minted IRI a server path stands for: /id/nuts/ITC4 -> B id/nuts/ITC4."""
+    return configured_base() + path.lstrip("/")
+
+
+def local_url(iri: str) -> str | None:
+    """The server URL where an IRI we mint is served, or None for an external IRI.
+
+    Ontology terms (``...ontology#Region``) go to the ontology page, whatever the base."""
+    root = request.script_root
+    if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#") or iri.startswith(ONTOLOGY_IRI + "/"):
+        return root + "/ontology" + iri[len(ONTOLOGY_IRI):]
+    base = configured_base()
+    if iri.startswith(base):
+        return root + "/" + quote(iri[len(base):], safe="/#:@!$&'()*+,;=-._~%")
+    return None
+
+
+def split_suffix(path: str) -> tuple[str, Format | None]:
+    """('id/nuts/ITC4', turtle) for 'id/nuts/ITC4.ttl'; minted keys never contain a dot."""
+    for suffix, fmt in SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], fmt
+    return path, None
+
+
+def curie(iri: str) -> str:
+    """A short name for an IRI from the project's prefixes (longest namespace wins), else the IRI."""
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+            rest = iri[len(ns):]
+            if rest and all(c.isalnum() or c in "-_." for c in rest):
+                best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+
+
+# --- terms for templates -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermView:
+    """One RDF term as a page shows it: text, optional link, and the small print."""
+
+    text: str
+    href: str | None = None
+    external: bool = False
+    note: str = ""  # language tag, datatype or the IRI under a label
+    kind: str = "iri"
+
+
+def term_view(term: Any, label: Any = None) -> TermView:
+    """How a term is shown; values are escaped by Jinja's autoescape, never here."""
+    if isinstance(term, ox.NamedNode):
+        local = local_url(term.value)
+        base = configured_base()
+        if isinstance(label, ox.Literal):
+            text = label.value
+        elif local is not None and term.value.startswith(base):
+            text = term.value[len(base):]  # our own IRIs: the path part reads best
+        else:
+            text = curie(term.value)
+        return TermView(text, local or term.value, external=local is None, note=term.value if text != term.value else "")
+    if isinstance(term, ox.Literal):
+        note = f"@{term.language}" if term.language else ""
+        if not note and term.datatype.value != PREFIXES["xsd"] + "string":
+            note = curie(term.datatype.value)
+        return TermView(term.value, note=note, kind="literal")
+    if isinstance(term, ox.BlankNode):
+        return TermView(f"_:{term.value}", kind="bnode")
+    return TermView(str(term), kind="other")
+
+
+def _label_rank(label: Any) -> int:
+    """English first, then untagged, then anything else."""
+    if not isinstance(label, ox.Literal):
+        return 9
+    return {"en": 0, None: 1}.get(label.language, 2)
+
+
+def best_labels(rows: list[dict[str, Any]], key: tuple[str, ...], label_vars: tuple[str, ...]) -> list[dict[str, Any]]:
+    """One row per `key` (the statement), keeping the best-ranked label for each label variable."""
+    merged: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        k = tuple(str(row.get(v)) for v in key)
+        kept = merged.setdefault(k, dict(row))
+        for var in label_vars:
+            if _label_rank(row.get(var)) < _label_rank(kept.get(var)):
+                kept[var] = row[var]
+    return list(merged.values())
+
+
+# --- data access ---------------------------------------------------------------------------------
+
+
+def dataset() -> Any:
+    """The trusted Dataset the app factory put in app.extensions (server/dataset.py)."""
+    return current_app.extensions["eccp_kg"]
+
+
+def statements(iri: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(outgoing, incoming) statement rows of a resource, one per statement and graph."""
+    rows = dataset().select(Q_STATEMENTS, {"s": ox.NamedNode(iri)})
+    rows = best_labels(rows, ("dir", "p", "o", "g"), ("pl", "ol"))
+    out = [r for r in rows if r["dir"].value == "out"]
+    inc = [r for r in rows if r["dir"].value == "in"]
+    order = lambda r: (curie(r["p"].value), str(r["o"]), str(r.get("g")))  # noqa: E731
+    return sorted(out, key=order), sorted(inc, key=order)
+
+
+def negotiated(path_format: Format | None) -> Format | None:
+    """The format a suffix names, else the best the Accept header allows (None -> 406)."""
+    return path_format or choose(request.headers.get("Accept"), OFFERS)
+
+
+def not_acceptable() -> Response:
+    """406 in the one error shape, listing what is on offer."""
+    offered = ", ".join(f.media_type for f in OFFERS)
+    return error_response(406, "Not Acceptable", f"No representation of {request.path} matches the Accept header; available: {offered}.",
+                          available=[f.media_type for f in OFFERS])
+
+
+def rdf_response(triples: list[Any], fmt: Format) -> Response:
+    """Triples serialised by pyoxigraph (Turtle with the project's prefixes)."""
+    kwargs: dict[str, Any] = {"format": _OX_FORMATS[fmt.name]}
+    if fmt.name in ("turtle", "rdfxml"):
+        kwargs["prefixes"] = PREFIXES
+    body = ox.serialize(triples, **kwargs)
+    return _vary(Response(body, content_type=fmt.content_type))
+
+
+def _vary(resp: Response) -> Response:
+    """Representations differ by Accept; caches must know."""
+    resp.vary.add("Accept")
+    return resp
+
+
+def _alternates(path: str) -> list[tuple[str, str]]:
+    """(label, URL) of each representation, for the page's footer and Link headers."""
+    root = request.script_root + "/" + path.lstrip("/")
+    return [(f.name, root + s) for s, f in SUFFIXES.items() if f is not HTML]
+
+
+def describe_link(iri: str) -> str:
+    """The query UI opened on a DESCRIBE of the resource (YASGUI reads ?query= from the URL)."""
+    return request.script_root + "/?query=" + quote(f"DESCRIBE <{iri}>", safe="")
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+def serve_resource(path: str) -> Response | str:
+    """A minted resource: HTML page or RDF description, 404 if the graph never mentions it."""
+    path, path_format = split_suffix(path)
+    iri = iri_for_path(path)
+    fmt = negotiated(path_format)
+    if fmt is None:
+        return not_acceptable()
+    out, inc = statements(iri)
+    if not out and not inc:
+        return error_response(404, "Not Found", f"{iri} is not in the graph.", iri=iri)
+    if fmt is not HTML:
+        return rdf_response(dataset().construct(Q_DESCRIBE, {"s": ox.NamedNode(iri)}), fmt)
+    types = [r for r in out if r["p"].value == PREFIXES["rdf"] + "type"]
+    label = _own_label(out) or curie(iri)
+    shown_out, shown_in = out[:MAX_ROWS_SHOWN], inc[:MAX_ROWS_SHOWN]
+    page = render_template(
+        "resources/resource.html",
+        iri=iri,
+        label=label,
+        types=[term_view(r["o"], r.get("ol")) for r in types],
+        outgoing=[(term_view(r["p"], r.get("pl")), term_view(r["o"], r.get("ol")), term_view(r["g"])) for r in shown_out],
+        incoming=[(term_view(r["o"], r.get("ol")), term_view(r["p"], r.get("pl")), term_view(r["g"])) for r in shown_in],
+        counts=(len(out), len(inc)),
+        cut=MAX_ROWS_SHOWN,
+        alternates=_alternates(path),
+        describe=describe_link(iri),
+    )
+    return _vary(Response(page, content_type=HTML.content_type))
+
+
+def _own_label(out: list[dict[str, Any]]) -> str | None:
+    """The resource's best label among its outgoing statements."""
+    names = {PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["dcterms"] + "title"}
+    labels = [r["o"] for r in out if r["p"].value in names and isinstance(r["o"], ox.Literal)]
+    return min(labels, key=_label_rank).value if labels else None
+
+
+@bp.get("/id/<path:path>")
+def resource(path: str) -> Response | str:
+    """B id/... -> /id/..."""
+    return serve_resource("id/" + path)
+
+
+@bp.get("/.well-known/genid/<path:path>")
+def genid(path: str) -> Response | str:
+    """Skolem IRIs (blank nodes the build replaced, RDF 1.1 section 3.5) resolve too."""
+    return serve_resource(".well-known/genid/" + path)
+
+
+@bp.get("/graph/<path:path>")
+def named_graph(path: str) -> Response | str:
+    """A named graph: RDF = its triples; HTML = statements about it and the subjects it holds."""
+    path, path_format = split_suffix("graph/" + path)
+    iri = iri_for_path(path)
+    fmt = negotiated(path_format)
+    if fmt is None:
+        return not_acceptable()
+    if iri not in dataset().named_graphs():
+        return error_response(404, "Not Found", f"{iri} is not a named graph of this dataset.", iri=iri)
+    g = ox.NamedNode(iri)
+    if fmt is not HTML:
+        return rdf_response(dataset().construct(Q_GRAPH, {"g": g}), fmt)
+    out, inc = statements(iri)
+    subjects = dataset().select(Q_GRAPH_SUBJECTS, {"g": g})
+    page = render_template(
+        "resources/graph.html",
+        iri=iri,
+        triples=dataset().graph_triple_counts().get(iri, 0),
+        outgoing=[(term_view(r["p"], r.get("pl")), term_view(r["o"], r.get("ol")), term_view(r["g"])) for r in out[:MAX_ROWS_SHOWN]],
+        incoming=[(term_view(r["o"], r.get("ol")), term_view(r["p"], r.get("pl")), term_view(r["g"])) for r in inc[:MAX_ROWS_SHOWN]],
+        subjects=[(term_view(r["s"], r.get("label")), int(r["n"].value)) for r in subjects[:MAX_ROWS_SHOWN]],
+        more_subjects=len(subjects) > MAX_ROWS_SHOWN,
+        alternates=_alternates(path),
+        query=request.script_root + "/?query=" + quote(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} LIMIT 100", safe=""),
+    )
+    return _vary(Response(page, content_type=HTML.content_type))
+
+
+def meta_graph_iri() -> str:
+    """B graph/meta, where the build writes the VoID/DCAT description."""
+    return configured_base() + "graph/meta"
+
+
+@bp.get("/dataset")
+@bp.get("/dataset<any('.ttl', '.jsonld', '.nt', '.rdf', '.html'):suffix>")
+@bp.get("/.well-known/void")
+def dataset_description(suffix: str = "") -> Response | str:
+    """VoID + DCAT from B graph/meta (the VoID spec's well-known location serves the same)."""
+    fmt = negotiated(SUFFIXES.get(suffix))
+    if fmt is None:
+        return not_acceptable()
+    g = ox.NamedNode(meta_graph_iri())
+    if fmt is not HTML:
+        return rdf_response(dataset().construct(Q_GRAPH, {"g": g}), fmt)
+    rows = best_labels(dataset().select(Q_GRAPH_STATEMENTS, {"g": g}), ("s", "p", "o"), ("sl", "pl", "ol"))
+    by_subject: dict[str, dict[str, Any]] = {}
+    for r in sorted(rows, key=lambda r: (str(r["s"]), curie(r["p"].value), str(r["o"]))):
+        entry = by_subject.setdefault(str(r["s"]), {"subject": term_view(r["s"], r.get("sl")), "statements": []})
+        entry["statements"].append((term_view(r["p"], r.get("pl")), term_view(r["o"], r.get("ol"))))
+    page = render_template(
+        "resources/dataset.html",
+        subjects=list(by_subject.values()),
+        meta=term_view(g),
+        alternates=[(f.name, request.script_root + "/dataset" + s) for s, f in SUFFIXES.items() if f is not HTML],
+        dumps=dump_files(),
+    )
+    return _vary(Response(page, content_type=HTML.content_type))
+
+
+# --- ontology --------------------------------------------------------------------------------
+
+
+@bp.get("/ontology")
+@bp.get("/ontology<any('.ttl', '.jsonld', '.nt', '.rdf', '.html'):suffix>")
+@bp.get("/ontology/<version>")
+def ontology(suffix: str = "", version: str | None = None) -> Response | str:
+    """The ontology: HTML documentation made by pyLODE, or the OWL in an RDF syntax.
+
+    ``/ontology/<version>`` answers for the version IRI (owl:versionIRI) of the one ontology served."""
+    from . import ontology_doc
+
+    if version is not None:
+        version, path_format = split_suffix(version)
+        if version not in ontology_doc.versions():
+            return error_response(404, "Not Found", f"No ontology version {version!r}; served: {', '.join(ontology_doc.versions()) or 'none'}.")
+    else:
+        path_format = SUFFIXES.get(suffix)
+    fmt = negotiated(path_format)
+    if fmt is None:
+        return not_acceptable()
+    triples = ontology_doc.ontology_triples()
+    if not triples:
+        return error_response(404, "Not Found", "This dataset holds no ontology (graph/ontology is empty).")
+    if fmt is not HTML:
+        return rdf_response(triples, fmt)
+    resp = Response(ontology_doc.ontology_html(), content_type=HTML.content_type)
+    # pyLODE writes its own HTML; no script is needed to read it, so none may run.
+    resp.headers["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
+    return _vary(resp)
+
+
+# --- dumps ---------------------------------------------------------------------------------------
+
+
+def dumps_dir() -> Path | None:
+    """DUMPS_DIR, else the dumps/ folder next to the served store (build/store -> build/dumps)."""
+    configured = current_app.config.get("DUMPS_DIR")
+    if configured:
+        return Path(configured)
+    store_dir = getattr(dataset(), "store_dir", None)
+    return Path(store_dir).parent / "dumps" if store_dir is not None else None
+
+
+def dump_files() -> list[tuple[str, int]]:
+    """(name, size in bytes) of each regular file in the dumps folder."""
+    folder = dumps_dir()
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted((p.name, p.stat().st_size) for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+@bp.get("/download/")
+def download_index() -> Response | str:
+    """The dump files, with sizes and media types."""
+    files = [(name, size, DUMP_TYPES.get(Path(name).suffix, "application/octet-stream")) for name, size in dump_files()]
+    return render_template("resources/downloads.html", files=files)
+
+
+@bp.get("/download/<path:name>")
+def download(name: str) -> Response:
+    """One dump file. Paths are joined with werkzeug's safe_join: no '..', no absolute paths,
+    no sub-folders, so nothing outside the dumps folder can be read."""
+    folder = dumps_dir()
+    if folder is None or "/" in name or "\\" in name or safe_join(str(folder), name) is None:
+        return error_response(404, "Not Found", f"No dump named {name!r}; see /download/ for the list.")
+    target = folder / name
+    if not target.is_file() or name.startswith("."):
+        return error_response(404, "Not Found", f"No dump named {name!r}; see /download/ for the list.")
+    mimetype = DUMP_TYPES.get(target.suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return send_from_directory(folder, name, mimetype=mimetype, conditional=True, max_age=300)
