@@ -8,6 +8,8 @@ from flask import Flask
 
 from .config import DEFAULTS
 from .dataset import Dataset, load_data_files, open_store_read_only
+from .cors import install_cors
+from .endpoint import Endpoint
 from .errors import register_error_handlers
 
 
@@ -29,8 +31,11 @@ def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
 
-    app.extensions["eccp_kg"] = _open_dataset(app, store)
+    dataset = _open_dataset(app, store)
+    app.extensions["eccp_kg"] = dataset  # trusted in-process queries (pages)
+    app.extensions["eccp_kg.endpoint"] = Endpoint(dataset, app.config)  # user queries (/sparql)
     register_error_handlers(app)
+    install_cors(app)
 
     from . import explore, protocol, resources, ui
 

@@ -20,6 +20,15 @@ from werkzeug.exceptions import HTTPException
 ERROR_TYPES = ("application/json", "text/html", "text/plain")
 
 
+class Problem(Exception):
+    """An HTTP error a plain function raises for its view to send with `error_response`:
+    status, a short title and a detail that says what was wrong and what is expected."""
+
+    def __init__(self, status: int, title: str, detail: str):
+        super().__init__(detail)
+        self.status, self.title, self.detail = status, title, detail
+
+
 def _error_media_type() -> str:
     """The error body's media type the current request prefers (JSON outside a request)."""
     if not has_request_context():

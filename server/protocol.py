@@ -1,6 +1,278 @@
-"""SPARQL 1.1 Protocol at /sparql (issue 3)."""
+"""SPARQL 1.1 Protocol at /sparql (issue 3): query by GET, POST form and POST sparql-query.
+
+Thin view over plain functions: `read_protocol_request` (pure: what the client asked),
+`negotiation.negotiate` (pure: which format), `safety` (what the query may touch) and the
+`Endpoint` (worker pool, cache). Documented in docs/endpoint.md."""
 from __future__ import annotations
 
-from flask import Blueprint
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, redirect, request
+from werkzeug.datastructures import MultiDict
+
+from .cache import CachedResult, etag_for, etag_matches
+from .endpoint import Endpoint
+from .errors import Problem, error_response
+from .evaluator import Job, QueryTimeout
+from .negotiation import GRAPH_FORMATS, HTML, UnknownFormat, choose, lookup_format, negotiate
+from .safety import QueryRefused, check_dataset_iris, check_services, inspect_query
 
 bp = Blueprint("protocol", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
+
+
+class ProtocolError(Problem):
+    """A request that breaks the SPARQL 1.1 Protocol; status, title and a clear detail."""
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """What a /sparql request asks for, independent of how it was sent."""
+
+    query: str | None
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+    format: str | None
+
+
+def _one_query(values: list[str], extra: int = 0) -> str | None:
+    if len(values) + extra > 1:
+        raise ProtocolError(400, "Bad Request", "The request carries more than one query; send exactly one.")
+    return values[0] if values else None
+
+
+def _decode(body: bytes, charset: str | None) -> str:
+    try:
+        return body.decode(charset or "utf-8")
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ProtocolError(400, "Bad Request", f"The request body is not valid {charset or 'UTF-8'} text: {exc}") from exc
+
+
+def read_protocol_request(method: str, mimetype: str, charset: str | None, args: MultiDict, form: MultiDict, body: bytes) -> ProtocolRequest:
+    """Interpret a /sparql request per the SPARQL 1.1 Protocol (pure; raises ProtocolError).
+
+    GET: everything in the URL. POST form: parameters in the body (URL ones are accepted too).
+    POST application/sparql-query: the body is the query, dataset parameters in the URL.
+    Updates (update=, application/sparql-update) are refused: the endpoint is read-only."""
+    if method == "POST" and mimetype == FORM:
+        params = MultiDict(list(args.items(multi=True)) + list(form.items(multi=True)))
+    elif method == "POST" and mimetype == SPARQL_QUERY:
+        if "query" in args:
+            raise ProtocolError(400, "Bad Request", "A query in the body (application/sparql-query) and a query= parameter: send exactly one.")
+        if "update" in args:
+            raise ProtocolError(400, "Bad Request", "A request may carry a query or an update, not both.")
+        params = MultiDict(list(args.items(multi=True)) + [("query", _decode(body, charset))])
+    elif method == "POST" and mimetype == SPARQL_UPDATE:
+        raise ProtocolError(403, "Update Not Allowed", READ_ONLY)
+    elif method == "POST":
+        shown = mimetype or "none"
+        raise ProtocolError(
+            415,
+            "Unsupported Media Type",
+            f"POST /sparql needs Content-Type {FORM} or {SPARQL_QUERY}; got {shown}.",
+        )
+    else:
+        params = args
+    queries = params.getlist("query")
+    updates = params.getlist("update")
+    if queries and updates:
+        raise ProtocolError(400, "Bad Request", "A request may carry a query or an update, not both.")
+    if updates:
+        raise ProtocolError(403, "Update Not Allowed", READ_ONLY)
+    query = _one_query(queries)
+    if method == "POST" and (query is None or not query.strip()):
+        raise ProtocolError(400, "Bad Request", "No query: send query=... (form) or a application/sparql-query body.")
+    if query is not None and not query.strip():
+        raise ProtocolError(400, "Bad Request", "The query parameter is empty.")
+    formats = params.getlist("format")
+    if len(formats) > 1:
+        raise ProtocolError(400, "Bad Request", "More than one format parameter.")
+    return ProtocolRequest(
+        query=query,
+        default_graphs=tuple(params.getlist("default-graph-uri")),
+        named_graphs=tuple(params.getlist("named-graph-uri")),
+        format=formats[0] if formats else None,
+    )
+
+
+def _endpoint() -> Endpoint:
+    return current_app.extensions["eccp_kg.endpoint"]
+
+
+def _cache_headers(resp: Response, etag: str, max_age: int) -> Response:
+    resp.headers["ETag"] = etag
+    resp.headers["Cache-Control"] = f"public, max-age={max_age}"
+    resp.vary.add("Accept")
+    return resp
+
+
+def _not_modified(etag: str, max_age: int) -> Response:
+    return _cache_headers(Response(status=304), etag, max_age)
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> Response:
+    """The SPARQL endpoint; GET without a query returns the service description."""
+    endpoint = _endpoint()
+    cap = endpoint.max_request_bytes
+    if len(request.query_string) > cap:
+        return error_response(414, "URI Too Long", f"The query string has {len(request.query_string)} bytes; this endpoint accepts at most {cap}. Send long queries by POST.")
+    if request.content_length is not None and request.content_length > cap:
+        return error_response(413, "Request Too Large", f"The request body has {request.content_length} bytes; this endpoint accepts at most {cap}.")
+    try:
+        preq = read_protocol_request(
+            request.method,
+            request.mimetype,
+            request.mimetype_params.get("charset"),
+            request.args,
+            request.form if request.mimetype == FORM else MultiDict(),
+            request.get_data(cache=True) if request.mimetype == SPARQL_QUERY else b"",
+        )
+    except ProtocolError as exc:
+        return error_response(exc.status, exc.title, exc.detail)
+    if preq.query is None:
+        return service_description(preq.format)
+    return _answer_query(endpoint, preq)
+
+
+def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
+    accept = request.headers.get("Accept")
+    try:
+        choice = negotiate(accept, preq.format)
+    except UnknownFormat as exc:
+        return error_response(400, "Unknown Format", str(exc))
+    if choice.results is None and choice.graph is None:
+        return _not_acceptable(accept)
+    dataset = endpoint.dataset
+    key = (
+        dataset.build_id,
+        preq.query,
+        preq.default_graphs,
+        preq.named_graphs,
+        choice.results.name if choice.results else None,
+        choice.graph.name if choice.graph else None,
+    )
+    etag = etag_for(key)
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        return _not_modified(etag, endpoint.cache_max_age)
+    cached = endpoint.cache.get(key)
+    if cached is not None:
+        resp = Response(cached.body, status=200, content_type=cached.content_type)
+        resp.headers["X-Cache"] = "hit"
+        return _cache_headers(resp, etag, endpoint.cache_max_age)
+    try:
+        job = _job(endpoint, preq, choice)
+    except QueryRefused as exc:
+        return error_response(exc.status, exc.title, exc.detail)
+    try:
+        outcome = endpoint.run(job)
+    except QueryTimeout as exc:
+        return error_response(
+            503,
+            "Query Timeout",
+            f"The query was stopped: {exc}. Narrow it (LIMIT, more specific patterns) or try again later.",
+            timeout=endpoint.timeout,
+            headers={"Retry-After": "5"},
+        )
+    if outcome.status != 200:
+        if outcome.status == 406:
+            return _not_acceptable(accept, outcome.detail)
+        return error_response(outcome.status, outcome.title, outcome.detail, **outcome.extra)
+    fmt = (choice.results if outcome.kind == "results" else choice.graph)
+    content_type = fmt.content_type if fmt else "application/octet-stream"
+    endpoint.cache.put(key, CachedResult(outcome.body, content_type))
+    resp = Response(outcome.body, status=200, content_type=content_type)
+    resp.headers["X-Cache"] = "miss"
+    return _cache_headers(resp, etag, endpoint.cache_max_age)
+
+
+def _job(endpoint: Endpoint, preq: ProtocolRequest, choice) -> Job:
+    """The evaluation job, after the SERVICE and dataset checks (raises QueryRefused)."""
+    facts = inspect_query(preq.query or "")
+    check_services(facts, endpoint.service_allowlist)
+    known = endpoint.known_graphs
+    check_dataset_iris(preq.default_graphs, known, "default-graph-uri")
+    check_dataset_iris(preq.named_graphs, known, "named-graph-uri")
+    check_dataset_iris(facts.from_default, known, "FROM")
+    check_dataset_iris(facts.from_named, known, "FROM NAMED")
+    if preq.default_graphs or preq.named_graphs:  # the protocol's dataset overrides FROM
+        default, named, union = preq.default_graphs, preq.named_graphs, False
+    elif facts.has_dataset:
+        default, named, union = facts.from_default, facts.from_named, False
+    else:
+        default, named, union = None, None, True
+    return Job(
+        query=preq.query or "",
+        default_graphs=default,
+        named_graphs=named,
+        union_default=union,
+        results_format=choice.results.name if choice.results else None,
+        graph_format=choice.graph.name if choice.graph else None,
+        max_rows=endpoint.max_rows,
+    )
+
+
+def _not_acceptable(accept: str | None, detail: str | None = None) -> Response:
+    resp = error_response(
+        406,
+        "Not Acceptable",
+        detail or f"No result format matches Accept: {accept!r}.",
+        available=", ".join(f.media_type for f in _all_formats()),
+    )
+    resp.vary.add("Accept")
+    return resp
+
+
+def _all_formats():
+    from .negotiation import ALL_FORMATS
+
+    return ALL_FORMATS
+
+
+# --- service description -------------------------------------------------------------------
+def service_description(format_param: str | None) -> Response:
+    """GET /sparql without a query: the SPARQL 1.1 service description, negotiated.
+
+    A client preferring HTML (a browser) is sent to the query page at /."""
+    import pyoxigraph as ox
+
+    from eccp_kg.graph.namespaces import PREFIXES
+
+    from .evaluator import _GRAPHS
+    from .service_description import describe_service
+
+    endpoint = _endpoint()
+    accept = request.headers.get("Accept")
+    if format_param:
+        try:
+            fmt = next((f for f in lookup_format(format_param) if f.kind == "graph"), None)
+        except UnknownFormat as exc:
+            return error_response(400, "Unknown Format", str(exc))
+        if fmt is None:
+            return error_response(406, "Not Acceptable", "The service description is RDF: use turtle, ntriples, nquads, rdfxml or jsonld.")
+    else:
+        fmt = choose(accept, GRAPH_FORMATS + (HTML,))
+        if fmt is None:
+            return _not_acceptable(accept)
+        if fmt is HTML:
+            resp = redirect("/", code=303)
+            resp.vary.add("Accept")
+            return resp
+    url = request.base_url
+    etag = etag_for((endpoint.dataset.build_id, "service-description", url, fmt.name, tuple(endpoint.service_allowlist)))
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        return _not_modified(etag, endpoint.cache_max_age)
+    key = ("sd", etag)
+    cached = endpoint.cache.get(key)
+    if cached is None:
+        triples = describe_service(url, endpoint.dataset, federation=bool(endpoint.service_allowlist))
+        prefixes = {p: PREFIXES[p] for p in ("sd", "void", "dcterms", "rdf", "xsd")}
+        body = ox.serialize(triples, format=_GRAPHS[fmt.name], prefixes=prefixes if fmt.name != "ntriples" else None)
+        cached = CachedResult(body, fmt.content_type)
+        endpoint.cache.put(key, cached)
+    resp = Response(cached.body, status=200, content_type=cached.content_type)
+    return _cache_headers(resp, etag, endpoint.cache_max_age)

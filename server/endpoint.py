@@ -1,0 +1,63 @@
+"""The user-query service behind /sparql: settings, evaluator (worker pool), result cache.
+
+One object per app (``app.extensions["eccp_kg.endpoint"]``) so views stay thin and the
+worker pool is started once, lazily (apps that never see a user query never spawn
+processes; `eccp-kg serve` starts it before accepting requests)."""
+from __future__ import annotations
+
+import atexit
+import threading
+from typing import Any
+
+from .cache import ResultCache
+from .config import setting
+from .dataset import Dataset
+from .evaluator import InProcessEvaluator, Job, Outcome, WorkerPool, source_for
+
+
+class Endpoint:
+    """Runs user queries for the protocol views with the configured limits."""
+
+    def __init__(self, dataset: Dataset, config: Any):
+        self.dataset = dataset
+        self.timeout = float(setting(config, "QUERY_TIMEOUT"))
+        self.max_rows = int(setting(config, "MAX_ROWS"))
+        self.max_request_bytes = int(setting(config, "MAX_REQUEST_BYTES"))
+        self.workers = int(setting(config, "QUERY_WORKERS"))
+        self.service_allowlist = [s for s in setting(config, "SERVICE_ALLOWLIST") or [] if s]
+        self.cache_max_age = int(setting(config, "CACHE_MAX_AGE"))
+        self.cache = ResultCache(int(setting(config, "CACHE_BYTES")))
+        self._in_process = bool(setting(config, "IN_PROCESS"))
+        self._data_files = list(setting(config, "DATA_FILES") or [])
+        self._evaluator: Any = None
+        self._lock = threading.Lock()
+        self._graphs: frozenset[str] | None = None
+
+    @property
+    def known_graphs(self) -> frozenset[str]:
+        """Named graphs of the store (cached: the store is read-only while served)."""
+        if self._graphs is None:
+            self._graphs = frozenset(self.dataset.named_graphs())
+        return self._graphs
+
+    def start(self) -> Any:
+        """The evaluator, started on first use (worker processes unless IN_PROCESS)."""
+        if self._evaluator is None:
+            with self._lock:
+                if self._evaluator is None:
+                    if self._in_process:
+                        self._evaluator = InProcessEvaluator(self.dataset.store)
+                    else:
+                        source = source_for(self.dataset.store, self.dataset.store_dir, self._data_files)
+                        self._evaluator = WorkerPool(source, size=self.workers)
+                        atexit.register(self._evaluator.close)
+        return self._evaluator
+
+    def run(self, job: Job) -> Outcome:
+        """Evaluate a job within the timeout (raises evaluator.QueryTimeout)."""
+        return self.start().run(job, self.timeout)
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._evaluator is not None:
+            self._evaluator.close()

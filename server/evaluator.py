@@ -1,0 +1,326 @@
+"""Evaluating USER queries: bounded in time (worker processes) and size (row cap), serialised by pyoxigraph.
+
+pyoxigraph cannot cancel a running query, so user queries run in a pool of worker
+processes, each holding its own read-only handle on the store. The server thread sends a
+`Job`, waits at most the timeout for the serialised bytes, and on timeout kills that worker,
+starts a replacement in the background and answers 503 before any result byte is sent.
+Other requests keep using the other workers meanwhile.
+
+`run_job` is the pure part (store + job -> Outcome); `WorkerPool` is the process plumbing;
+`InProcessEvaluator` runs `run_job` in the calling thread (tests of protocol details)."""
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from eccp_kg.graph.namespaces import PREFIXES
+
+log = logging.getLogger("eccp_kg.server.evaluator")
+
+_RESULTS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+_GRAPHS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One user query with its dataset and the negotiated format per query form."""
+
+    query: str
+    default_graphs: tuple[str, ...] | None  # None: no explicit default graph
+    named_graphs: tuple[str, ...] | None  # None: no explicit named graphs
+    union_default: bool  # True when neither protocol nor query names a dataset
+    results_format: str | None  # RESULT format name for SELECT/ASK, None: not acceptable
+    graph_format: str | None  # graph format name for CONSTRUCT/DESCRIBE, None: not acceptable
+    max_rows: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Serialised result (status 200) or an error (status >= 400, title, detail, extra fields)."""
+
+    status: int
+    kind: str = ""  # "results" or "graph" (what the query form produced)
+    format: str = ""  # format name used
+    body: bytes = b""
+    title: str = ""
+    detail: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _syntax_outcome(exc: SyntaxError, query: str) -> Outcome:
+    """400 with pyoxigraph's "error at L:C: ..." message, plus line/column fields when present."""
+    import re
+
+    message = str(exc)
+    extra: dict[str, Any] = {}
+    m = re.search(r"(\d+):(\d+)", message)
+    if m:
+        extra = {"line": int(m.group(1)), "column": int(m.group(2))}
+    if _looks_like_update(query):
+        return Outcome(403, title="Update Not Allowed", detail="This endpoint is read-only: SPARQL Update is not accepted (the text parses as an update, not a query).")
+    return Outcome(400, title="Query Syntax Error", detail=f"SPARQL syntax error: {message}", extra=extra)
+
+
+def _looks_like_update(query: str) -> bool:
+    """True when the text is a valid SPARQL Update (parsed, not guessed), for a clearer error."""
+    try:
+        from rdflib.plugins.sparql.parser import parseUpdate
+
+        parseUpdate(query)
+        return True
+    except Exception:
+        return False
+
+
+def _rows_over(count: int, max_rows: int, what: str) -> Outcome:
+    return Outcome(
+        400,
+        title="Result Too Large",
+        detail=f"The query produced more than {max_rows} {what} (the limit of this endpoint); "
+        "add LIMIT or narrow the pattern.",
+        extra={"limit": max_rows},
+    )
+
+
+def run_job(store: ox.Store, job: Job) -> Outcome:
+    """Evaluate one job against a store and serialise it (pure: no process or HTTP concerns)."""
+    kwargs: dict[str, Any] = {}
+    if job.union_default:
+        kwargs["use_default_graph_as_union"] = True
+    else:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in (job.default_graphs or ())]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in (job.named_graphs or ())]
+    try:
+        result = store.query(job.query, **kwargs)
+        if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+            if job.results_format is None:
+                return Outcome(406, kind="results", title="Not Acceptable", detail="SELECT and ASK results are available as json, xml, csv and tsv; the request accepts none of them.")
+            target = _RESULTS[job.results_format]
+            if isinstance(result, ox.QueryBoolean):
+                return Outcome(200, "results", job.results_format, result.serialize(format=target))
+            tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
+            rows = tsv.count(b"\n") - 1
+            if rows > job.max_rows:
+                return _rows_over(rows, job.max_rows, "rows")
+            if target is ox.QueryResultsFormat.TSV:
+                return Outcome(200, "results", "tsv", tsv)
+            body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=target)
+            return Outcome(200, "results", job.results_format, body)
+        # CONSTRUCT / DESCRIBE
+        if job.graph_format is None:
+            return Outcome(406, kind="graph", title="Not Acceptable", detail="CONSTRUCT and DESCRIBE results are available as turtle, ntriples, nquads, rdfxml and jsonld; the request accepts none of them.")
+        nt = result.serialize(format=ox.RdfFormat.N_TRIPLES)
+        triples = nt.count(b"\n")
+        if triples > job.max_rows:
+            return _rows_over(triples, job.max_rows, "triples")
+        if job.graph_format in ("ntriples", "nquads"):
+            return Outcome(200, "graph", job.graph_format, nt)
+        parsed = (q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+        prefixes = PREFIXES if job.graph_format in ("turtle", "rdfxml", "jsonld") else None
+        body = ox.serialize(parsed, format=_GRAPHS[job.graph_format], prefixes=prefixes)
+        return Outcome(200, "graph", job.graph_format, body)
+    except SyntaxError as exc:
+        return _syntax_outcome(exc, job.query)
+    except MemoryError:
+        return Outcome(503, title="Query Too Expensive", detail="The query ran out of memory in its worker.")
+    except (OSError, RuntimeError, ValueError, TypeError) as exc:
+        return Outcome(500, title="Query Evaluation Error", detail=f"The query failed during evaluation: {exc}")
+
+
+# ------------------------------------------------------------------------------------------
+# Where a worker gets its data from.
+@dataclass(frozen=True)
+class StoreSource:
+    """How a worker process opens the served data: a store directory (read-only), data files,
+    or an N-Quads dump of an in-memory store."""
+
+    store_dir: str | None = None
+    data_files: tuple[str, ...] = ()
+    nquads: bytes | None = None
+
+    def open(self) -> ox.Store:
+        if self.store_dir is not None:
+            return ox.Store.read_only(self.store_dir)
+        if self.data_files:
+            from .dataset import load_data_files
+
+            return load_data_files(self.data_files)
+        store = ox.Store()
+        if self.nquads:
+            store.load(self.nquads, format=ox.RdfFormat.N_QUADS)
+        return store
+
+
+def source_for(store: ox.Store, store_dir: Path | None, data_files: list[str] | tuple[str, ...]) -> StoreSource:
+    """The cheapest way for workers to get the same data the server process serves."""
+    if store_dir is not None:
+        return StoreSource(store_dir=str(store_dir))
+    if data_files:
+        return StoreSource(data_files=tuple(str(f) for f in data_files))
+    return StoreSource(nquads=store.dump(format=ox.RdfFormat.N_QUADS))
+
+
+def _worker_main(conn: Any, source: StoreSource) -> None:
+    """Worker process loop: open the store once, then answer jobs until the pipe closes."""
+    try:
+        store = source.open()
+    except Exception as exc:  # report, do not hang the parent
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", None))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome = run_job(store, job)
+        except Exception as exc:  # never let a worker die silently on a bad query
+            outcome = Outcome(500, title="Query Evaluation Error", detail=f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(outcome)
+        except (EOFError, OSError):
+            return
+
+
+class QueryTimeout(Exception):
+    """The query ran past the timeout (its worker was killed) or no worker became free in time."""
+
+
+class _Worker:
+    def __init__(self, ctx: Any, source: StoreSource):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, source), daemon=True, name="eccp-kg-query-worker")
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise RuntimeError("query worker did not start in time")
+        status, message = self.conn.recv()
+        if status != "ready":
+            self.kill()
+            raise RuntimeError(f"query worker could not open the data: {message}")
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+            self.process.join(5)
+        finally:
+            self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of worker processes; a worker killed on timeout is replaced in the background."""
+
+    def __init__(self, source: StoreSource, size: int = 2, start_timeout: float = 120.0):
+        if size < 1:
+            raise ValueError("the worker pool needs at least one worker")
+        self.size = size
+        self._source = source
+        self._ctx = mp.get_context("spawn")  # fork is unsafe in a threaded server
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._start_timeout = start_timeout
+        self.replacements = 0
+        workers = [_Worker(self._ctx, source) for _ in range(size)]
+        for worker in workers:
+            worker.wait_ready(start_timeout)
+            self._idle.put(worker)
+
+    @property
+    def idle(self) -> int:
+        """Workers ready for a job now (== size when the pool is whole and quiet)."""
+        return self._idle.qsize()
+
+    def pids(self) -> list[int]:
+        """Process ids of idle workers (for tests and the health check)."""
+        return [w.process.pid for w in list(self._idle.queue)]
+
+    def _replace(self) -> None:
+        """Start one worker to take a killed one's place (runs in a background thread)."""
+        while not self._closed:
+            try:
+                worker = _Worker(self._ctx, self._source)
+                worker.wait_ready(self._start_timeout)
+            except Exception:
+                log.exception("could not start a replacement query worker; retrying")
+                time.sleep(1.0)
+                continue
+            if self._closed:
+                worker.kill()
+                return
+            with self._lock:
+                self.replacements += 1
+            self._idle.put(worker)
+            return
+
+    def _discard(self, worker: _Worker) -> None:
+        worker.kill()
+        threading.Thread(target=self._replace, name="eccp-kg-worker-replacement", daemon=True).start()
+
+    def run(self, job: Job, timeout: float) -> Outcome:
+        """Run a job on a free worker within `timeout` seconds (waiting for a worker included)."""
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryTimeout(f"no query worker became free within {timeout:g} s (all are busy)") from None
+        try:
+            worker.conn.send(job)
+            remaining = max(deadline - time.monotonic(), 0.0)
+            if not worker.conn.poll(remaining):
+                self._discard(worker)
+                raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
+            outcome = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._discard(worker)
+            return Outcome(500, title="Query Worker Failed", detail="The worker evaluating the query stopped unexpectedly; it has been replaced.")
+        self._idle.put(worker)
+        return outcome
+
+    def close(self) -> None:
+        """Stop every worker (idle ones now; busy ones are daemons and die with the server)."""
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                break
+
+
+class InProcessEvaluator:
+    """`run_job` in the calling thread: no timeout enforcement. For in-process protocol tests."""
+
+    size = 0
+    idle = 0
+
+    def __init__(self, store: ox.Store):
+        self._store = store
+
+    def run(self, job: Job, timeout: float) -> Outcome:
+        return run_job(self._store, job)
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,121 @@
+"""What a user query may touch: SERVICE endpoints (allowlist) and dataset IRIs (no local files).
+
+pyoxigraph evaluates SERVICE itself (it makes the HTTP request), so the check must happen
+before evaluation and must not be fooled by prefixed names, BASE, sub-queries, EXISTS or
+variables: the query is parsed (rdflib's SPARQL parser and algebra) and every
+ServiceGraphPattern in the algebra is inspected. Parsing is skipped only when the text
+cannot contain the keywords at all (a case-insensitive substring test, which is
+conservative: pyoxigraph does not decode \\u escapes in keywords)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .errors import Problem
+
+_MAY_HAVE_SERVICE = re.compile("service", re.IGNORECASE)
+_MAY_HAVE_FROM = re.compile("from", re.IGNORECASE)
+_SAFE_SCHEMES = ("http://", "https://")
+
+
+class QueryRefused(Problem):
+    """A query the endpoint will not run; carries the HTTP status, title and a clear detail."""
+
+
+@dataclass(frozen=True)
+class QueryFacts:
+    """What the safety checks need to know about a query (from its algebra)."""
+
+    services: tuple[str | None, ...] = ()  # SERVICE IRIs; None = a variable
+    from_default: tuple[str, ...] = ()  # FROM IRIs
+    from_named: tuple[str, ...] = ()  # FROM NAMED IRIs
+    parsed: bool = False  # False when the prefilter proved no SERVICE/FROM can occur
+
+    @property
+    def has_dataset(self) -> bool:
+        return bool(self.from_default or self.from_named)
+
+
+def _walk(node: object, out: list, depth: int = 0) -> None:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if depth > 500:  # deeper than any sane query; refuse rather than recurse forever
+        raise QueryRefused(400, "Query Too Complex", "The query nests deeper than 500 levels.")
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            out.append(node.get("term"))
+        for value in node.values():
+            _walk(value, out, depth + 1)
+    elif isinstance(node, (list, tuple, set)):
+        for value in node:
+            _walk(value, out, depth + 1)
+    elif isinstance(node, dict):
+        for value in node.values():
+            _walk(value, out, depth + 1)
+
+
+def inspect_query(query: str) -> QueryFacts:
+    """SERVICE and FROM / FROM NAMED IRIs of a query.
+
+    Raises QueryRefused (400) if the text mentions SERVICE or FROM but cannot be parsed to
+    check them (a syntax error there is reported with the parser's message)."""
+    if not (_MAY_HAVE_SERVICE.search(query) or _MAY_HAVE_FROM.search(query)):
+        return QueryFacts()
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    from rdflib.term import Variable
+
+    try:
+        algebra = translateQuery(parseQuery(query)).algebra
+    except Exception as exc:  # rdflib raises pyparsing and other errors on bad syntax
+        raise QueryRefused(
+            400,
+            "Query Syntax Error",
+            "The query mentions SERVICE or FROM and could not be parsed to check them: "
+            f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+        ) from exc
+    found: list = []
+    _walk(algebra, found)
+    services = tuple(None if isinstance(t, Variable) or t is None else str(t) for t in found)
+    default, named = [], []
+    for clause in algebra.get("datasetClause") or []:
+        if "default" in clause:
+            default.append(str(clause["default"]))
+        if "named" in clause:
+            named.append(str(clause["named"]))
+    return QueryFacts(services, tuple(default), tuple(named), parsed=True)
+
+
+def check_services(facts: QueryFacts, allowlist: Sequence[str]) -> None:
+    """Refuse (403) SERVICE to a variable or to an endpoint not on the allowlist."""
+    allowed = {a.strip() for a in allowlist if a.strip()}
+    for service in facts.services:
+        if service is None:
+            raise QueryRefused(
+                403,
+                "SERVICE Not Allowed",
+                "SERVICE with a variable endpoint is not allowed: name the endpoint IRI (it must be on the allowlist).",
+            )
+        if service not in allowed:
+            listed = ", ".join(sorted(allowed)) if allowed else "none: federation is disabled on this server"
+            raise QueryRefused(
+                403,
+                "SERVICE Not Allowed",
+                f"SERVICE <{service}> is not on this endpoint's allowlist (allowed: {listed}). No request was made.",
+            )
+
+
+def check_dataset_iris(iris: Iterable[str], known_graphs: Iterable[str], where: str) -> None:
+    """Refuse (400) a dataset IRI that could name a local resource: anything not http(s)
+    that is not a graph of the store (file:, urn: strangers, relative paths ...)."""
+    known = set(known_graphs)
+    for iri in iris:
+        if iri in known or iri.lower().startswith(_SAFE_SCHEMES):
+            continue
+        raise QueryRefused(
+            400,
+            "Dataset IRI Not Allowed",
+            f"{where} <{iri}> is neither an http(s) IRI nor a graph of this dataset; "
+            "the endpoint never reads local files or other schemes.",
+        )
