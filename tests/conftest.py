@@ -39,3 +39,22 @@ def app(fixture_store):
 def client(app):
     """Flask test client of `app`."""
     return app.test_client()
+
+
+# --- build (graph engineer) ------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def built_graph(tmp_path_factory):
+    """The real graph, built once per test session from the shipped data (eccp_kg.graph.build.build_graph).
+
+    Returns the BuildResult; its `store_path` is the on-disk store. Tests must not write into it."""
+    from eccp_kg.graph.build import build_graph
+
+    return build_graph(tmp_path_factory.mktemp("built") / "build")
+
+
+@pytest.fixture(scope="session")
+def built_store(built_graph) -> ox.Store:
+    """The built store, opened read-only (query it with use_default_graph_as_union=True)."""
+    from eccp_kg.graph.store import open_store
+
+    return open_store(built_graph.store_path)
