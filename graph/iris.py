@@ -9,6 +9,7 @@ Pattern (documented in docs/identifiers.md), with B the configured base IRI:
     B id/ecosystem/{slug}                  e.g. id/ecosystem/agri-food
     B id/programme/{slug}                  e.g. id/programme/escp-4i
     B id/eurocluster/{slug}                e.g. id/eurocluster/aec-eurocluster
+    B id/organisation/{cc}/{slug}          cluster organisations, e.g. id/organisation/it/aerospace
     B id/scheme/{slug}                     SKOS concept schemes (code lists)
     B id/concept/{scheme}/{slug}           concepts of local code lists
   things stated by one factsheet edition (never collide across countries or editions)
@@ -80,6 +81,10 @@ class Minter:
 
     def eurocluster(self, name: str) -> URIRef:
         return self._iri("id", "eurocluster", slug(name))
+
+    def organisation(self, country: str, name: str) -> URIRef:
+        """A cluster organisation: keyed by its country and name, so equal names in two countries differ."""
+        return self._iri("id", "organisation", slug(country), slug(name))
 
     def scheme(self, key: str) -> URIRef:
         return self._iri("id", "scheme", slug(key))

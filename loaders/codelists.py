@@ -1,0 +1,123 @@
+"""The shared code lists (data/codelists/*.csv) as SKOS concept schemes, one graph for all factsheets.
+
+Every code list is a skos:ConceptScheme; its concepts carry skos:prefLabel, skos:notation where a
+code exists, skos:inScheme/skos:topConceptOf and the source note of the row (eccp:sourceLocator).
+Label variants printed in factsheets are skos:hiddenLabel (ecosystems) or skos:altLabel (NACE)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from rdflib import Literal, URIRef
+
+from ..graph.iris import Minter
+from ..graph.namespaces import ECCP, RDF, SKOS, TIME
+from .common import Lookups, Triple, en, positive, year
+from .tables import Schemas, Tables
+
+SCHEMES = {  # scheme key -> label
+    "ecosystems": "Industrial ecosystems",
+    "nace-divisions": "NACE Rev. 2 divisions as printed in the factsheets",
+    "programmes": "EU cluster cooperation and funding programmes",
+    "countries": "Countries",
+    "funding-periods": "EU funding periods",
+    "policy-levels": "Levels of cluster policy",
+    "policy-objectives": "Standardised cluster policy objectives",
+    "policy-focus": "Standardised cluster policy focus",
+    "responsible-roles": "Standardised responsibilities of policy authorities",
+    "beneficiary-types": "Standardised beneficiary types",
+    "financial-instruments": "Standardised cluster support instruments",
+    "policy-periods": "Standardised policy periods",
+    "evaluation-availability": "Standardised availability of policy evaluations",
+    "eu-priorities": "EU priorities a cluster policy may be aligned with",
+}
+
+
+def _concept(minter: Minter, iri: URIRef, scheme: str, cls: URIRef | None, label: str, source: str | None) -> Iterator[Triple]:
+    yield iri, RDF.type, SKOS.Concept
+    if cls is not None:
+        yield iri, RDF.type, cls
+    yield iri, SKOS.prefLabel, en(label)
+    yield iri, SKOS.inScheme, minter.scheme(scheme)
+    yield iri, SKOS.topConceptOf, minter.scheme(scheme)
+    yield minter.scheme(scheme), SKOS.hasTopConcept, iri
+    if source:
+        yield iri, ECCP.sourceLocator, Literal(source)
+
+
+def lookups(tables: Tables) -> Lookups:
+    """Label and code maps the edition loaders check printed values against."""
+    return Lookups(
+        ecosystem_by_label={r["label"]: r["ecosystem"] for r in tables.get("ecosystem_labels")}
+        | {r["label"]: r["slug"] for r in tables.get("ecosystems")},
+        nace_codes=frozenset(r["code"] for r in tables.get("nace_divisions")),
+        country_codes=frozenset(r["code"] for r in tables.get("countries")),
+        programmes=frozenset(r["slug"] for r in tables.get("programmes")),
+        categories={(r["scheme"], r["slug"]): r["label"] for r in tables.get("policy_categories")},
+    )
+
+
+def load(tables: Tables, schemas: Schemas, minter: Minter) -> Iterator[Triple]:
+    """Every code list as SKOS; cross-references between lists are checked (SourceError on a miss)."""
+    for key, label in SCHEMES.items():
+        yield minter.scheme(key), RDF.type, SKOS.ConceptScheme
+        yield minter.scheme(key), SKOS.prefLabel, en(label)
+    ecosystems = {r["slug"] for r in tables.get("ecosystems")}
+    for r in tables.get("ecosystems"):
+        iri = minter.ecosystem(r["slug"])
+        yield from _concept(minter, iri, "ecosystems", ECCP.IndustrialEcosystem, r["label"], r["source"])
+        yield iri, SKOS.notation, Literal(str(r["number"]))
+        if r["alt_label"]:
+            yield iri, SKOS.altLabel, en(r["alt_label"])
+    for r in tables.get("ecosystem_labels"):
+        if r["ecosystem"] not in ecosystems:
+            raise r.error("ecosystem", "an ecosystem slug of codelists/ecosystems.csv", r["ecosystem"])
+        yield minter.ecosystem(r["ecosystem"]), SKOS.hiddenLabel, en(r["label"])
+    labels: dict[str, list[str]] = {}
+    for r in tables.get("nace_labels"):
+        labels.setdefault(r["code"], []).append(r["label"])
+    nace = {r["code"] for r in tables.get("nace_divisions")}
+    for r in tables.get("nace_labels"):
+        if r["code"] not in nace:
+            raise r.error("code", "a NACE division of codelists/nace_divisions.csv", r["code"])
+    for r in tables.get("nace_divisions"):
+        iri = minter.nace(r["code"])
+        names = labels.get(r["code"]) or [r["code"]]
+        yield from _concept(minter, iri, "nace-divisions", ECCP.NaceDivision, names[0], r["source"])
+        yield iri, SKOS.notation, Literal(r["code"])
+        for other in names[1:]:
+            yield iri, SKOS.altLabel, en(other)
+    programmes = {r["slug"] for r in tables.get("programmes")}
+    for r in tables.get("programmes"):
+        iri = minter.programme(r["slug"])
+        yield from _concept(minter, iri, "programmes", ECCP.CooperationProgramme, r["label"], r["source"])
+        if r["acronym"]:
+            yield iri, SKOS.notation, Literal(r["acronym"])
+            yield iri, SKOS.altLabel, en(r["acronym"])
+        if r["parent"]:
+            if r["parent"] not in programmes:
+                raise r.error("parent", "a programme slug of codelists/programmes.csv", r["parent"])
+            yield iri, SKOS.broader, minter.programme(r["parent"])
+        if r["funding_period"]:
+            period = minter.concept("funding-periods", r["funding_period"])
+            yield iri, ECCP.fundingPeriod, period
+            yield from _concept(minter, period, "funding-periods", ECCP.FundingPeriod, r["funding_period"], None)
+            yield period, RDF.type, TIME.ProperInterval
+            for prop, value in ((TIME.hasBeginning, r["start_year"]), (TIME.hasEnd, r["end_year"])):
+                if value is not None:
+                    instant = minter.concept("years", str(value))
+                    yield period, prop, instant
+                    yield instant, RDF.type, TIME.Instant
+                    yield instant, TIME.inXSDgYear, year(value)
+                    yield instant, SKOS.prefLabel, en(str(value))
+    for r in tables.get("countries"):
+        iri = minter.country_iri(r["code"])
+        yield from _concept(minter, iri, "countries", ECCP.Country, r["name"], r["source"])
+        yield iri, SKOS.notation, Literal(r["code"])
+    for r in tables.get("policy_categories"):
+        yield from _concept(minter, minter.concept(r["scheme"], r["slug"]), r["scheme"], None, r["label"], r["source"])
+    policies = schemas.tables.get("policies")
+    level = next((c for c in policies.columns if c.name == "level"), None) if policies else None
+    for position, value in enumerate(level.values if level else (), 1):
+        iri = minter.concept("policy-levels", value)
+        yield from _concept(minter, iri, "policy-levels", None, value, None)
+        yield iri, ECCP.position, positive(position)

@@ -1,0 +1,138 @@
+"""What every table loader shares: the edition being loaded, code-list lookups, provenance and literals.
+
+A table loader is a pure function `(tables, ctx) -> Iterator[Triple]`; the context carries no
+state that loaders change, only the minter, the factsheet IRI and read-only lookups built from
+the code lists, so the same rows always give the same triples."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from ..graph.errors import SourceError
+from ..graph.iris import Minter, slug
+from ..graph.namespaces import ECCP, PROV, RDF, XSD
+from .tables import Row, Schemas, TableSchema, Tables
+
+Triple = tuple[Node, Node, Node]
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One factsheet edition found on disk: data/{cc}/{edition}/factsheet.toml and its tables."""
+
+    country: str  # Eurostat code as in factsheet.toml, e.g. "IT"
+    edition: str  # e.g. "2023"
+    path: Path  # the edition folder
+    data_dir: Path  # the data folder it was found under (holds schemas.toml and codelists/)
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """Read-only maps from printed labels and codes to code-list keys, built from data/codelists."""
+
+    ecosystem_by_label: Mapping[str, str] = field(default_factory=dict)  # printed label -> ecosystem slug
+    nace_codes: frozenset[str] = frozenset()
+    country_codes: frozenset[str] = frozenset()
+    programmes: frozenset[str] = frozenset()
+    categories: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (scheme, slug) -> label
+
+    def ecosystem(self, row: Row, column: str) -> str:
+        """The ecosystem slug of a printed label, or a SourceError naming the cell."""
+        label = row[column]
+        if not self.ecosystem_by_label:  # no label code list yet: fall back to the slug of the label
+            return slug(label)
+        if label not in self.ecosystem_by_label:
+            raise row.error(column, "an ecosystem label listed in codelists/ecosystem_labels.csv", label)
+        return self.ecosystem_by_label[label]
+
+    def check(self, row: Row, column: str, known: Iterable[str], what: str) -> str:
+        """The cell's value if the code list knows it, else a SourceError naming the cell."""
+        value = row[column]
+        if value not in known:
+            raise row.error(column, f"a code of {what}", value)
+        return value
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a table loader needs to mint and describe one edition's statements."""
+
+    edition: Edition
+    minter: Minter  # scoped to the edition
+    lookups: Lookups
+    tables: Tables
+    schemas: Schemas
+
+    def tables_schema(self, name: str) -> TableSchema:
+        return self.schemas.tables[name]
+
+    @property
+    def factsheet(self) -> URIRef:
+        return self.minter.factsheet()
+
+    @property
+    def country(self) -> URIRef:
+        return self.minter.country_iri(self.edition.country)
+
+    @property
+    def period(self) -> Literal:
+        """The reference period of the edition's statistics (factsheet.toml reference_year)."""
+        year = self.edition.meta.get("reference_year") or self.edition.edition
+        return Literal(f"{int(year):04d}", datatype=XSD.gYear)
+
+    def provenance(self, subject: URIRef, row: Row | None, locator: str | None = None) -> Iterator[Triple]:
+        """Tie a statement to the factsheet it is derived from and the place it is printed."""
+        yield subject, PROV.wasDerivedFrom, self.factsheet
+        where = locator if locator is not None else (row.get("source") if row is not None else None)
+        if where:
+            yield subject, ECCP.sourceLocator, Literal(where)
+
+    def typed(self, subject: URIRef, cls: URIRef, row: Row | None, locator: str | None = None) -> Iterator[Triple]:
+        yield subject, RDF.type, cls
+        yield from self.provenance(subject, row, locator)
+
+
+def lit(value: Any, datatype: URIRef | None = None) -> Literal:
+    """A typed literal for a checked cell value (int, Decimal, date, bool or str)."""
+    if datatype is not None:
+        return Literal(str(value) if datatype == XSD.gYear else value, datatype=datatype)
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, Decimal):
+        return Literal(value, datatype=XSD.decimal)
+    if isinstance(value, dt.date):
+        return Literal(value.isoformat(), datatype=XSD.date)
+    return Literal(value)
+
+
+def count(value: int) -> Literal:
+    return Literal(value, datatype=XSD.nonNegativeInteger)
+
+
+def positive(value: int) -> Literal:
+    return Literal(value, datatype=XSD.positiveInteger)
+
+
+def year(value: Any) -> Literal:
+    return Literal(f"{int(value):04d}", datatype=XSD.gYear)
+
+
+def en(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+def key_slug(row: Row, column: str) -> str:
+    """A slug of a cell for use as an IRI key, with an error when nothing is left of it."""
+    value = slug(str(row[column]))
+    if not value:
+        raise SourceError(row.file, row.line, column, "text that gives a non-empty IRI slug", row[column])
+    return value

@@ -1,0 +1,113 @@
+"""Section 2.3 cooperation: programme figures, partner-country lists as printed, the Euroclusters.
+
+One eccp:ProgrammeParticipation per programme the edition gives figures for, carrying the stated
+counts and one eccp:ListedItem per printed position of its partner-country list (order and
+duplicates kept: EL printed twice gives two items). The stated number of partner countries is
+eccp:statedItemCount next to the items, so a mismatch stays visible and SHACL warns about it."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from rdflib import Literal
+
+from ..graph.namespaces import ECCP, RDF, RDFS, SKOS
+from .common import Context, Triple, count, en, positive
+from .tables import Tables
+
+#: programme_figures measure -> property on the participation
+MEASURES = {
+    "consortia": ECCP.consortiumCount,
+    "partnerships": ECCP.partnershipCount,
+    "euroclusters": ECCP.partnershipCount,
+    "partner_countries": ECCP.statedItemCount,
+    "cluster_organisations": ECCP.clusterOrganisationCount,
+    "ecosystems_covered": ECCP.ecosystemCount,
+}
+
+
+def participation_iri(ctx: Context, programme: str):
+    return ctx.minter.stated("participation", programme)
+
+
+def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """Participations with stated counts and partner lists, then the Eurocluster list."""
+    programmes: list[str] = []
+    figures = tables.get("programme_figures")
+    partners = tables.get("programme_partner_countries")
+    for row in [*figures, *partners]:
+        if row["programme"] not in programmes:
+            if ctx.lookups.programmes:
+                ctx.lookups.check(row, "programme", ctx.lookups.programmes, "codelists/programmes.csv")
+            programmes.append(row["programme"])
+    first_row = {}
+    for row in [*figures, *partners]:
+        first_row.setdefault(row["programme"], row)
+    for programme in programmes:
+        iri = participation_iri(ctx, programme)
+        yield from ctx.typed(iri, ECCP.ProgrammeParticipation, first_row[programme])
+        yield iri, ECCP.programme, ctx.minter.programme(programme)
+        yield iri, ECCP.country, ctx.country
+        yield iri, RDFS.label, en(f"{ctx.edition.meta.get('country_name', ctx.edition.country)} in {programme}")
+    for row in figures:
+        iri = participation_iri(ctx, row["programme"])
+        yield iri, MEASURES[row["measure"]], count(row["value"])
+        # the words as printed, one statement per figure
+        stmt = ctx.minter.stated("participation", row["programme"], "figure", row["measure"])
+        yield from ctx.typed(stmt, ECCP.ContextStatement, row)
+        yield stmt, ECCP.text, Literal(row["text"])
+        yield stmt, ECCP.field, Literal(row["measure"])
+        yield stmt, RDF.value, count(row["value"])
+        yield stmt, ECCP.aboutParticipation, iri
+    for row in partners:
+        iri = participation_iri(ctx, row["programme"])
+        code = row["country_code"]
+        if ctx.lookups.country_codes:
+            ctx.lookups.check(row, "country_code", ctx.lookups.country_codes, "codelists/countries.csv")
+        item = ctx.minter.stated("participation", row["programme"], "partner", str(row["position"]))
+        yield from ctx.typed(item, ECCP.ListedItem, row)
+        yield iri, ECCP.listedItem, item
+        yield item, ECCP.position, positive(row["position"])
+        yield item, ECCP.printedAs, Literal(code)
+        yield item, ECCP.item, ctx.minter.country_iri(code)
+    yield from euroclusters(tables, ctx)
+
+
+def euroclusters(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """The printed list of Euroclusters (a stated list with the stated number) and their ecosystems."""
+    rows = tables.get("euroclusters")
+    if not rows:
+        return
+    stated = [r for r in tables.get("programme_figures") if r["measure"] == "euroclusters"]
+    programme = [ctx.minter.programme(r["programme"]) for r in stated]
+    listing = ctx.minter.stated("list", "euroclusters")
+    yield from ctx.typed(listing, ECCP.StatedList, rows[0])
+    yield listing, RDFS.label, en("Euroclusters with cluster organisations of the country")
+    for row in stated:
+        yield listing, ECCP.statedItemCount, count(row["value"])
+    names = set()
+    for row in rows:
+        names.add(row["name"])
+        cluster = ctx.minter.eurocluster(row["name"])
+        yield from ctx.typed(cluster, ECCP.Eurocluster, row)
+        yield cluster, SKOS.prefLabel, en(row["name"])
+        yield cluster, RDFS.label, en(row["name"])
+        for p in programme:
+            yield cluster, ECCP.programme, p
+        item = ctx.minter.stated("list", "euroclusters", "item", str(row["position"]))
+        yield from ctx.typed(item, ECCP.ListedItem, row)
+        yield listing, ECCP.listedItem, item
+        yield item, ECCP.position, positive(row["position"])
+        yield item, ECCP.printedAs, Literal(row["name"])
+        yield item, ECCP.item, cluster
+    for row in tables.get("eurocluster_ecosystems"):
+        if row["eurocluster"] not in names:
+            raise row.error("eurocluster", "a Eurocluster name listed in euroclusters.csv", row["eurocluster"])
+        cluster = ctx.minter.eurocluster(row["eurocluster"])
+        ecosystem = ctx.minter.ecosystem(ctx.lookups.ecosystem(row, "ecosystem_label"))
+        yield cluster, ECCP.coversEcosystem, ecosystem
+        item = ctx.minter.stated("eurocluster-ecosystem", row["eurocluster"], str(row["position"]))
+        yield from ctx.typed(item, ECCP.ListedItem, row)
+        yield cluster, ECCP.listedItem, item
+        yield item, ECCP.position, positive(row["position"])
+        yield item, ECCP.printedAs, Literal(row["ecosystem_label"])
+        yield item, ECCP.item, ecosystem
