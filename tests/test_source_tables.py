@@ -73,55 +73,83 @@ def find_rows(name: str, **match: str) -> list[dict[str, str]]:
 
 # ------------------------------------------------------------------ files against schemas.toml
 
-@pytest.mark.parametrize("name", sorted(TABLES))
-def test_every_declared_file_exists_with_exactly_the_declared_header(name: str) -> None:
-    path = folder(name) / TABLES[name]["file"]
-    assert path.exists(), f"{path.relative_to(REPO)} declared in schemas.toml is missing"
-    assert header(name) == list(TABLES[name]["columns"]), f"{path.name}: header differs from schemas.toml"
+PATTERNS = {"nuts2": r"[A-Z]{2}[A-Z0-9]{2}", "nace_division": r"[A-U][0-9]{2}", "country_code": r"[A-Z]{2}",
+            "slug": r"[a-z0-9]+(-[a-z0-9]+)*", "integer": r"-?[0-9]+", "boolean": r"true|false",
+            "date": r"\d{4}-\d{2}-\d{2}", "year": r"\d{4}", "decimal": r"-?[0-9]+(\.[0-9]+)?", "url": r"https?://\S+"}
 
 
-@pytest.mark.parametrize("name", sorted(TABLES))
-def test_keys_unique_required_cells_filled_and_every_row_has_a_source(name: str) -> None:
+def problems(name: str, path: Path) -> list[str]:
+    """What is wrong with `path` as table `name` of schemas.toml: header, keys, required cells, sources, forms.
+
+    A lightweight check with csv only (the loaders do the full typed validation); each message names the
+    file, line and column, like the loaders' errors."""
     spec = TABLES[name]
-    data = rows(name)
-    assert data, f"{spec['file']} has no rows"
-    keys = Counter(tuple(r[k] for k in spec["key"]) for r in data)
-    dupes = [k for k, n in keys.items() if n > 1]
-    assert not dupes, f"{spec['file']}: duplicate keys {dupes}"
-    required = [c for c, s in spec["columns"].items() if s.get("required")]
-    assert "source" in required, f"{name}: every table needs a required source column"
-    for line, r in enumerate(data, start=2):
-        for col in required:
-            assert r[col].strip(), f"{spec['file']} line {line}: required column {col} is empty"
+    if not path.exists():
+        return [f"{path.name}: missing (declared in schemas.toml)"]
+    with open(path, newline="", encoding="utf-8") as fh:
+        records = list(csv.reader(fh))
+    if not records:
+        return [f"{path.name}: empty file, expected a header row"]
+    found: list[str] = []
+    columns = list(spec["columns"])
+    if records[0] != columns:
+        return [f"{path.name} line 1: header {records[0]} differs from schemas.toml {columns}"]
+    if "source" not in [c for c, s in spec["columns"].items() if s.get("required")]:
+        found.append(f"{name}: schemas.toml must declare a required source column")
+    if len(records) == 1:
+        found.append(f"{path.name}: no rows")
+    seen: dict[tuple[str, ...], int] = {}
+    for line, record in enumerate(records[1:], start=2):
+        if len(record) != len(columns):
+            found.append(f"{path.name} line {line}: {len(record)} cells, expected {len(columns)}")
+            continue
+        row = dict(zip(columns, record))
+        key = tuple(row[k] for k in spec["key"])
+        if key in seen:
+            found.append(f"{path.name} line {line}: key {key} repeats line {seen[key]}")
+        seen.setdefault(key, line)
+        for col, cspec in spec["columns"].items():
+            value = row[col]
+            if not value.strip():
+                if cspec.get("required"):
+                    found.append(f"{path.name} line {line} column {col}: required, empty")
+            elif cspec["type"] == "enum" and value not in cspec["values"]:
+                found.append(f"{path.name} line {line} column {col}: {value!r}, expected one of {cspec['values']}")
+            elif cspec["type"] in PATTERNS and not re.fullmatch(PATTERNS[cspec["type"]], value):
+                found.append(f"{path.name} line {line} column {col}: {value!r}, expected a {cspec['type']}")
+    return found
 
 
 @pytest.mark.parametrize("name", sorted(TABLES))
-def test_enum_and_code_columns_hold_allowed_values(name: str) -> None:
-    patterns = {"nuts2": r"[A-Z]{2}[A-Z0-9]{2}", "nace_division": r"[A-U][0-9]{2}", "country_code": r"[A-Z]{2}",
-                "slug": r"[a-z0-9]+(-[a-z0-9]+)*", "integer": r"-?[0-9]+", "boolean": r"true|false",
-                "date": r"\d{4}-\d{2}-\d{2}", "year": r"\d{4}", "decimal": r"-?[0-9]+(\.[0-9]+)?", "url": r"https?://\S+"}
-    for line, r in enumerate(rows(name), start=2):
-        for col, spec in TABLES[name]["columns"].items():
-            value = r[col]
-            if not value:
-                continue
-            if spec["type"] == "enum":
-                assert value in spec["values"], f"{name} line {line} {col}: {value!r}"
-            elif spec["type"] in patterns:
-                assert re.fullmatch(patterns[spec["type"]], value), f"{name} line {line} {col}: {value!r}"
+def test_every_table_matches_its_schema_with_a_source_on_every_row(name: str) -> None:
+    assert problems(name, folder(name) / TABLES[name]["file"]) == []
 
 
-def test_a_file_with_a_wrong_header_or_a_duplicate_key_is_caught(tmp_path: Path) -> None:
-    """The checks above must be able to fail: feed them a broken copy of a real table."""
+@pytest.mark.parametrize("breakage, expected", [
+    (lambda lines: [lines[0].replace("name", "nom")] + lines[1:], "line 1: header"),
+    (lambda lines: lines + [lines[1]], "repeats line 2"),
+    (lambda lines: lines[:1] + [lines[1].split(",")[0] + ",AEC Eurocluster,"] + lines[2:], "column source: required, empty"),
+    (lambda lines: lines[:1] + ["x" + lines[1]] + lines[2:], "column position: 'x1', expected a integer"),
+    (lambda lines: lines[:1] + [lines[1] + ",extra"] + lines[2:], "line 2: 4 cells, expected 3"),
+    (lambda lines: lines[:1], "no rows"),
+])
+def test_schema_check_reports_a_broken_table(tmp_path: Path, breakage, expected: str) -> None:
+    """Every check above can fail: break a copy of a real table one way at a time."""
     spec = TABLES["euroclusters"]
-    good = (EDITION / spec["file"]).read_text(encoding="utf-8").splitlines()
+    lines = (EDITION / spec["file"]).read_text(encoding="utf-8").splitlines()
     broken = tmp_path / spec["file"]
-    broken.write_text("\n".join([good[0].replace("name", "nom")] + good[1:] + [good[1]]) + "\n", encoding="utf-8")
-    with open(broken, newline="", encoding="utf-8") as fh:
-        data = list(csv.reader(fh))
-    assert data[0] != list(spec["columns"])
-    keys = Counter(r[0] for r in data[1:])
-    assert max(keys.values()) == 2
+    broken.write_text("\n".join(breakage(lines)) + "\n", encoding="utf-8")
+    found = problems("euroclusters", broken)
+    assert any(expected in f for f in found), found
+
+
+def test_schema_check_reports_a_bad_enum_and_a_missing_file(tmp_path: Path) -> None:
+    spec = TABLES["state_of_play"]
+    lines = (EDITION / spec["file"]).read_text(encoding="utf-8").splitlines()
+    broken = tmp_path / spec["file"]
+    broken.write_text("\n".join([lines[0], lines[1].replace(",true,", ",yes,").replace(",false,", ",yes,")]) + "\n", encoding="utf-8")
+    assert any("column selected: 'yes', expected a boolean" in f for f in problems("state_of_play", broken))
+    assert problems("state_of_play", tmp_path / "absent.csv") == ["absent.csv: missing (declared in schemas.toml)"]
 
 
 def test_factsheet_toml_has_every_declared_field_and_nothing_else() -> None:
