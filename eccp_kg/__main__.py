@@ -1,3 +1,5 @@
 from eccp_kg.cli import main
 
-raise SystemExit(main())
+# Guarded: the server's worker processes are started with "spawn", which imports __main__ again.
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -29,7 +29,7 @@ class Endpoint:
         self.cache = ResultCache(int(setting(config, "CACHE_BYTES")))
         self._in_process = bool(setting(config, "IN_PROCESS"))
         self._data_files = list(setting(config, "DATA_FILES") or [])
-        self._evaluator: Any = None
+        self.evaluator: Any = None  # started lazily by start()
         self._lock = threading.Lock()
         self._graphs: frozenset[str] | None = None
 
@@ -42,16 +42,16 @@ class Endpoint:
 
     def start(self) -> Any:
         """The evaluator, started on first use (worker processes unless IN_PROCESS)."""
-        if self._evaluator is None:
+        if self.evaluator is None:
             with self._lock:
-                if self._evaluator is None:
+                if self.evaluator is None:
                     if self._in_process:
-                        self._evaluator = InProcessEvaluator(self.dataset.store)
+                        self.evaluator = InProcessEvaluator(self.dataset.store)
                     else:
                         source = source_for(self.dataset.store, self.dataset.store_dir, self._data_files)
-                        self._evaluator = WorkerPool(source, size=self.workers)
-                        atexit.register(self._evaluator.close)
-        return self._evaluator
+                        self.evaluator = WorkerPool(source, size=self.workers)
+                        atexit.register(self.evaluator.close)
+        return self.evaluator
 
     def run(self, job: Job) -> Outcome:
         """Evaluate a job within the timeout (raises evaluator.QueryTimeout)."""
@@ -59,5 +59,5 @@ class Endpoint:
 
     def close(self) -> None:
         """Stop the worker processes."""
-        if self._evaluator is not None:
-            self._evaluator.close()
+        if self.evaluator is not None:
+            self.evaluator.close()

@@ -5,6 +5,7 @@ Thin view over plain functions: `read_protocol_request` (pure: what the client a
 `Endpoint` (worker pool, cache). Documented in docs/endpoint.md."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, redirect, request
@@ -52,7 +53,9 @@ def _decode(body: bytes, charset: str | None) -> str:
         raise ProtocolError(400, "Bad Request", f"The request body is not valid {charset or 'UTF-8'} text: {exc}") from exc
 
 
-def read_protocol_request(method: str, mimetype: str, charset: str | None, args: MultiDict, form: MultiDict, body: bytes) -> ProtocolRequest:
+def read_protocol_request(
+    method: str, mimetype: str, charset: str | None, args: MultiDict, form: MultiDict, body: bytes, body_length: int = 0
+) -> ProtocolRequest:
     """Interpret a /sparql request per the SPARQL 1.1 Protocol (pure; raises ProtocolError).
 
     GET: everything in the URL. POST form: parameters in the body (URL ones are accepted too).
@@ -68,6 +71,8 @@ def read_protocol_request(method: str, mimetype: str, charset: str | None, args:
         params = MultiDict(list(args.items(multi=True)) + [("query", _decode(body, charset))])
     elif method == "POST" and mimetype == SPARQL_UPDATE:
         raise ProtocolError(403, "Update Not Allowed", READ_ONLY)
+    elif method == "POST" and not mimetype and body_length == 0:
+        params = args  # an empty POST: parameters (if any) are in the URL
     elif method == "POST":
         shown = mimetype or "none"
         raise ProtocolError(
@@ -131,6 +136,7 @@ def sparql() -> Response:
             request.args,
             request.form if request.mimetype == FORM else MultiDict(),
             request.get_data(cache=True) if request.mimetype == SPARQL_QUERY else b"",
+            request.content_length or 0,
         )
     except ProtocolError as exc:
         return error_response(exc.status, exc.title, exc.detail)
@@ -231,6 +237,25 @@ def _all_formats():
     from .negotiation import ALL_FORMATS
 
     return ALL_FORMATS
+
+
+@bp.route("/health", methods=["GET"])
+def health() -> Response:
+    """Liveness and pool state for operators and tests: build id, worker counts, cache use."""
+    endpoint = _endpoint()
+    evaluator = endpoint.evaluator
+    body = {
+        "status": "ok",
+        "build_id": endpoint.dataset.build_id,
+        "workers": getattr(evaluator, "size", endpoint.workers) if evaluator is not None else endpoint.workers,
+        "idle_workers": getattr(evaluator, "idle", 0) if evaluator is not None else 0,
+        "replaced_workers": getattr(evaluator, "replacements", 0) if evaluator is not None else 0,
+        "worker_pids": evaluator.pids() if hasattr(evaluator, "pids") else [],
+        "cache": {"entries": len(endpoint.cache), "bytes": endpoint.cache.size_bytes, "hits": endpoint.cache.hits, "misses": endpoint.cache.misses},
+    }
+    resp = Response(json.dumps(body) + "\n", mimetype="application/json")
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
 
 
 # --- service description -------------------------------------------------------------------

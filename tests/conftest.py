@@ -58,3 +58,97 @@ def built_store(built_graph) -> ox.Store:
     from eccp_kg.graph.store import open_store
 
     return open_store(built_graph.store_path)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A running `eccp-kg serve` subprocess: base URL, process, captured output."""
+
+    def __init__(self, args: list[str], log_path: Path):
+        import subprocess
+        import sys
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.sparql = self.url + "/sparql"
+        self.log_path = log_path
+        script = Path(sys.executable).with_name("eccp-kg")
+        cmd = [str(script), "serve", "--host", "127.0.0.1", "--port", str(self.port), *args]
+        self._log = log_path.open("wb")
+        self.process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def output(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_ready(self, attempts: int = 1200) -> None:
+        """Poll /health until it answers (the worker pool is up) or the process exits."""
+        import time
+
+        import requests
+
+        for _ in range(attempts):
+            if self.process.poll() is not None:
+                raise RuntimeError(f"eccp-kg serve exited with {self.process.returncode}:\n{self.output()}")
+            try:
+                if requests.get(self.url + "/health", timeout=5).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"eccp-kg serve did not answer on {self.url}:\n{self.output()}")
+
+    def stop(self) -> None:
+        """SIGTERM (the server stops its workers), then SIGKILL the group if it lingers."""
+        import os
+        import signal
+        import subprocess
+
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+        self._log.close()
+
+
+def start_live_server(args: list[str], tmp_dir: Path) -> LiveServer:
+    """Start `eccp-kg serve ARGS` on a free port and wait until it answers."""
+    server = LiveServer(args, tmp_dir / "serve.log")
+    server.wait_ready()
+    return server
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, fixture_data_files):
+    """The REAL server (`eccp-kg serve` subprocess, 2 query workers, 3 s timeout, small caps)
+    over the fixture dataset; yields its base URL (SPARQL at base + "/sparql")."""
+    args = ["--data", *map(str, fixture_data_files), "--workers", "2", "--timeout", "3",
+            "--max-rows", "15", "--max-request-bytes", "20000"]
+    server = start_live_server(args, tmp_path_factory.mktemp("live"))
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory) -> Path:
+    """The real graph built once per session (eccp_kg.graph.build); yields its store directory."""
+    try:
+        from eccp_kg.graph.build import build_graph
+    except ImportError:  # the build is another part; skip until it exists
+        pytest.skip("eccp_kg.graph.build is not available")
+    out = tmp_path_factory.mktemp("built")
+    build_graph(out)
+    return out / "store"
