@@ -132,8 +132,8 @@ def collect(
     editions = sorted(_require(api, "discover_editions")(data_dir), key=lambda e: (str(e.country), str(e.edition)))
     load_edition = _require(api, "load_edition")
     for edition in editions:
-        with progress.stage(f"edition {edition.country}/{edition.edition}") as st:
-            scoped = minter.for_edition(str(edition.country), str(edition.edition))
+        scoped = minter.for_edition(str(edition.country), str(edition.edition))
+        with progress.stage(f"edition {scoped.country}/{scoped.edition}") as st:
             graph = load_edition(edition, minter)
             iri = scoped.edition_graph()
             sources.graphs[iri] = graph
