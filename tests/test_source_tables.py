@@ -460,3 +460,31 @@ def test_nace_and_country_code_lists_cover_what_the_tables_use() -> None:
     countries = {r["code"] for r in rows("countries")}
     assert {r["country_code"] for r in rows("programme_partner_countries")} <= countries
     assert {"EL", "UK"} <= countries and "GR" not in countries and "GB" not in countries
+
+
+@needs_seed
+def test_every_printed_sentence_outside_tables_is_somewhere_in_the_tables(seed_lines: list[str]) -> None:
+    """Completeness: each prose line, list item, caption, note, footnote and reference of the factsheet is
+    found verbatim in some cell (or in its structured form: caption, 'label (n cluster organisations)')."""
+    cells: set[str] = set()
+    for name in TABLES:
+        if TABLES[name]["scope"] == "edition":
+            for r in rows(name):
+                cells.update(r.values())
+    cells.update(str(v) for v in tomllib.loads((EDITION / "factsheet.toml").read_text(encoding="utf-8")).values())
+    cells.update(f"{r['number']}: {r['caption']}" for r in rows("factsheet_tables"))
+    cells.update(f"{r['source_line']} Note: {r['note']}" for r in rows("factsheet_tables") if r["note"])
+    cells.update(f"{r['ecosystem_label']} ({r['count']} {r['count_word']})" for r in rows("cluster_organisations_by_ecosystem"))
+    cells.update(f"{r['number']} {r['text']}" for r in rows("footnotes"))
+    blob = "\n".join(cells)
+    missing = []
+    for line in seed_lines:
+        if "\t" in line or line.startswith("#") or re.fullmatch(r"<b>.*</b>\s*<b>\d+</b>|[\d.]+\s*|.*\.{5}.*", line):
+            continue  # tables (checked above), headings, the table of contents
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+        text = re.sub(r"<(https?://[^>]+)>", r"\1", text).replace("\\\\_", "_").replace("\\_", "_")
+        text = re.sub(r"^<sup>(\d+)</sup>", r"\1", text.strip())
+        text = plain(text.lstrip("- ").strip("*"))
+        if len(text) >= 25 and text not in blob:
+            missing.append(text[:80])
+    assert not missing, missing
