@@ -488,3 +488,21 @@ def test_every_printed_sentence_outside_tables_is_somewhere_in_the_tables(seed_l
         if len(text) >= 25 and text not in blob:
             missing.append(text[:80])
     assert not missing, missing
+
+
+@needs_seed
+def test_every_table3_fragment_is_in_a_cell(seed: str) -> None:
+    """Completeness of Table 3: every bold item, paragraph, list item and plain cell printed between its
+    caption and section 4 is in policy_cells (text or row label) or policies (type, name)."""
+    region = seed.split("**Table 3:")[1].split("# 04")[0]
+    blob = "\n".join([r["text"] for r in rows("policy_cells")] + [r["row_label"] for r in rows("policy_cells")]
+                     + [v for r in rows("policies") for v in r.values()] + list(TABLES["policy_cells"]["columns"]["section"]["values"]))
+    blob = re.sub(r"\s+", " ", blob)
+    missing = []
+    for line in region.splitlines()[1:]:
+        for cell in line.split("\t"):
+            for fragment in re.split(r"</?(?:b|p|li|ul|ol)[^>]*>", cell):
+                text = re.sub(r"\s+", " ", plain(fragment)).strip().removeprefix("• ")
+                if text and text not in ("Policy type:", "Policy name:") and text not in blob:
+                    missing.append(text[:80])
+    assert not missing, missing
