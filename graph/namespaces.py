@@ -11,6 +11,9 @@ from rdflib import Namespace
 ONTOLOGY_IRI = "https://w3id.org/eccp-kg/ontology"
 ONTOLOGY_VERSION = "0.1.0"
 ECCP = Namespace(ONTOLOGY_IRI + "#")
+#: The SHACL shapes namespace (shape IRIs only; fixed like the ontology's).
+SHAPES_IRI = "https://w3id.org/eccp-kg/shapes"
+ECCPSH = Namespace(SHAPES_IRI + "#")
 
 #: Default base IRI for minted resources; override with ECCP_KG_BASE_IRI or --base-iri.
 DEFAULT_BASE_IRI = "https://w3id.org/eccp-kg/"
@@ -35,6 +38,7 @@ PREFIXES: dict[str, str] = {
     "void": "http://rdfs.org/ns/void#",
     "time": "http://www.w3.org/2006/time#",
     "sh": "http://www.w3.org/ns/shacl#",
+    "eccpsh": SHAPES_IRI + "#",
     "sd": "http://www.w3.org/ns/sparql-service-description#",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "vann": "http://purl.org/vocab/vann/",

@@ -8,14 +8,16 @@ from typing import Iterator
 
 from rdflib import Literal
 
-from ..graph.namespaces import DCTERMS, ECCP, RDFS, SKOS, XSD
+from ..graph.namespaces import DCTERMS, ECCP, RDF, RDFS, SKOS, XSD
 from .common import Context, Triple, en, lit, positive, year
 from .tables import Tables
 
 
 def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
     meta, iri = ctx.edition.meta, ctx.factsheet
-    yield from ctx.typed(iri, ECCP.Factsheet, None, meta.get("source_file"))
+    yield iri, RDF.type, ECCP.Factsheet  # the source itself: no prov:wasDerivedFrom
+    if meta.get("source_file"):
+        yield iri, ECCP.sourceLocator, Literal(meta["source_file"])
     title = f"{meta.get('title', 'Country factsheet')} {meta.get('country_name', ctx.edition.country)} {ctx.edition.edition}"
     yield iri, RDFS.label, en(title)
     yield iri, DCTERMS.title, en(meta.get("title", title))
