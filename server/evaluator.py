@@ -23,21 +23,12 @@ import pyoxigraph as ox
 
 from eccp_kg.graph.namespaces import PREFIXES
 
+from .negotiation import GRAPH_SYNTAX, RESULT_SYNTAX
+
 log = logging.getLogger("eccp_kg.server.evaluator")
 
-_RESULTS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-_GRAPHS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
+_RESULTS = RESULT_SYNTAX
+_GRAPHS = GRAPH_SYNTAX
 
 
 @dataclass(frozen=True)

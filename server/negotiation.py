@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 
 @dataclass(frozen=True)
 class Format:
@@ -39,6 +41,21 @@ GRAPH_FORMATS: tuple[Format, ...] = (
     Format("rdfxml", "application/rdf+xml", "graph", ("application/xml", "text/xml")),
     Format("jsonld", "application/ld+json", "graph", ("application/json",)),
 )
+
+#: format name -> pyoxigraph serialiser, for SELECT/ASK and for graphs
+RESULT_SYNTAX: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_SYNTAX: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
 
 HTML = Format("html", "text/html", "page", ("application/xhtml+xml",))
 

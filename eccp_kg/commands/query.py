@@ -16,23 +16,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from eccp_kg.graph.namespaces import PREFIXES
+from eccp_kg.server.negotiation import GRAPH_SYNTAX, RESULT_SYNTAX
 
 from ._common import fail
 
 FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")
-_RESULT_FORMATS = {
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-}
-_GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "json": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-}
+_RESULT_FORMATS = RESULT_SYNTAX
+# json and xml mean JSON-LD and RDF/XML for graphs
+_GRAPH_FORMATS = {**GRAPH_SYNTAX, "json": GRAPH_SYNTAX["jsonld"], "xml": GRAPH_SYNTAX["rdfxml"]}
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-.]*$")
 
 
