@@ -13,6 +13,8 @@
   var prologue = config.prefixes.map(function (pair) {
     return "PREFIX " + pair[0] + ": <" + pair[1] + ">";
   }).join("\n");
+  var prefixMap = {};
+  config.prefixes.forEach(function (pair) { prefixMap[pair[0]] = pair[1]; });
   var starter = prologue + "\n\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 10\n";
 
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
@@ -22,6 +24,8 @@
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
     persistenceId: "eccp-kg-ui",
     yasqe: { value: starter },
+    // Results show project prefixes (xsd:integer, skos:Concept) even when a query does not declare them.
+    yasr: { prefixes: prefixMap },
   });
 
   // A tab persisted from an earlier visit keeps its endpoint; point tabs still on the starter's

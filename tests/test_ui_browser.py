@@ -1,0 +1,204 @@
+"""The query UI in real headless Chromium (Debian's /usr/bin/chromium driven by Playwright).
+
+The real server (`eccp-kg serve` over the real build, on a free 127.0.0.1 port) serves the UI;
+every request the page makes to any other host is aborted and recorded, so the tests also prove
+the UI works with no network. Screenshots go to test-artifacts/.
+
+Never `playwright install`: `make test` installs Debian's chromium (Makefile target `browser`)."""
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from eccp_kg.graph.namespaces import PREFIXES
+from eccp_kg.queries import PATH as QUERIES
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+#: Factsheet Table 1, row "ITC4: Lombardy": the five NACE divisions with most sectoral agglomerations.
+LOMBARDY_TOP5 = ("T97", "C14", "M74", "M69", "C28")
+#: How long the page may take to show results (a wait, not an assertion about speed).
+WAIT_MS = 60_000
+ACTIVE = ".tabPanel.active"
+RESULT_ROWS = f"{ACTIVE} .yasr table.dataTable tbody tr"
+
+
+def _load_servers_module():
+    """bench/servers.py (start/stop of real servers), loaded by path: `bench` is not a package
+    the test run can import."""
+    spec = importlib.util.spec_from_file_location("eccp_bench_servers", ROOT / "bench" / "servers.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+servers = _load_servers_module()
+
+
+def lombardy_example() -> str:
+    """The competency query about Lombardy's top NACE divisions (Table 1): the file whose
+    question names Lombardy and whose text asks for NACE divisions."""
+    for path in sorted(QUERIES.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        question = text.splitlines()[0] if text else ""
+        if re.search(r"lombard", question, re.I) and re.search(r"nace|sector", text, re.I):
+            return path.stem
+    pytest.fail(f"no competency query in {QUERIES} asks about Lombardy's NACE divisions (factsheet Table 1)")
+
+
+@pytest.fixture(scope="module")
+def store_dir(request: pytest.FixtureRequest) -> Path:
+    """The real build's store: $ECCP_KG_BUILD_DIR/store if set, else the session build."""
+    chosen = os.environ.get("ECCP_KG_BUILD_DIR")
+    if chosen:
+        return Path(chosen) / "store"
+    return Path(request.getfixturevalue("built_graph").store_path)
+
+
+@pytest.fixture(scope="module")
+def base_url(store_dir: Path) -> Iterator[str]:
+    """`eccp-kg serve --store ...` on a free port; yields its base URL."""
+    with servers.ours(store_dir) as server:
+        yield server.endpoint.removesuffix("/sparql")
+
+
+class Browser:
+    """One page in a fresh Chromium profile, with the console errors, uncaught page errors and
+    off-server requests it produced."""
+
+    def __init__(self, page, base_url: str):
+        self.page, self.base_url = page, base_url
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.external: list[str] = []
+
+    def open_ui(self, path: str = "/") -> None:
+        self.page.goto(self.base_url + path)
+        self.page.wait_for_selector(f"{ACTIVE} .yasqe .CodeMirror", timeout=WAIT_MS)
+
+    def tab_query(self) -> str:
+        return self.page.evaluate("window.eccpUi.yasgui.getTab().getQuery()")
+
+    def run_query(self) -> None:
+        self.page.click(f"{ACTIVE} .yasqe_queryButton")
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def assert_clean(self) -> None:
+        assert self.page_errors == [], f"uncaught errors in the page: {self.page_errors}"
+        assert self.console_errors == [], f"console errors: {self.console_errors}"
+        assert self.external == [], f"the page tried to reach other hosts: {self.external}"
+
+
+@pytest.fixture()
+def browser(base_url: str, tmp_path: Path) -> Iterator[Browser]:
+    """Chromium with a fresh user-data dir; requests to anything but the server are aborted."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (`make browser`, run by `make test`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = context.new_page()
+            tool = Browser(page, base_url)
+
+            def only_our_server(route) -> None:
+                if route.request.url.startswith(base_url + "/"):
+                    route.continue_()
+                else:
+                    tool.external.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", only_our_server)
+            page.on("console", lambda msg: tool.console_errors.append(msg.text) if msg.type == "error" else None)
+            page.on("pageerror", lambda exc: tool.page_errors.append(str(exc)))
+            yield tool
+        finally:
+            context.close()
+
+
+def fetch_bindings(base_url: str, query: str) -> list[dict]:
+    """The query's rows straight from /sparql (what the table must show)."""
+    resp = requests.post(base_url + "/sparql", data={"query": query},
+                         headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    assert resp.status_code == 200, resp.text[:500]
+    return resp.json()["results"]["bindings"]
+
+
+def test_example_runs_and_shows_its_rows(browser: Browser, base_url: str) -> None:
+    name = lombardy_example()
+    text = (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    browser.open_ui()
+    browser.page.click(f"button.eccp-example[data-example='{name}']")
+    assert browser.tab_query() == text, "the example opens with the file's text"
+    assert browser.page.get_attribute(f"button.eccp-example[data-example='{name}']", "aria-pressed") == "true"
+    browser.run_query()
+    browser.page.wait_for_selector(f"{RESULT_ROWS} td", timeout=WAIT_MS)
+    rows = browser.page.locator(RESULT_ROWS)
+    table = browser.page.inner_text(f"{ACTIVE} .yasr table.dataTable tbody")
+    browser.screenshot("ui-lombardy-example")
+    expected = fetch_bindings(base_url, text)
+    assert rows.count() == len(expected) >= len(LOMBARDY_TOP5)
+    for code in LOMBARDY_TOP5:
+        assert code in table, f"NACE division {code} (factsheet Table 1, Lombardy) not in the results table"
+    browser.assert_clean()
+
+
+def test_new_tab_declares_the_project_prefixes(browser: Browser) -> None:
+    browser.open_ui()
+    query = browser.tab_query()
+    for prefix, iri in PREFIXES.items():
+        assert f"PREFIX {prefix}: <{iri}>" in query
+    browser.run_query()
+    browser.page.wait_for_selector(f"{RESULT_ROWS} td", timeout=WAIT_MS)
+    assert browser.page.locator(RESULT_ROWS).count() >= 1
+    browser.assert_clean()
+
+
+def test_queries_page_link_opens_the_query_in_the_ui(browser: Browser, base_url: str) -> None:
+    browser.page.goto(base_url + "/queries")
+    links = browser.page.locator("a.eccp-open")
+    assert links.count() == len(list(QUERIES.glob("*.rq"))) > 0
+    last = links.nth(links.count() - 1)
+    name = last.get_attribute("href").split("example=")[1]
+    last.click()
+    browser.page.wait_for_selector(f"{ACTIVE} .yasqe .CodeMirror", timeout=WAIT_MS)
+    raw = requests.get(f"{base_url}/queries/{name}.rq", timeout=30).text
+    assert browser.tab_query() == raw
+    browser.screenshot("ui-opened-from-queries-page")
+    browser.assert_clean()
+
+
+def test_syntax_error_is_shown_not_swallowed(browser: Browser) -> None:
+    """Negative path: a bad query shows the server's 400 message in the results pane."""
+    browser.open_ui()
+    browser.page.evaluate("void window.eccpUi.yasgui.getTab().setQuery('SELECT ?x WHERE { ?x ?y }}')")
+    browser.run_query()
+    error = browser.page.wait_for_selector(f"{ACTIVE} .yasr .errorResult", timeout=WAIT_MS)
+    message = error.inner_text()
+    browser.screenshot("ui-syntax-error")
+    assert "400" in message, message
+    assert re.search(r"\b1:\d+\b", message), f"the parser's line:column is shown: {message}"
+    assert browser.page_errors == []
+    assert browser.external == []
+    # The failed request itself is the only console error Chromium logs.
+    assert all("400" in text for text in browser.console_errors), browser.console_errors
