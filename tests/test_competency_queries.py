@@ -1,0 +1,256 @@
+"""Competency queries (queries/*.rq) against the real built graph, each answer checked against the factsheet.
+
+Expected answers are read from the factsheet text itself (../shared/seeds/eccp-country-factsheet-italy.md,
+the document data/it/2023 transcribes), not pasted here, so a transcription or loader error shows up as
+a difference between the graph and the document. Queries run as the server runs them: pyoxigraph with
+the union of the named graphs as default graph."""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from eccp_kg.graph.namespaces import PREFIXES
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = ROOT / "queries"
+SEED = ROOT.parent / "shared" / "seeds" / "eccp-country-factsheet-italy.md"
+
+
+# --- reading the factsheet -----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def text() -> str:
+    if not SEED.exists():
+        pytest.skip(f"the factsheet text is not beside the checkout ({SEED.name}); the answers are read from it")
+    return SEED.read_text(encoding="utf-8")
+
+
+def between(text: str, start: str, end: str) -> str:
+    i = text.index(start)
+    return text[i:text.index(end, i)]
+
+
+def codes(listing: str) -> list[str]:
+    return [c.strip() for c in listing.split(",")]
+
+
+def bold(cell: str) -> list[str]:
+    return [html.unescape(b).strip() for b in re.findall(r"<b>(.+?)</b>", cell)]
+
+
+def table1(text: str) -> dict[str, dict]:
+    """Table 1 rows: NUTS code -> name, stated count, and the (rank, NACE code, label) printed."""
+    rows = {}
+    for line in between(text, "**Table 1", "**Table 2").splitlines():
+        cells = line.split("\t")
+        head = re.match(r"<b>(IT\w+): (.+)</b>", cells[0])
+        if not head:
+            continue
+        aggs = []
+        for rank, cell in enumerate(cells[2:7], start=1):
+            m = re.match(r"([A-Z]\d{2}) [-–] (.+)$", cell.strip())
+            if m:
+                aggs.append((rank, m.group(1), m.group(2)))
+        rows[head.group(1)] = {"name": head.group(2), "count": int(cells[1]), "aggs": aggs}
+    return rows
+
+
+# --- running the queries -------------------------------------------------------------------------
+def query_file(name: str) -> Path:
+    return QUERIES / f"{name}.rq"
+
+
+def run(store: ox.Store, name: str) -> list[dict[str, object]]:
+    """Rows of a competency query as dicts of plain values (IRIs and lexical forms as str, ints as int)."""
+    result = store.query(query_file(name).read_text(encoding="utf-8"), use_default_graph_as_union=True)
+    names = [v.value for v in result.variables]
+    rows = []
+    for solution in result:
+        row = {}
+        for var in names:
+            term = solution[var]
+            if term is None:
+                row[var] = None
+            elif isinstance(term, ox.Literal) and term.datatype.value == PREFIXES["xsd"] + "integer":
+                row[var] = int(term.value)
+            else:
+                row[var] = term.value
+        rows.append(row)
+    return rows
+
+
+#: every query and the test that checks its answer
+TESTED = {
+    "cluster-organisations-registered", "cluster-organisations-by-ecosystem", "lombardy-top-sectoral-agglomerations",
+    "regions-with-a01-agglomeration", "eurocluster-partner-countries", "euroclusters-and-ecosystems",
+    "escp-and-innosup-common-partners", "national-technology-clusters", "policy-objectives-shared",
+    "policy-budget-funding-start", "state-of-play-scores", "validation-warnings",
+}
+
+
+def test_every_query_states_its_question_and_is_tested():
+    files = sorted(QUERIES.glob("*.rq"))
+    assert {f.stem for f in files} == TESTED
+    for f in files:
+        lines = f.read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("# Question: ") and lines[0].rstrip().endswith("?"), f.name
+        # PREFIX lines make each file runnable anywhere; they must agree with the project's prefixes
+        for prefix, iri in re.findall(r"^PREFIX ([\w-]*): <([^>]+)>", "\n".join(lines), re.M):
+            assert PREFIXES.get(prefix) == iri, f"{f.name}: PREFIX {prefix}:"
+
+
+def test_registered_cluster_organisations_and_extraction_date(built_store, text):
+    count = int(re.search(r"There are (\d+) cluster organisations registered on the ECCP", text).group(1))
+    day, month, year = re.search(r"extracted on (\d{2})/(\d{2})/(\d{4})", text).groups()
+    rows = run(built_store, "cluster-organisations-registered")
+    assert [(r["edition"], r["count"], r["extracted"]) for r in rows] == [("2023", count, f"{year}-{month}-{day}")]
+    assert rows[0]["printed"] in text
+    assert (count, f"{year}-{month}-{day}") == (97, "2023-12-21")  # the figures the issue quotes
+
+
+def test_cluster_organisations_per_ecosystem_largest_first(built_store, text):
+    printed = [(label, int(n)) for label, n in
+               re.findall(r"^- (.+?) \((\d+) cluster organisations?\)\s*$", text, re.M)]
+    assert len(printed) == 13
+    expected = sorted(printed, key=lambda item: -item[1])  # stable: ties keep the factsheet's order
+    rows = run(built_store, "cluster-organisations-by-ecosystem")
+    assert [(r["label"], r["count"]) for r in rows] == expected
+    assert len({r["ecosystem"] for r in rows}) == 13
+
+
+def test_lombardy_top_five(built_store, text):
+    lombardy = table1(text)["ITC4"]
+    assert lombardy["name"] == "Lombardy"
+    rows = run(built_store, "lombardy-top-sectoral-agglomerations")
+    assert [(r["rank"], r["nace"], r["label"]) for r in rows] == lombardy["aggs"]
+    assert [r["nace"] for r in rows] == ["T97", "C14", "M74", "M69", "C28"]
+
+
+def test_regions_with_a01(built_store, text):
+    expected = sorted((code, rank, label) for code, row in table1(text).items()
+                      for rank, nace, label in row["aggs"] if nace == "A01")
+    rows = run(built_store, "regions-with-a01-agglomeration")
+    assert [(r["nuts"], r["rank"], r["label"]) for r in rows] == expected
+    assert len(rows) == 6
+
+
+def test_eurocluster_partner_countries(built_store, text):
+    stated, listing = re.search(r"with partner from (\d+) countries \(([^)]+)\)", text).groups()
+    rows = run(built_store, "eurocluster-partner-countries")
+    assert [r["code"] for r in rows] == codes(listing)
+    assert [r["position"] for r in rows] == list(range(1, len(rows) + 1))
+    assert {r["stated"] for r in rows} == {int(stated)} == {19}
+    assert all(r["name"] for r in rows)
+
+
+def test_euroclusters_and_their_ecosystems(built_store, text):
+    names = re.search(r"These Euroclusters are (.+?)\. Collectively", text).group(1).split(", ")
+    covering = {name: [e.rstrip(",") for e in re.findall(r'"([^"]+)"', ecosystems)]
+                for name, ecosystems in re.findall(r"([\w-]+) \(covering ([^)]+)\)", text)}
+    assert len(names) == 18 and set(covering) == {"EPICENTRE", "MedBan"}
+    rows = run(built_store, "euroclusters-and-ecosystems")
+    got: dict[str, list[str]] = {}
+    for r in rows:
+        got.setdefault(r["name"], [])
+        if r["ecosystemAsPrinted"] is not None:
+            got[r["name"]].append(r["ecosystemAsPrinted"])
+    assert list(got) == names
+    assert got == {name: covering.get(name, []) for name in names}
+
+
+def test_partners_in_both_escp_and_innosup(built_store, text):
+    escp = codes(re.search(r"EU member states \(([^)]+)\)", text).group(1))
+    innosup = codes(re.search(r"coming from \d+ countries \(([^)]+)\)", text).group(1))
+    rows = run(built_store, "escp-and-innosup-common-partners")
+    assert [r["code"] for r in rows] == sorted(set(escp) & set(innosup))
+
+
+def test_national_technology_clusters(built_store, text):
+    focus = between(text, "<b>POLICY FOCUS</b>", "</ol>")
+    printed = re.findall(r"<li>(\d+)\. (.+?)</li>", focus)
+    rows = run(built_store, "national-technology-clusters")
+    assert [(r["position"], r["name"]) for r in rows] == [(int(n), name) for n, name in printed]
+    assert len(rows) == 12 and len({r["cluster"] for r in rows}) == 12
+
+
+def objectives(text: str) -> tuple[list[str], list[str]]:
+    """The bold objectives of Table 3 per column: the first page's rows and the continuation page."""
+    national, regional = [], []
+    first = between(text, "<b>POLICY OBJECTIVES</b>", "\n\n\n")
+    for line in first.splitlines():
+        cells = line.split("\t")
+        if len(cells) >= 3:
+            national += bold(cells[1])
+            regional += bold(cells[2])
+    continuation = next(line for line in text.splitlines() if "<p><b>Enhancing territorial cohesion" in line)
+    cells = continuation.split("\t")
+    national += [html.unescape(b) for b in re.findall(r"<p><b>(.+?)</b></p>", cells[1])]
+    regional += [html.unescape(b) for b in re.findall(r"<p><b>(.+?)</b></p>", cells[2])]
+    return national, regional
+
+
+def test_shared_and_own_objectives(built_store, text):
+    national, regional = objectives(text)
+    assert (len(national), len(regional)) == (14, 12)
+
+    # The objectives are standardised categories; the Lombardy column prints one of them in the singular
+    # ("... innovation ecosystem"), so printed texts are compared case- and plural-insensitively.
+    def key(label: str) -> str:
+        return label.lower().rstrip("s")
+
+    n, r = {key(x) for x in national}, {key(x) for x in regional}
+    expected = {"both": n & r, "national only": n - r, "Lombardy only": r - n}
+    rows = run(built_store, "policy-objectives-shared")
+    got = {scope: {key(row["label"]) for row in rows if row["scope"] == scope} for scope in expected}
+    assert got == expected
+    assert {scope: len(v) for scope, v in got.items()} == {"both": 11, "national only": 3, "Lombardy only": 1}
+
+
+def test_budget_funding_and_starting_year(built_store, text):
+    def row(label: str) -> list[str]:
+        line = next(line for line in text.splitlines() if f"<b>{label}</b>\t" in line and "BUDGET" in line
+                    or line.startswith(f"\t<b>{label}</b>\t"))
+        cells = line.split("\t")
+        return [c.strip() for c in cells[cells.index(f"<b>{label}</b>") + 1:]]
+
+    overall, funding, start = row("Overall"), row("Source of funding"), row("Starting year")
+    rows = run(built_store, "policy-budget-funding-start")
+    assert [r["budget"] for r in rows] == overall
+    assert [r["funding"] for r in rows] == funding
+    assert [r["startingYear"] for r in rows] == start == ["2013", "2014"]
+    assert [r["type"] for r in rows] == ["National cluster policy", "Regional cluster policy"]
+
+
+def state_of_play(text: str) -> list[tuple[int, str]]:
+    """Table 4: per criterion, the level printed on a line of its own (the one the country is scored at),
+    numbered in reading order among the criterion's four levels."""
+    table = between(text, "**Table 4", "Source: ECCP")
+    blocks: list[list[str]] = []
+    for line in table.splitlines()[1:]:
+        cells = line.split("\t")
+        if len(cells) < 2 or not cells[1].strip() or cells[0].strip() == "Italy":
+            continue
+        if cells[0].strip():
+            blocks.append([])
+        blocks[-1].append(cells[1].strip())
+    scores = []
+    for lines in blocks:
+        levels = [re.split(r" (?=[A-Z])", line) for line in lines]
+        assert sum(len(x) for x in levels) == 4
+        order = 0
+        for parts in levels:
+            if len(parts) == 1:
+                scores.append((order + 1, parts[0]))
+            order += len(parts)
+    return scores
+
+
+def test_state_of_play_scores(built_store, text):
+    annex = re.findall(r"^<b>(.+?)</b>\tassessment", between(text, "**Table 5: Analytical framework", "Source:"), re.M)
+    rows = run(built_store, "state-of-play-scores")
+    assert [r["criterionLabel"] for r in rows] == annex
+    assert [(r["levelOrder"], r["printed"]) for r in rows] == state_of_play(text)
+    assert all(r["levelCount"] == 4 for r in rows)
