@@ -42,6 +42,7 @@ class Job:
     results_format: str | None  # RESULT format name for SELECT/ASK, None: not acceptable
     graph_format: str | None  # graph format name for CONSTRUCT/DESCRIBE, None: not acceptable
     max_rows: int
+    base_iri: str | None = None  # the service-defined base IRI (the endpoint URL) for relative IRIs
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _rows_over(count: int, max_rows: int, what: str) -> Outcome:
 
 def run_job(store: ox.Store, job: Job) -> Outcome:
     """Evaluate one job against a store and serialise it (pure: no process or HTTP concerns)."""
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {"base_iri": job.base_iri}
     if job.union_default:
         kwargs["use_default_graph_as_union"] = True
     else:

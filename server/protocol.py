@@ -68,6 +68,8 @@ def read_protocol_request(
             raise ProtocolError(400, "Bad Request", "A query in the body (application/sparql-query) and a query= parameter: send exactly one.")
         if "update" in args:
             raise ProtocolError(400, "Bad Request", "A request may carry a query or an update, not both.")
+        if charset and charset.lower().replace("-", "") != "utf8":
+            raise ProtocolError(415, "Unsupported Media Type", f"application/sparql-query bodies must be UTF-8 (SPARQL 1.1 Protocol); got charset={charset}.")
         params = MultiDict(list(args.items(multi=True)) + [("query", _decode(body, charset))])
     elif method == "POST" and mimetype == SPARQL_UPDATE:
         raise ProtocolError(403, "Update Not Allowed", READ_ONLY)
@@ -156,6 +158,7 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
     dataset = endpoint.dataset
     key = (
         dataset.build_id,
+        request.base_url,  # relative IRIs in the query resolve against the endpoint URL
         preq.query,
         preq.default_graphs,
         preq.named_graphs,
@@ -198,7 +201,8 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
 
 def _job(endpoint: Endpoint, preq: ProtocolRequest, choice) -> Job:
     """The evaluation job, after the SERVICE and dataset checks (raises QueryRefused)."""
-    facts = inspect_query(preq.query or "")
+    base = request.base_url
+    facts = inspect_query(preq.query or "", base)
     check_services(facts, endpoint.service_allowlist)
     known = endpoint.known_graphs
     check_dataset_iris(preq.default_graphs, known, "default-graph-uri")
@@ -219,6 +223,7 @@ def _job(endpoint: Endpoint, preq: ProtocolRequest, choice) -> Job:
         results_format=choice.results.name if choice.results else None,
         graph_format=choice.graph.name if choice.graph else None,
         max_rows=endpoint.max_rows,
+        base_iri=base,
     )
 
 

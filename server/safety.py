@@ -55,7 +55,7 @@ def _walk(node: object, out: list, depth: int = 0) -> None:
             _walk(value, out, depth + 1)
 
 
-def inspect_query(query: str) -> QueryFacts:
+def inspect_query(query: str, base_iri: str | None = None) -> QueryFacts:
     """SERVICE and FROM / FROM NAMED IRIs of a query.
 
     Raises QueryRefused (400) if the text mentions SERVICE or FROM but cannot be parsed to
@@ -67,7 +67,7 @@ def inspect_query(query: str) -> QueryFacts:
     from rdflib.term import Variable
 
     try:
-        algebra = translateQuery(parseQuery(query)).algebra
+        algebra = translateQuery(parseQuery(query), base=base_iri).algebra
     except Exception as exc:  # rdflib raises pyparsing and other errors on bad syntax
         raise QueryRefused(
             400,

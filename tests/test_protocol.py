@@ -374,3 +374,13 @@ def test_health(client):
     client.get("/sparql", query_string={"query": ASK_ANY})
     body = client.get("/health").get_json()
     assert body["status"] == "ok" and body["build_id"].startswith("sha256-")
+
+
+def test_relative_iris_resolve_against_the_endpoint(client):
+    r = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { BIND(<thing> AS ?x) }"})
+    assert bindings(r)[0]["x"]["value"] == "http://localhost/thing"
+
+
+def test_sparql_query_body_must_be_utf8(client):
+    r = client.post("/sparql", data="ASK {}".encode("utf-16"), content_type="application/sparql-query; charset=UTF-16")
+    assert r.status_code == 415 and "must be UTF-8" in r.get_json()["error"]["detail"]
