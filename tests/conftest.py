@@ -152,3 +152,11 @@ def built_store(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("built")
     build_graph(out)
     return out / "store"
+
+
+# --- linked data (issue 4) -------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def start_server():
+    """`start_live_server` as a fixture, for tests that need their own `eccp-kg serve` options
+    (e.g. the federation test's --service-allowlist). The caller stops the server it starts."""
+    return start_live_server
