@@ -70,6 +70,11 @@ def render(rows: list[Row], command: str, machine: str, settings: str, started: 
             f"{row.rows_oxigraph}/{row.rows_ours} | {_errors(row.oxigraph)}/{_errors(row.ours)} | "
             f"{row.oxigraph.latency_p99_ms:.1f}/{row.ours.latency_p99_ms:.1f} |"
         )
+    failures = [(row.scenario.name, name, text) for row in rows
+                for name, result in (("oxigraph", row.oxigraph), ("ours", row.ours)) for text in result.failures]
+    if failures:
+        lines += ["", "Non-2xx answers seen (status and the start of the first body):", ""]
+        lines += [f"- {scenario} / {server}: `{text}`" for scenario, server, text in failures]
     missed = [row for row in rows if not row.met]
     lines += ["", "## Outcome", ""]
     if not rows:

@@ -1,6 +1,6 @@
 """`python -m bench.run` (or `make bench`): our server against the Oxigraph server, one run.
 
-Loads the build's N-Quads dump into `oxigraph serve --union-default-graph`, starts `eccp-kg
+Loads the build's N-Quads dump (plus its meta graph, see servers.full_dump) into `oxigraph serve --union-default-graph`, starts `eccp-kg
 serve` over the build's store (same data, same union default graph), checks both give the same
 number of rows for every scenario's query, runs wrk against each in turn, and writes
 BENCHMARKS.md (ratios ours/oxigraph against the targets of issue 3) plus the raw numbers as
@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -65,13 +67,33 @@ def main(argv: list[str] | None = None) -> int:
     """Run every scenario against both servers and write the report."""
     args = parse_args(argv)
     try:
-        store, dump = check_inputs(args.build)
+        store, _ = check_inputs(args.build)
     except wrk.WrkError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
     extra = ["--workers", str(args.workers)] if args.workers else []
-    rows: list[Row] = []
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    workdir = Path(tempfile.mkdtemp(prefix="eccp-bench-"))
+    try:
+        full = servers.full_dump(args.build, workdir)
+        rows = run_all(args, full, store, extra)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    machine = f"{platform.system()} {platform.machine()}, {_cpu_count()} CPU cores, Python {platform.python_version()}"
+    settings = f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s per scenario and server"
+    args.out.write_text(render(rows, command_line(argv), machine, settings, started), encoding="utf-8")
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    raw = [{"scenario": r.scenario.name, "oxigraph": asdict(r.oxigraph), "ours": asdict(r.ours),
+            "ratio": r.ratio, "target": r.target} for r in rows]
+    (results_dir / f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}.json").write_text(json.dumps(raw, indent=2))
+    print(f"wrote {args.out}")
+    return 0
+
+
+def run_all(args: argparse.Namespace, dump: Path, store: Path, extra: list[str]) -> list[Row]:
+    """Start both servers, run every selected scenario against each, stop both."""
+    rows: list[Row] = []
     with servers.oxigraph(dump) as oxi, servers.ours(store, extra) as ours:
         subjects = sc.lookup_subjects(oxi.endpoint)
         for scenario in sc.build(subjects):
@@ -87,16 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             target, why = sc.TARGETS[scenario.name]
             rows.append(Row(scenario=scenario, oxigraph=results["oxigraph"], ours=results["eccp-kg"],
                             target=target, target_text=why, rows_oxigraph=counts[0], rows_ours=counts[1]))
-    machine = f"{platform.system()} {platform.machine()}, {_cpu_count()} CPU cores, Python {platform.python_version()}"
-    settings = f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s per scenario and server"
-    args.out.write_text(render(rows, command_line(argv), machine, settings, started), encoding="utf-8")
-    results_dir = ROOT / "bench" / "results"
-    results_dir.mkdir(parents=True, exist_ok=True)
-    raw = [{"scenario": r.scenario.name, "oxigraph": asdict(r.oxigraph), "ours": asdict(r.ours),
-            "ratio": r.ratio, "target": r.target} for r in rows]
-    (results_dir / f"{time.strftime('%Y%m%dT%H%M%S', time.gmtime())}.json").write_text(json.dumps(raw, indent=2))
-    print(f"wrote {args.out}")
-    return 0
+    return rows
 
 
 def _cpu_count() -> int:

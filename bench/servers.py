@@ -3,10 +3,11 @@
 Why one module: both need the same three real servers (ours via `eccp-kg serve`, `oxigraph
 serve`, `rdflib-endpoint serve`) on free 127.0.0.1 ports, each waited for until it answers a
 query and always stopped afterwards (also when the caller fails), by the process group the
-module started and nothing else. Only the standard library is used, so the test suite can load
-this file without making `bench` importable."""
+module started and nothing else. It imports only the standard library and installed packages
+(eccp_kg, pyoxigraph), so the test suite can load this file without making `bench` importable."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -22,6 +23,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pyoxigraph as ox
+
+from eccp_kg.graph.iris import Minter
+from eccp_kg.graph.namespaces import DEFAULT_BASE_IRI
 
 #: How long a server may take to answer its first query (loading the dump included).
 READY_SECONDS = 180.0
@@ -182,3 +188,25 @@ def rdflib_endpoint(dump: Path) -> Iterator[Server]:
     cmd = [venv_tool("rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(dump)]
     with running("rdflib-endpoint", cmd, f"http://127.0.0.1:{port}/") as server:
         yield server
+
+
+def full_dump(build_dir: Path, workdir: Path) -> Path:
+    """The build's whole dataset as one N-Quads file, for servers that load files.
+
+    dumps/eccp-kg.nq holds every named graph but B graph/meta: that graph describes the dumps
+    (sizes, media types), so the build writes it to dumps/void.ttl instead. Here it is put back
+    into its graph, so a server loading this file serves exactly what the built store holds."""
+    dump, void = build_dir / "dumps" / "eccp-kg.nq", build_dir / "dumps" / "void.ttl"
+    if not void.is_file():
+        return dump
+    info = build_dir / "build-info.json"
+    base = json.loads(info.read_text(encoding="utf-8")).get("base_iri") if info.is_file() else None
+    meta = ox.NamedNode(str(Minter(base or DEFAULT_BASE_IRI).graph("meta")))
+    if f"{meta} .".encode() in dump.read_bytes():
+        return dump
+    out = workdir / "eccp-kg-with-meta.nq"
+    shutil.copyfile(dump, out)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, meta) for t in ox.parse(path=str(void), format=ox.RdfFormat.TURTLE)]
+    with out.open("ab") as fh:
+        fh.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    return out

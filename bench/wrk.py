@@ -50,6 +50,7 @@ class WrkResult:
     socket_errors: int
     latency_p50_ms: float
     latency_p99_ms: float
+    failures: tuple[str, ...] = ()  # "status: first body" per non-2xx status seen
 
     @property
     def rps(self) -> float:
@@ -77,12 +78,24 @@ local middle = {_lua_string(encode(tail))}
 local values = {{ {values} }}
 local uncached = {comment}
 local next_id = 1
+local threads = {{}}
 function setup(thread)
   thread:set("tid", next_id)
   next_id = next_id + 1
+  table.insert(threads, thread)
 end
 function init(args)
   n = 0
+  failures = {{}}
+end
+function response(status, headers, body)
+  if status >= 300 then
+    local key = tostring(status)
+    if failures[key] == nil then
+      -- the first error body per status, for the report (letters, digits and spaces only)
+      failures[key] = string.gsub(string.sub(body or "", 1, 160), "[^%w%s:.,]", " ")
+    end
+  end
 end
 function request()
   n = n + 1
@@ -97,6 +110,12 @@ function request()
 end
 function done(summary, latency, requests)
   local e = summary.errors
+  for _, thread in ipairs(threads) do
+    local seen = thread:get("failures")
+    for status, body in pairs(seen or {{}}) do
+      io.write("WRK_FAILURE " .. status .. " " .. body .. "\\n")
+    end
+  end
   io.write(string.format(
     '\\nWRK_JSON {{"requests": %d, "duration_us": %d, "non_2xx": %d, "socket_errors": %d, "p50_us": %d, "p99_us": %d}}\\n',
     summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
@@ -116,13 +135,15 @@ def wrk_binary() -> str:
 
 def parse_output(stdout: str) -> WrkResult:
     """The WRK_JSON line the script's done() prints, as a WrkResult."""
+    failures = tuple(sorted({" ".join(line.split()[1:])[:200] for line in stdout.splitlines()
+                             if line.startswith("WRK_FAILURE ")}))
     for line in reversed(stdout.splitlines()):
         if line.startswith("WRK_JSON "):
             data = json.loads(line[len("WRK_JSON "):])
             return WrkResult(
                 requests=data["requests"], seconds=data["duration_us"] / 1e6, non_2xx=data["non_2xx"],
                 socket_errors=data["socket_errors"], latency_p50_ms=data["p50_us"] / 1000,
-                latency_p99_ms=data["p99_us"] / 1000,
+                latency_p99_ms=data["p99_us"] / 1000, failures=failures,
             )
     raise WrkError(f"wrk printed no WRK_JSON summary line; its output was:\n{stdout[-2000:]}")
 

@@ -2,8 +2,9 @@
 through rdflib-endpoint (a different SPARQL engine) serving the same build.
 
 Both are real servers on free 127.0.0.1 ports, spoken to over HTTP with the SPARQL 1.1 Protocol:
-ours is `eccp-kg serve --store BUILD/store`; rdflib-endpoint is `rdflib-endpoint serve
-BUILD/dumps/eccp-kg.nq`, which loads the N-Quads dump (graphs kept) into an rdflib
+ours is `eccp-kg serve --store BUILD/store`; rdflib-endpoint is `rdflib-endpoint serve FILE`,
+where FILE is BUILD/dumps/eccp-kg.nq plus BUILD/dumps/void.ttl put in its graph B graph/meta (the
+dump leaves that graph out because it describes the dumps), loaded with graphs kept into an rdflib
 ``Dataset(default_union=True)``. That flag makes rdflib's default graph the union of all named
 graphs, which is what our server does (pyoxigraph ``use_default_graph_as_union=True``), so both
 engines see the same default graph and the same named graphs.
@@ -306,9 +307,11 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def endpoints(build_dir: Path) -> Iterator[tuple[str, str]]:
-    """(our endpoint, rdflib-endpoint's endpoint), both serving `build_dir`."""
-    with servers.ours(build_dir / "store") as ours, servers.rdflib_endpoint(build_dir / "dumps" / "eccp-kg.nq") as rdf:
+def endpoints(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(our endpoint, rdflib-endpoint's endpoint), both serving `build_dir`: ours its store,
+    rdflib-endpoint its N-Quads dump plus the meta graph (see servers.full_dump)."""
+    dump = servers.full_dump(build_dir, tmp_path_factory.mktemp("dump"))
+    with servers.ours(build_dir / "store") as ours, servers.rdflib_endpoint(dump) as rdf:
         yield ours.endpoint, rdf.endpoint
 
 
