@@ -65,8 +65,12 @@ class Sources:
         return _union(self.graphs.get(self.ontology_iri), self.graphs.get(self.codelists_iri))
 
     def data_graph(self) -> Graph:
-        """Every edition graph and the link sets: what SHACL checks."""
-        return _union(*(self.graphs[g] for g in self.edition_graphs), self.graphs.get(self.links_iri))
+        """Every edition graph, the code lists and the link sets: what SHACL checks.
+
+        The code lists are checked data too, and must be in the data graph: pyshacl copies only
+        class and property axioms from ont_graph, so concepts found only there would be unknown."""
+        return _union(*(self.graphs[g] for g in self.edition_graphs), self.graphs.get(self.codelists_iri),
+                      self.graphs.get(self.links_iri))
 
 
 def _union(*graphs: Graph | None) -> Graph:

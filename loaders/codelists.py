@@ -52,6 +52,7 @@ def lookups(tables: Tables) -> Lookups:
         nace_codes=frozenset(r["code"] for r in tables.get("nace_divisions")),
         country_codes=frozenset(r["code"] for r in tables.get("countries")),
         programmes=frozenset(r["slug"] for r in tables.get("programmes")),
+        programme_labels={r["slug"]: r["acronym"] or r["label"] for r in tables.get("programmes")},
         categories={(r["scheme"], r["slug"]): r["label"] for r in tables.get("policy_categories")},
     )
 

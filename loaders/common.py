@@ -41,6 +41,7 @@ class Lookups:
     nace_codes: frozenset[str] = frozenset()
     country_codes: frozenset[str] = frozenset()
     programmes: frozenset[str] = frozenset()
+    programme_labels: Mapping[str, str] = field(default_factory=dict)  # slug -> acronym or label
     categories: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (scheme, slug) -> label
 
     def ecosystem(self, row: Row, column: str) -> str:

@@ -47,7 +47,8 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
         yield from ctx.typed(iri, ECCP.ProgrammeParticipation, first_row[programme])
         yield iri, ECCP.programme, ctx.minter.programme(programme)
         yield iri, ECCP.country, ctx.country
-        yield iri, RDFS.label, en(f"{ctx.edition.meta.get('country_name', ctx.edition.country)} in {programme}")
+        name = ctx.lookups.programme_labels.get(programme, programme)
+        yield iri, RDFS.label, en(f"{ctx.edition.meta.get('country_name', ctx.edition.country)} in {name}")
     for row in figures:
         iri = participation_iri(ctx, row["programme"])
         yield iri, MEASURES[row["measure"]], count(row["value"])
