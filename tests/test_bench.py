@@ -1,0 +1,129 @@
+"""The benchmark's own logic: the wrk scripts it generates, how it reads wrk's output, the
+report's verdicts and its error paths. No load is generated and nothing is timed here; one test
+runs wrk for one second against a tiny local HTTP server to prove the generated script works."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+def _load(name: str):
+    """bench/<name>.py as bench.<name> (bench is a folder of the checkout, not an installed package)."""
+    if "bench" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("bench", ROOT / "bench" / "__init__.py",
+                                                      submodule_search_locations=[str(ROOT / "bench")])
+        package = importlib.util.module_from_spec(spec)
+        sys.modules["bench"] = package
+        spec.loader.exec_module(package)
+    return importlib.import_module(f"bench.{name}")
+
+wrk = _load("wrk")
+report = _load("report")
+scenarios = _load("scenarios")
+
+def result(requests: int = 100, non_2xx: int = 0, failures: tuple[str, ...] = ()) -> "wrk.WrkResult":
+    return wrk.WrkResult(requests=requests, seconds=1.0, non_2xx=non_2xx, socket_errors=0,
+                         latency_p50_ms=1.0, latency_p99_ms=2.0, failures=failures)
+
+def test_lua_script_encodes_the_query_and_varies_only_when_uncached() -> None:
+    sc = wrk.Scenario("s", "lookup", "SELECT * WHERE { <{{value}}> ?p ?o }", ("http://a/x y", "http://b/"), uncached=True)
+    lua = wrk.lua_script(sc, "/sparql")
+    assert '"/sparql?query=SELECT%20%2A%20WHERE%20%7B%20%3C"' in lua
+    assert '"http%3A%2F%2Fa%2Fx%20y", "http%3A%2F%2Fb%2F"' in lua
+    assert "local uncached = true" in lua and "%0A%23%20r" in lua
+    cached = wrk.lua_script(wrk.Scenario("s", "lookup", "ASK {}"), "/q")
+    assert "local uncached = false" in cached and '"/q?query=ASK%20%7B%7D"' in cached
+
+def test_first_query_substitutes_the_first_value() -> None:
+    sc = wrk.Scenario("s", "lookup", "DESCRIBE <{{value}}>", ("http://a/", "http://b/"))
+    assert sc.first_query() == "DESCRIBE <http://a/>"
+
+def test_parse_output_reads_the_summary_and_failures() -> None:
+    out = ("Running 1s test\nWRK_FAILURE 503 Service Unavailable\nWRK_FAILURE 503 Service Unavailable\n"
+           'WRK_JSON {"requests": 200, "duration_us": 2000000, "non_2xx": 50, "socket_errors": 1, '
+           '"p50_us": 1500, "p99_us": 9000}\n')
+    parsed = wrk.parse_output(out)
+    assert parsed.requests == 200 and parsed.seconds == 2.0 and parsed.non_2xx == 50
+    assert parsed.rps == 75.0, "only successful responses count"
+    assert parsed.latency_p99_ms == 9.0 and parsed.failures == ("503 Service Unavailable",)
+
+def test_parse_output_without_summary_is_an_error() -> None:
+    with pytest.raises(wrk.WrkError, match="no WRK_JSON summary line"):
+        wrk.parse_output("wrk: connection refused\n")
+
+def test_missing_wrk_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(wrk.WrkError, match=r"apt-get install -y wrk"):
+        wrk.wrk_binary()
+
+def test_report_marks_hits_and_misses_honestly() -> None:
+    lookup = wrk.Scenario("lookup-uncached", "lookup", "ASK {}")
+    agg = wrk.Scenario("aggregate-class-repeated", "aggregate", "ASK {}")
+    rows = [
+        report.Row(lookup, oxigraph=result(100), ours=result(60), target=0.5, target_text="t", rows_oxigraph=1, rows_ours=1),
+        report.Row(agg, oxigraph=result(100), ours=result(90), target=1.0, target_text="t", rows_oxigraph=3, rows_ours=3),
+    ]
+    text = report.render(rows, "python -m bench.run", "a machine", "wrk -t2", "now")
+    assert "| lookup-uncached | lookup | 100 | 60 | 0.60x | >= 0.5x (t) | yes |" in text
+    assert "| aggregate-class-repeated | aggregate | 100 | 90 | 0.90x | >= 1x (t) | **no** |" in text
+    assert "1 of 2 scenarios meet their target" in text and "- aggregate-class-repeated: 0.90x against >= 1x" in text
+
+def test_report_does_not_count_errors_or_disagreement_as_a_hit() -> None:
+    sc = wrk.Scenario("lookup-repeated", "lookup", "ASK {}")
+    erroring = report.Row(sc, oxigraph=result(100), ours=result(300, non_2xx=10, failures=("503 busy",)),
+                          target=1.0, target_text="t", rows_oxigraph=1, rows_ours=1)
+    disagreeing = report.Row(sc, oxigraph=result(100), ours=result(300), target=1.0, target_text="t",
+                             rows_oxigraph=2, rows_ours=1)
+    assert not erroring.met and not disagreeing.met
+    text = report.render([erroring, disagreeing], "cmd", "m", "s", "t")
+    assert "errors during the run" in text and "the servers disagree on the rows (2 vs 1)" in text
+    assert "- lookup-repeated / ours: `503 busy`" in text
+
+def test_every_scenario_has_a_target() -> None:
+    built = scenarios.build(("http://example.org/a",))
+    assert {s.name for s in built} <= set(scenarios.TARGETS)
+    assert {s.kind for s in built} == {"lookup", "aggregate"}
+    assert any(s.uncached for s in built) and any(not s.uncached for s in built)
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Answers every GET with an empty SPARQL JSON result and records the decoded query."""
+
+    seen: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("query", [""])[0]
+        self.seen.append(query)
+        body = b'{"head": {"vars": []}, "results": {"bindings": []}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+def test_generated_script_sends_distinct_valid_queries_through_wrk() -> None:
+    """wrk itself runs the generated script for one second against a recording server."""
+    wrk.wrk_binary()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        sc = wrk.Scenario("s", "lookup", "SELECT ?p WHERE { <{{value}}> ?p ?o }", ("http://a/", "http://b/"), uncached=True)
+        measured = wrk.run(sc, f"http://127.0.0.1:{server.server_address[1]}/sparql", 1, 2, 2)
+    finally:
+        server.shutdown()
+        server.server_close()
+    seen = _Recorder.seen
+    assert measured.requests >= 2 and measured.non_2xx == 0
+    assert len(set(seen)) == len(seen), "uncached: every query text differs"
+    assert {q.split("\n")[0] for q in seen} == {"SELECT ?p WHERE { <http://a/> ?p ?o }", "SELECT ?p WHERE { <http://b/> ?p ?o }"}
+    assert all(q.split("\n")[1].startswith("# r") for q in seen)
