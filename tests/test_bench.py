@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+
 def _load(name: str):
     """bench/<name>.py as bench.<name> (bench is a folder of the checkout, not an installed package)."""
     if "bench" not in sys.modules:
@@ -24,13 +25,16 @@ def _load(name: str):
         spec.loader.exec_module(package)
     return importlib.import_module(f"bench.{name}")
 
+
 wrk = _load("wrk")
 report = _load("report")
 scenarios = _load("scenarios")
 
+
 def result(requests: int = 100, non_2xx: int = 0, failures: tuple[str, ...] = ()) -> "wrk.WrkResult":
     return wrk.WrkResult(requests=requests, seconds=1.0, non_2xx=non_2xx, socket_errors=0,
                          latency_p50_ms=1.0, latency_p99_ms=2.0, failures=failures)
+
 
 def test_lua_script_encodes_the_query_and_varies_only_when_uncached() -> None:
     sc = wrk.Scenario("s", "lookup", "SELECT * WHERE { <{{value}}> ?p ?o }", ("http://a/x y", "http://b/"), uncached=True)
@@ -41,9 +45,11 @@ def test_lua_script_encodes_the_query_and_varies_only_when_uncached() -> None:
     cached = wrk.lua_script(wrk.Scenario("s", "lookup", "ASK {}"), "/q")
     assert "local uncached = false" in cached and '"/q?query=ASK%20%7B%7D"' in cached
 
+
 def test_first_query_substitutes_the_first_value() -> None:
     sc = wrk.Scenario("s", "lookup", "DESCRIBE <{{value}}>", ("http://a/", "http://b/"))
     assert sc.first_query() == "DESCRIBE <http://a/>"
+
 
 def test_parse_output_reads_the_summary_and_failures() -> None:
     out = ("Running 1s test\nWRK_FAILURE 503 Service Unavailable\nWRK_FAILURE 503 Service Unavailable\n"
@@ -54,14 +60,17 @@ def test_parse_output_reads_the_summary_and_failures() -> None:
     assert parsed.rps == 75.0, "only successful responses count"
     assert parsed.latency_p99_ms == 9.0 and parsed.failures == ("503 Service Unavailable",)
 
+
 def test_parse_output_without_summary_is_an_error() -> None:
     with pytest.raises(wrk.WrkError, match="no WRK_JSON summary line"):
         wrk.parse_output("wrk: connection refused\n")
+
 
 def test_missing_wrk_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(wrk.WrkError, match=r"apt-get install -y wrk"):
         wrk.wrk_binary()
+
 
 def test_report_marks_hits_and_misses_honestly() -> None:
     lookup = wrk.Scenario("lookup-uncached", "lookup", "ASK {}")
@@ -75,6 +84,7 @@ def test_report_marks_hits_and_misses_honestly() -> None:
     assert "| aggregate-class-repeated | aggregate | 100 | 90 | 0.90x | >= 1x (t) | **no** |" in text
     assert "1 of 2 scenarios meet their target" in text and "- aggregate-class-repeated: 0.90x against >= 1x" in text
 
+
 def test_report_does_not_count_errors_or_disagreement_as_a_hit() -> None:
     sc = wrk.Scenario("lookup-repeated", "lookup", "ASK {}")
     erroring = report.Row(sc, oxigraph=result(100), ours=result(300, non_2xx=10, failures=("503 busy",)),
@@ -86,11 +96,13 @@ def test_report_does_not_count_errors_or_disagreement_as_a_hit() -> None:
     assert "errors during the run" in text and "the servers disagree on the rows (2 vs 1)" in text
     assert "- lookup-repeated / ours: `503 busy`" in text
 
+
 def test_every_scenario_has_a_target() -> None:
     built = scenarios.build(("http://example.org/a",))
     assert {s.name for s in built} <= set(scenarios.TARGETS)
     assert {s.kind for s in built} == {"lookup", "aggregate"}
     assert any(s.uncached for s in built) and any(not s.uncached for s in built)
+
 
 class _Recorder(BaseHTTPRequestHandler):
     """Answers every GET with an empty SPARQL JSON result and records the decoded query."""
@@ -109,6 +121,7 @@ class _Recorder(BaseHTTPRequestHandler):
 
     def log_message(self, *args) -> None:
         pass
+
 
 def test_generated_script_sends_distinct_valid_queries_through_wrk() -> None:
     """wrk itself runs the generated script for one second against a recording server."""
