@@ -155,12 +155,13 @@ def term_view(term: Any, label: Any = None) -> TermView:
     if isinstance(term, ox.NamedNode):
         local = local_url(term.value)
         base = configured_base()
+        short = curie(term.value)
         if isinstance(label, ox.Literal):
             text = label.value
-        elif local is not None and term.value.startswith(base):
+        elif short == term.value and local is not None and term.value.startswith(base):
             text = term.value[len(base):]  # our own IRIs: the path part reads best
         else:
-            text = curie(term.value)
+            text = short
         return TermView(text, local or term.value, external=local is None, note=term.value if text != term.value else "")
     if isinstance(term, ox.Literal):
         note = f"@{term.language}" if term.language else ""
