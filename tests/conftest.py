@@ -52,13 +52,6 @@ def built_graph(tmp_path_factory):
     return build_graph(tmp_path_factory.mktemp("built") / "build")
 
 
-@pytest.fixture(scope="session")
-def built_store(built_graph) -> ox.Store:
-    """The built store, opened read-only (query it with use_default_graph_as_union=True)."""
-    from eccp_kg.graph.store import open_store
-
-    return open_store(built_graph.store_path)
-
 
 def free_port() -> int:
     """A TCP port free on 127.0.0.1 right now."""
@@ -143,15 +136,9 @@ def live_server(tmp_path_factory, fixture_data_files):
 
 
 @pytest.fixture(scope="session")
-def built_store(tmp_path_factory) -> Path:
+def built_store(built_graph) -> Path:
     """The real graph built once per session (eccp_kg.graph.build); yields its store directory."""
-    try:
-        from eccp_kg.graph.build import build_graph
-    except ImportError:  # the build is another part; skip until it exists
-        pytest.skip("eccp_kg.graph.build is not available")
-    out = tmp_path_factory.mktemp("built")
-    build_graph(out)
-    return out / "store"
+    return Path(built_graph.store_path)  # the session's one build (see built_graph)
 
 
 # --- linked data (issue 4) -------------------------------------------------------------------
