@@ -147,3 +147,38 @@ def start_server():
     """`start_live_server` as a fixture, for tests that need their own `eccp-kg serve` options
     (e.g. the federation test's --service-allowlist). The caller stops the server it starts."""
     return start_live_server
+
+
+# --- query UI, differential check, benchmark (issue 3, UI engineer) ---------------------------
+def _register_bench_package() -> None:
+    """Make the checkout's bench/ folder importable as `bench` (it is not an installed package),
+    so test_bench, test_differential and test_ui_browser use the benchmark's own server code."""
+    import importlib.util
+    import sys
+
+    if "bench" in sys.modules:
+        return
+    folder = Path(__file__).resolve().parent.parent / "bench"
+    spec = importlib.util.spec_from_file_location("bench", folder / "__init__.py",
+                                                  submodule_search_locations=[str(folder)])
+    package = importlib.util.module_from_spec(spec)
+    sys.modules["bench"] = package
+    spec.loader.exec_module(package)
+
+
+_register_bench_package()
+
+
+@pytest.fixture(scope="session")
+def served_build(request: pytest.FixtureRequest) -> Path:
+    """A complete build folder (store/, dumps/, build-info.json) for tests that start servers on
+    the real graph: $ECCP_KG_BUILD_DIR when set (reuse a build), else the session's `built_graph`."""
+    import os
+
+    chosen = os.environ.get("ECCP_KG_BUILD_DIR")
+    if chosen:
+        folder = Path(chosen)
+        if not ((folder / "store").is_dir() and (folder / "dumps" / "eccp-kg.nq").is_file()):
+            pytest.fail(f"ECCP_KG_BUILD_DIR={chosen}: expected a build folder with store/ and dumps/eccp-kg.nq")
+        return folder
+    return Path(request.getfixturevalue("built_graph").out_dir)

@@ -3,8 +3,6 @@ report's verdicts and its error paths. No load is generated and nothing is timed
 runs wrk for one second against a tiny local HTTP server to prove the generated script works."""
 from __future__ import annotations
 
-import importlib.util
-import sys
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -12,23 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _load(name: str):
-    """bench/<name>.py as bench.<name> (bench is a folder of the checkout, not an installed package)."""
-    if "bench" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("bench", ROOT / "bench" / "__init__.py",
-                                                      submodule_search_locations=[str(ROOT / "bench")])
-        package = importlib.util.module_from_spec(spec)
-        sys.modules["bench"] = package
-        spec.loader.exec_module(package)
-    return importlib.import_module(f"bench.{name}")
-
-
-wrk = _load("wrk")
-report = _load("report")
-scenarios = _load("scenarios")
+from bench import report, scenarios, wrk  # importable through tests/conftest.py
 
 
 def result(requests: int = 100, non_2xx: int = 0, failures: tuple[str, ...] = ()) -> "wrk.WrkResult":
@@ -127,6 +109,7 @@ def test_generated_script_sends_distinct_valid_queries_through_wrk() -> None:
     """wrk itself runs the generated script for one second against a recording server."""
     wrk.wrk_binary()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    server.handle_error = lambda request, address: None  # wrk drops connections when it stops
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -15,14 +15,10 @@ explicit ``xsd:string`` datatype, the case of language tags, and the decimal pla
 averages. Where a query has ORDER BY on projected variables, the order of those keys must match
 too. CONSTRUCT/DESCRIBE results are compared as graphs (isomorphism).
 
-The build used is BUILD = $ECCP_KG_BUILD_DIR, else ./build if it holds a store and dumps
-(`make test` builds it first), else a fresh `eccp-kg build` into a temporary folder."""
+The build used is the `served_build` fixture (tests/conftest.py): $ECCP_KG_BUILD_DIR if set,
+else the test session's own build."""
 from __future__ import annotations
 
-import importlib.util
-import os
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -37,10 +33,10 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
+from bench import servers  # importable through tests/conftest.py
 from eccp_kg.graph.namespaces import PREFIXES
 from eccp_kg.queries import PATH as QUERIES
 
-ROOT = Path(__file__).resolve().parent.parent
 XSD = PREFIXES["xsd"]
 INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
                                    "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
@@ -50,19 +46,6 @@ NUMERIC_TYPES = INTEGER_TYPES | {XSD + "decimal", XSD + "double", XSD + "float"}
 DIGITS = 12
 SELECT_JSON = "application/sparql-results+json"
 QUERY_FILES = sorted(QUERIES.glob("*.rq"))
-
-
-def _load_servers_module():
-    """bench/servers.py (the same start/stop code the benchmark uses), loaded by path so `bench`
-    need not be importable from the test run."""
-    spec = importlib.util.spec_from_file_location("eccp_bench_servers", ROOT / "bench" / "servers.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-servers = _load_servers_module()
 
 
 # --- normalisation (pure) ------------------------------------------------------------------
@@ -291,27 +274,11 @@ def test_order_keys_reads_variables_and_gives_up_on_expressions() -> None:
 
 # --- the servers ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A build with a store and an N-Quads dump (see the module docstring for which)."""
-    chosen = os.environ.get("ECCP_KG_BUILD_DIR")
-    candidates = [Path(chosen)] if chosen else [ROOT / "build"]
-    for candidate in candidates:
-        if (candidate / "store").is_dir() and (candidate / "dumps" / "eccp-kg.nq").is_file():
-            return candidate
-    if chosen:
-        pytest.fail(f"ECCP_KG_BUILD_DIR={chosen}: expected a build with store/ and dumps/eccp-kg.nq")
-    out = tmp_path_factory.mktemp("build")
-    result = subprocess.run([servers.venv_tool("eccp-kg"), "build", "--out", str(out)], capture_output=True, text=True)
-    assert result.returncode == 0, f"eccp-kg build failed:\n{result.stderr[-3000:]}"
-    return out
-
-
-@pytest.fixture(scope="module")
-def endpoints(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """(our endpoint, rdflib-endpoint's endpoint), both serving `build_dir`: ours its store,
+def endpoints(served_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(our endpoint, rdflib-endpoint's endpoint), both serving the build: ours its store,
     rdflib-endpoint its N-Quads dump plus the meta graph (see servers.full_dump)."""
-    dump = servers.full_dump(build_dir, tmp_path_factory.mktemp("dump"))
-    with servers.ours(build_dir / "store") as ours, servers.rdflib_endpoint(dump) as rdf:
+    dump = servers.full_dump(served_build, tmp_path_factory.mktemp("dump"))
+    with servers.ours(served_build / "store") as ours, servers.rdflib_endpoint(dump) as rdf:
         yield ours.endpoint, rdf.endpoint
 
 

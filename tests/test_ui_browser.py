@@ -7,16 +7,14 @@ the UI works with no network. Screenshots go to test-artifacts/.
 Never `playwright install`: `make test` installs Debian's chromium (Makefile target `browser`)."""
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
+from bench import servers  # importable through tests/conftest.py
 from eccp_kg.graph.namespaces import PREFIXES
 from eccp_kg.queries import PATH as QUERIES
 
@@ -35,19 +33,6 @@ ACTIVE = ".tabPanel.active"
 RESULT_ROWS = f"{ACTIVE} .yasr table.dataTable tbody tr"
 
 
-def _load_servers_module():
-    """bench/servers.py (start/stop of real servers), loaded by path: `bench` is not a package
-    the test run can import."""
-    spec = importlib.util.spec_from_file_location("eccp_bench_servers", ROOT / "bench" / "servers.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-servers = _load_servers_module()
-
-
 def lombardy_example() -> str:
     """The competency query about Lombardy's top NACE divisions (Table 1): the file whose
     question names Lombardy and whose text asks for NACE divisions."""
@@ -60,18 +45,9 @@ def lombardy_example() -> str:
 
 
 @pytest.fixture(scope="module")
-def store_dir(request: pytest.FixtureRequest) -> Path:
-    """The real build's store: $ECCP_KG_BUILD_DIR/store if set, else the session build."""
-    chosen = os.environ.get("ECCP_KG_BUILD_DIR")
-    if chosen:
-        return Path(chosen) / "store"
-    return Path(request.getfixturevalue("built_graph").store_path)
-
-
-@pytest.fixture(scope="module")
-def base_url(store_dir: Path) -> Iterator[str]:
-    """`eccp-kg serve --store ...` on a free port; yields its base URL."""
-    with servers.ours(store_dir) as server:
+def base_url(served_build: Path) -> Iterator[str]:
+    """`eccp-kg serve --store BUILD/store` on a free port; yields its base URL."""
+    with servers.ours(served_build / "store") as server:
         yield server.endpoint.removesuffix("/sparql")
 
 
