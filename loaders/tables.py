@@ -163,7 +163,7 @@ def check_cell(text: str, col: Column, file: str, line: int) -> Any:
     return text
 
 
-def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _records(path: Path, file: str) -> Iterator[tuple[int, list[str]]]:
     """CSV records with the line each starts on (a quoted cell may span lines)."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, strict=True)
@@ -173,7 +173,7 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
                 yield start, record
                 start = reader.line_num + 1
         except csv.Error as exc:
-            raise SourceError(path, reader.line_num, None, "well-formed CSV (RFC 4180 quoting)", str(exc)) from exc
+            raise SourceError(file, reader.line_num, None, "well-formed CSV (RFC 4180 quoting)", str(exc)) from exc
 
 
 def read_table(path: Path, schema: TableSchema, display: str | None = None) -> list[Row]:
@@ -185,7 +185,7 @@ def read_table(path: Path, schema: TableSchema, display: str | None = None) -> l
         raise SourceError(file, None, None, f"the file of table '{schema.name}' declared in schemas.toml")
     rows: list[Row] = []
     seen: dict[tuple, int] = {}
-    records = _records(path)
+    records = _records(path, file)
     first = next(records, None)
     if first is None:
         raise SourceError(file, 1, None, "a header line: " + ",".join(schema.header), "an empty file")

@@ -1,0 +1,358 @@
+"""Loaders: bad input stops with file, line, column and the expected form; good input gives the
+triples the factsheet states, minted from natural keys, for whichever country and edition the data says."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from eccp_kg import loaders
+from eccp_kg.data import PATH as DATA
+from eccp_kg.graph.errors import SourceError
+from eccp_kg.graph.iris import Minter
+from eccp_kg.graph.namespaces import ECCP, PROV, RDF, RDFS, SDMX_DIMENSION, SKOS, XSD
+from eccp_kg.loaders.tables import load_schemas, read_table
+
+BASE = "https://example.org/kg/"
+
+
+@pytest.fixture()
+def data(tmp_path: Path) -> Path:
+    """A private copy of the source tables, safe to break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("__pycache__", "*.py", "links"))
+    return target
+
+
+def edit(path: Path, line: int, old: str, new: str) -> None:
+    """Replace `old` by `new` on one (1-based) line of a text file."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert old in lines[line - 1], f"{old!r} not on line {line} of {path}: {lines[line - 1]!r}"
+    lines[line - 1] = lines[line - 1].replace(old, new, 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def load(data_dir: Path) -> Graph:
+    minter = Minter(BASE)
+    (edition,) = [e for e in loaders.discover_editions(data_dir) if e.country == "IT"]
+    return loaders.load_edition(edition, minter)
+
+
+def raises(data_dir: Path) -> SourceError:
+    with pytest.raises(SourceError) as info:
+        loaders.load_codelists(data_dir, Minter(BASE))
+        load(data_dir)
+    return info.value
+
+
+EDITION = "data/it/2023/"
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def test_bad_code_form_names_file_line_column_and_form(data: Path) -> None:
+    path = data / "it/2023/sectoral_agglomeration_counts.csv"
+    edit(path, 5, "ITC4,", "IT-C4,")
+    err = raises(data)
+    assert (err.file, err.line, err.column) == (EDITION + "sectoral_agglomeration_counts.csv", 5, "nuts_code")
+    assert "NUTS-2" in err.expected and err.got == "IT-C4"
+    assert str(err).startswith(EDITION + "sectoral_agglomeration_counts.csv:5:")
+
+
+def test_bad_nace_division_form(data: Path) -> None:
+    edit(data / "it/2023/sectoral_agglomerations.csv", 2, ",T97,", ",T9,")
+    err = raises(data)
+    assert (err.line, err.column, err.got) == (2, "nace_code", "T9")
+    assert "NACE division" in err.expected
+
+
+def test_missing_column_is_named(data: Path) -> None:
+    path = data / "it/2023/ecosystem_agglomeration_counts.csv"
+    rows = [line.split(",") for line in path.read_text(encoding="utf-8").strip().split("\n")]
+    path.write_text("\n".join(",".join(r[:1] + r[2:]) for r in rows) + "\n", encoding="utf-8")
+    err = raises(data)
+    assert (err.file, err.line, err.column) == (EDITION + "ecosystem_agglomeration_counts.csv", 1, "position")
+    assert "missing" in err.expected
+
+
+def test_bad_header_is_named(data: Path) -> None:
+    edit(data / "it/2023/policies.csv", 1, "policy_type", "type")
+    err = raises(data)
+    assert (err.file, err.line, err.column, err.got) == (EDITION + "policies.csv", 1, "policy_type", "type")
+    assert "header" in err.expected
+
+
+def test_extra_header_column_is_an_error(data: Path) -> None:
+    edit(data / "it/2023/euroclusters.csv", 1, "position,name,source", "position,name,source,comment")
+    err = raises(data)
+    assert (err.line, err.column) == (1, "comment")
+
+
+def test_duplicate_key_names_both_lines(data: Path) -> None:
+    path = data / "it/2023/euroclusters.csv"
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    lines.append(lines[1])  # position 1 again
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    err = raises(data)
+    assert (err.file, err.line, err.column) == (EDITION + "euroclusters.csv", len(lines), "position")
+    assert "unique key" in err.expected and "line 2" in err.expected
+
+
+def test_bad_integer(data: Path) -> None:
+    edit(data / "it/2023/sectoral_agglomeration_counts.csv", 2, ",8,", ",eight,")
+    err = raises(data)
+    assert (err.line, err.column, err.got) == (2, "agglomeration_count", "eight")
+    assert err.expected == "an integer"
+
+
+def test_integer_out_of_declared_range(data: Path) -> None:
+    edit(data / "it/2023/sectoral_agglomerations.csv", 2, "ITC1,1,", "ITC1,6,")
+    err = raises(data)
+    assert (err.line, err.column) == (2, "rank")
+    assert "1..5" in err.expected
+
+
+def test_bad_enum_value_lists_the_allowed_ones(data: Path) -> None:
+    edit(data / "it/2023/policies.csv", 2, ",national,", ",federal,")
+    err = raises(data)
+    assert (err.column, err.got) == ("level", "federal")
+    assert "'national'" in err.expected and "'regional'" in err.expected
+
+
+def test_bad_boolean(data: Path) -> None:
+    edit(data / "it/2023/state_of_play.csv", 2, ",false,", ",no,")
+    err = raises(data)
+    assert (err.line, err.column, err.expected) == (2, "selected", "true or false")
+
+
+def test_bad_date(data: Path) -> None:
+    edit(data / "it/2023/references.csv", 3, "2022-10-14", "14.10.2022x")
+    err = raises(data)
+    assert (err.line, err.column) == (3, "accessed_date")
+    assert "yyyy-mm-dd" in err.expected
+
+
+def test_required_cell_empty(data: Path) -> None:
+    edit(data / "it/2023/euroclusters.csv", 2, "AEC Eurocluster", "")
+    err = raises(data)
+    assert (err.line, err.column) == (2, "name")
+    assert "required" in err.expected
+
+
+def test_wrong_number_of_cells(data: Path) -> None:
+    edit(data / "it/2023/euroclusters.csv", 3, "2,AIBC Eurocluster,", "2,AIBC Eurocluster,extra,")
+    err = raises(data)
+    assert err.line == 3 and "3 cells" in err.expected
+
+
+def test_unknown_ecosystem_label_is_checked_against_the_code_list(data: Path) -> None:
+    edit(data / "it/2023/eurocluster_ecosystems.csv", 2, ",Agri-food,", ",Agri food,")
+    err = raises(data)
+    assert (err.file, err.line, err.column, err.got) == (EDITION + "eurocluster_ecosystems.csv", 2, "ecosystem_label", "Agri food")
+    assert "ecosystem_labels.csv" in err.expected
+
+
+def test_unknown_country_code(data: Path) -> None:
+    edit(data / "it/2023/programme_partner_countries.csv", 2, ",ES,", ",XX,")
+    err = raises(data)
+    assert (err.line, err.column, err.got) == (2, "country_code", "XX")
+    assert "countries.csv" in err.expected
+
+
+def test_unknown_policy_category(data: Path) -> None:
+    edit(data / "it/2023/policy_cells.csv", 2, ",strengthening-cooperation", ",strengthening-collaboration")
+    err = raises(data)
+    assert (err.line, err.column) == (2, "category")
+    assert "policy-objectives" in err.expected
+
+
+def test_unknown_reference_between_tables(data: Path) -> None:
+    edit(data / "it/2023/eurocluster_ecosystems.csv", 2, "EPICENTRE,", "EPICENTER,")
+    err = raises(data)
+    assert (err.line, err.column, err.got) == (2, "eurocluster", "EPICENTER")
+
+
+def test_code_list_cross_reference(data: Path) -> None:
+    edit(data / "codelists/ecosystem_labels.csv", 2, ",aerospace-and-defence,", ",aerospace,")
+    with pytest.raises(SourceError) as info:
+        loaders.load_codelists(data, Minter(BASE))
+    assert (info.value.file, info.value.line, info.value.column) == ("data/codelists/ecosystem_labels.csv", 2, "ecosystem")
+
+
+def test_malformed_csv_quoting(data: Path) -> None:
+    edit(data / "it/2023/euroclusters.csv", 3, "2,AIBC Eurocluster,", '2,"AIBC Eurocluster,')
+    err = raises(data)
+    assert err.file == EDITION + "euroclusters.csv" and err.line is not None
+
+
+def test_factsheet_toml_folder_must_match_country(data: Path) -> None:
+    edit(data / "it/2023/factsheet.toml", 2, '"IT"', '"FR"')
+    with pytest.raises(SourceError) as info:
+        loaders.discover_editions(data)
+    assert (info.value.file, info.value.column) == (EDITION + "factsheet.toml", "country_code")
+    assert "'it'" in info.value.expected
+
+
+def test_factsheet_toml_field_type(data: Path) -> None:
+    path = data / "it/2023/factsheet.toml"
+    text = path.read_text(encoding="utf-8")
+    line = next(i for i, t in enumerate(text.split("\n"), 1) if t.startswith("reference_year"))
+    edit(path, line, "reference_year = 2023", 'reference_year = "twenty"')
+    with pytest.raises(SourceError) as info:
+        loaders.discover_editions(data)
+    assert (info.value.line, info.value.column) == (line, "reference_year")
+
+
+def test_factsheet_toml_undeclared_field(data: Path) -> None:
+    path = data / "it/2023/factsheet.toml"
+    path.write_text(path.read_text(encoding="utf-8") + 'colour = "blue"\n', encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        loaders.discover_editions(data)
+    assert info.value.column == "colour" and "declared" in info.value.expected
+
+
+def test_multi_line_cell_reports_the_line_the_record_starts_on(tmp_path: Path) -> None:
+    schemas = tmp_path / "schemas.toml"
+    schemas.write_text(
+        '[tables.t]\nfile = "t.csv"\nscope = "edition"\nkey = ["n"]\n'
+        '[tables.t.columns]\nn = { type = "integer", required = true }\ntext = { type = "text", required = true }\n',
+        encoding="utf-8",
+    )
+    table = tmp_path / "t.csv"
+    table.write_text('n,text\n1,"two\nlines"\nx,ok\n', encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        read_table(table, load_schemas(schemas).tables["t"], "t.csv")
+    assert (info.value.file, info.value.line, info.value.column) == ("t.csv", 4, "n")
+
+
+def test_string_column_rejects_newlines(tmp_path: Path) -> None:
+    schemas = tmp_path / "schemas.toml"
+    schemas.write_text('[tables.t]\nfile = "t.csv"\n[tables.t.columns]\ns = { type = "string" }\n', encoding="utf-8")
+    (tmp_path / "t.csv").write_text('s\n"a\nb"\n', encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        read_table(tmp_path / "t.csv", load_schemas(schemas).tables["t"])
+    assert info.value.column == "s" and "single-line" in info.value.expected
+
+
+def test_schema_with_unknown_type_is_an_error(tmp_path: Path) -> None:
+    schemas = tmp_path / "schemas.toml"
+    schemas.write_text('[tables.t]\nfile = "t.csv"\n[tables.t.columns]\ns = { type = "colour" }\n', encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        load_schemas(schemas)
+    assert info.value.column == "s" and "column type" in info.value.expected
+
+
+# ---------------------------------------------------------------- good input
+
+
+@pytest.fixture(scope="module")
+def italy() -> Graph:
+    return loaders.load_edition(next(e for e in loaders.discover_editions() if e.country == "IT"), Minter(BASE))
+
+
+def test_every_declared_edition_table_is_present() -> None:
+    schemas = load_schemas(DATA / "schemas.toml")
+    edition = next(e for e in loaders.discover_editions() if e.country == "IT")
+    missing = [t.file for t in schemas.scoped("edition") if not (edition.path / t.file).is_file()]
+    assert missing == []
+    missing = [t.file for t in schemas.scoped("codelist") if not (DATA / "codelists" / t.file).is_file()]
+    assert missing == []
+
+
+def test_every_edition_statement_is_derived_from_the_factsheet(italy: Graph) -> None:
+    factsheet = URIRef(BASE + "id/factsheet/it/2023")
+    assert (factsheet, RDF.type, ECCP.Factsheet) in italy
+    scoped = {s for s in italy.subjects() if isinstance(s, URIRef) and s.startswith(BASE + "id/it/2023/")}
+    assert len(scoped) > 500
+    assert [s for s in scoped if (s, PROV.wasDerivedFrom, factsheet) not in italy] == []
+    assert [s for s in scoped if italy.value(s, ECCP.sourceLocator) is None] == []
+
+
+def test_lombardy_top_five_in_rank_order(italy: Graph) -> None:
+    lombardy = URIRef(BASE + "id/nuts/ITC4")
+    rows = italy.query(
+        "SELECT ?rank ?nace WHERE { ?o a eccp:SectoralAgglomeration ; sdmx-dimension:refArea ?r ;"
+        " eccp:rank ?rank ; eccp:naceDivision ?nace } ORDER BY ?rank",
+        initBindings={"r": lombardy},
+    )
+    assert [(int(r), str(n).rsplit("/", 1)[1]) for r, n in rows] == [
+        (1, "T97"), (2, "C14"), (3, "M74"), (4, "M69"), (5, "C28")]
+
+
+def test_stated_counts_are_kept_next_to_listed_items(italy: Graph) -> None:
+    sardinia = URIRef(BASE + "id/it/2023/observation/sectoral-agglomeration-counts/itg2")
+    assert italy.value(sardinia, ECCP.agglomerationCount) == Literal(4, datatype=XSD.nonNegativeInteger)
+    listed = list(italy.subjects(SDMX_DIMENSION.refArea, URIRef(BASE + "id/nuts/ITG2")))
+    ranked = [o for o in listed if (o, RDF.type, ECCP.SectoralAgglomeration) in italy]
+    assert len(ranked) == 3
+    total = URIRef(BASE + "id/it/2023/observation/sectoral-agglomeration-counts/total")
+    assert int(italy.value(total, ECCP.agglomerationCount)) == 94
+
+
+
+def test_partner_list_keeps_order_and_duplicates(italy: Graph) -> None:
+    innosup = URIRef(BASE + "id/it/2023/participation/innosup-1")
+    items = sorted((int(italy.value(i, ECCP.position)), str(italy.value(i, ECCP.printedAs)))
+                   for i in italy.objects(innosup, ECCP.listedItem))
+    assert len(items) == 22 and int(italy.value(innosup, ECCP.statedItemCount)) == 22
+    assert [p for p, code in items if code == "EL"] == [13, 15]
+    escp = URIRef(BASE + "id/it/2023/participation/escp")
+    assert int(italy.value(escp, ECCP.statedItemCount)) == 2
+    assert len(list(italy.objects(escp, ECCP.listedItem))) == 22
+
+
+def test_technology_clusters_and_member_counts(italy: Graph) -> None:
+    clusters = set(italy.subjects(RDF.type, ECCP.TechnologyCluster))
+    assert len(clusters) == 21
+    counts = {str(italy.value(italy.value(o, ECCP.technologyCluster), RDFS.label)): int(italy.value(o, ECCP.memberCount))
+              for o in italy.subjects(ECCP.memberCount, None)}
+    assert len(counts) == 9 and counts["Lombardy Energy Cleantech Cluster"] == 140
+
+
+def test_policy_years_and_categories(italy: Graph) -> None:
+    national = URIRef(BASE + "id/it/2023/policy/cluster-tecnologici-nazionali-national-technology-clusters")
+    assert italy.value(national, ECCP.startingYear) == Literal("2013", datatype=XSD.gYear)
+    assert len(list(italy.objects(national, ECCP.hasObjective))) == 14
+    assert italy.value(national, ECCP.endingYear) is None  # printed '-'
+
+
+def test_loading_twice_gives_the_same_triples() -> None:
+    edition = next(e for e in loaders.discover_editions() if e.country == "IT")
+    first = loaders.load_edition(edition, Minter(BASE))
+    second = loaders.load_edition(edition, Minter(BASE))
+    assert set(first) == set(second)
+
+
+def test_country_and_edition_come_from_the_data(data: Path) -> None:
+    """Filed as another country and edition, the same tables mint nothing under id/it/2023."""
+    (data / "mt").mkdir()
+    shutil.move(str(data / "it/2023"), str(data / "mt/2099"))
+    shutil.rmtree(data / "it")
+    toml = data / "mt/2099/factsheet.toml"
+    edit(toml, 2, '"IT"', '"MT"')
+    line = next(i for i, t in enumerate(toml.read_text(encoding="utf-8").split("\n"), 1) if t.startswith("edition"))
+    edit(toml, line, '"2023"', '"2099"')
+    (edition,) = loaders.discover_editions(data)
+    assert (edition.country, edition.edition) == ("MT", "2099")
+    graph = loaders.load_edition(edition, Minter(BASE))
+    iris = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    assert not [i for i in iris if "/id/it/" in i or "/factsheet/it/" in i]
+    assert BASE + "id/factsheet/mt/2099" in iris
+    assert any(i.startswith(BASE + "id/mt/2099/observation/") for i in iris)
+
+
+def test_every_minted_iri_is_under_the_configured_base(italy: Graph) -> None:
+    minted = {str(t) for triple in italy for t in triple
+              if isinstance(t, URIRef) and "/id/" in str(t) and "w3id.org/eccp-kg/ontology" not in str(t)}
+    assert minted and all(i.startswith(BASE) for i in minted)
+
+
+def test_code_lists_are_skos(data: Path) -> None:
+    graph = loaders.load_codelists(data, Minter(BASE))
+    ecosystems = set(graph.subjects(RDF.type, ECCP.IndustrialEcosystem))
+    assert len(ecosystems) == 14
+    assert all((e, SKOS.inScheme, URIRef(BASE + "id/scheme/ecosystems")) in graph for e in ecosystems)
+    assert (URIRef(BASE + "id/programme/escp-4i"), SKOS.broader, URIRef(BASE + "id/programme/escp")) in graph
