@@ -59,6 +59,14 @@ def table1(text: str) -> dict[str, dict]:
 
 
 # --- running the queries -------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def store(built_graph) -> ox.Store:
+    """The session's built store, opened read-only."""
+    from eccp_kg.graph.store import open_store
+
+    return open_store(built_graph.store_path)
+
+
 def query_file(name: str) -> Path:
     return QUERIES / f"{name}.rq"
 
@@ -102,56 +110,56 @@ def test_every_query_states_its_question_and_is_tested():
             assert PREFIXES.get(prefix) == iri, f"{f.name}: PREFIX {prefix}:"
 
 
-def test_registered_cluster_organisations_and_extraction_date(built_store, text):
+def test_registered_cluster_organisations_and_extraction_date(store, text):
     count = int(re.search(r"There are (\d+) cluster organisations registered on the ECCP", text).group(1))
     day, month, year = re.search(r"extracted on (\d{2})/(\d{2})/(\d{4})", text).groups()
-    rows = run(built_store, "cluster-organisations-registered")
+    rows = run(store, "cluster-organisations-registered")
     assert [(r["edition"], r["count"], r["extracted"]) for r in rows] == [("2023", count, f"{year}-{month}-{day}")]
     assert rows[0]["printed"] in text
     assert (count, f"{year}-{month}-{day}") == (97, "2023-12-21")  # the figures the issue quotes
 
 
-def test_cluster_organisations_per_ecosystem_largest_first(built_store, text):
+def test_cluster_organisations_per_ecosystem_largest_first(store, text):
     printed = [(label, int(n)) for label, n in
                re.findall(r"^- (.+?) \((\d+) cluster organisations?\)\s*$", text, re.M)]
     assert len(printed) == 13
     expected = sorted(printed, key=lambda item: -item[1])  # stable: ties keep the factsheet's order
-    rows = run(built_store, "cluster-organisations-by-ecosystem")
+    rows = run(store, "cluster-organisations-by-ecosystem")
     assert [(r["label"], r["count"]) for r in rows] == expected
     assert len({r["ecosystem"] for r in rows}) == 13
 
 
-def test_lombardy_top_five(built_store, text):
+def test_lombardy_top_five(store, text):
     lombardy = table1(text)["ITC4"]
     assert lombardy["name"] == "Lombardy"
-    rows = run(built_store, "lombardy-top-sectoral-agglomerations")
+    rows = run(store, "lombardy-top-sectoral-agglomerations")
     assert [(r["rank"], r["nace"], r["label"]) for r in rows] == lombardy["aggs"]
     assert [r["nace"] for r in rows] == ["T97", "C14", "M74", "M69", "C28"]
 
 
-def test_regions_with_a01(built_store, text):
+def test_regions_with_a01(store, text):
     expected = sorted((code, rank, label) for code, row in table1(text).items()
                       for rank, nace, label in row["aggs"] if nace == "A01")
-    rows = run(built_store, "regions-with-a01-agglomeration")
+    rows = run(store, "regions-with-a01-agglomeration")
     assert [(r["nuts"], r["rank"], r["label"]) for r in rows] == expected
     assert len(rows) == 6
 
 
-def test_eurocluster_partner_countries(built_store, text):
+def test_eurocluster_partner_countries(store, text):
     stated, listing = re.search(r"with partner from (\d+) countries \(([^)]+)\)", text).groups()
-    rows = run(built_store, "eurocluster-partner-countries")
+    rows = run(store, "eurocluster-partner-countries")
     assert [r["code"] for r in rows] == codes(listing)
     assert [r["position"] for r in rows] == list(range(1, len(rows) + 1))
     assert {r["stated"] for r in rows} == {int(stated)} == {19}
     assert all(r["name"] for r in rows)
 
 
-def test_euroclusters_and_their_ecosystems(built_store, text):
+def test_euroclusters_and_their_ecosystems(store, text):
     names = re.search(r"These Euroclusters are (.+?)\. Collectively", text).group(1).split(", ")
     covering = {name: [e.rstrip(",") for e in re.findall(r'"([^"]+)"', ecosystems)]
                 for name, ecosystems in re.findall(r"([\w-]+) \(covering ([^)]+)\)", text)}
     assert len(names) == 18 and set(covering) == {"EPICENTRE", "MedBan"}
-    rows = run(built_store, "euroclusters-and-ecosystems")
+    rows = run(store, "euroclusters-and-ecosystems")
     got: dict[str, list[str]] = {}
     for r in rows:
         got.setdefault(r["name"], [])
@@ -161,17 +169,17 @@ def test_euroclusters_and_their_ecosystems(built_store, text):
     assert got == {name: covering.get(name, []) for name in names}
 
 
-def test_partners_in_both_escp_and_innosup(built_store, text):
+def test_partners_in_both_escp_and_innosup(store, text):
     escp = codes(re.search(r"EU member states \(([^)]+)\)", text).group(1))
     innosup = codes(re.search(r"coming from \d+ countries \(([^)]+)\)", text).group(1))
-    rows = run(built_store, "escp-and-innosup-common-partners")
+    rows = run(store, "escp-and-innosup-common-partners")
     assert [r["code"] for r in rows] == sorted(set(escp) & set(innosup))
 
 
-def test_national_technology_clusters(built_store, text):
+def test_national_technology_clusters(store, text):
     focus = between(text, "<b>POLICY FOCUS</b>", "</ol>")
     printed = re.findall(r"<li>(\d+)\. (.+?)</li>", focus)
-    rows = run(built_store, "national-technology-clusters")
+    rows = run(store, "national-technology-clusters")
     assert [(r["position"], r["name"]) for r in rows] == [(int(n), name) for n, name in printed]
     assert len(rows) == 12 and len({r["cluster"] for r in rows}) == 12
 
@@ -192,7 +200,7 @@ def objectives(text: str) -> tuple[list[str], list[str]]:
     return national, regional
 
 
-def test_shared_and_own_objectives(built_store, text):
+def test_shared_and_own_objectives(store, text):
     national, regional = objectives(text)
     assert (len(national), len(regional)) == (14, 12)
 
@@ -203,13 +211,13 @@ def test_shared_and_own_objectives(built_store, text):
 
     n, r = {key(x) for x in national}, {key(x) for x in regional}
     expected = {"both": n & r, "national only": n - r, "Lombardy only": r - n}
-    rows = run(built_store, "policy-objectives-shared")
+    rows = run(store, "policy-objectives-shared")
     got = {scope: {key(row["label"]) for row in rows if row["scope"] == scope} for scope in expected}
     assert got == expected
     assert {scope: len(v) for scope, v in got.items()} == {"both": 11, "national only": 3, "Lombardy only": 1}
 
 
-def test_budget_funding_and_starting_year(built_store, text):
+def test_budget_funding_and_starting_year(store, text):
     def row(label: str) -> list[str]:
         line = next(line for line in text.splitlines() if f"<b>{label}</b>\t" in line and "BUDGET" in line
                     or line.startswith(f"\t<b>{label}</b>\t"))
@@ -217,7 +225,7 @@ def test_budget_funding_and_starting_year(built_store, text):
         return [c.strip() for c in cells[cells.index(f"<b>{label}</b>") + 1:]]
 
     overall, funding, start = row("Overall"), row("Source of funding"), row("Starting year")
-    rows = run(built_store, "policy-budget-funding-start")
+    rows = run(store, "policy-budget-funding-start")
     assert [r["budget"] for r in rows] == overall
     assert [r["funding"] for r in rows] == funding
     assert [r["startingYear"] for r in rows] == start == ["2013", "2014"]
@@ -248,9 +256,66 @@ def state_of_play(text: str) -> list[tuple[int, str]]:
     return scores
 
 
-def test_state_of_play_scores(built_store, text):
+def test_state_of_play_scores(store, text):
     annex = re.findall(r"^<b>(.+?)</b>\tassessment", between(text, "**Table 5: Analytical framework", "Source:"), re.M)
-    rows = run(built_store, "state-of-play-scores")
+    rows = run(store, "state-of-play-scores")
     assert [r["criterionLabel"] for r in rows] == annex
     assert [(r["levelOrder"], r["printed"]) for r in rows] == state_of_play(text)
     assert all(r["levelCount"] == 4 for r in rows)
+
+
+def table2(text: str) -> dict[str, tuple[int, list[str]]]:
+    """Table 2 rows: NUTS code -> (stated number of ecosystem agglomerations, ecosystems printed)."""
+    rows = {}
+    for line in between(text, "**Table 2", "Source: ECCP").splitlines():
+        cells = line.split("\t")
+        head = re.match(r"<b>(IT\w+): .+</b>", cells[0])
+        if head:
+            rows[head.group(1)] = (int(cells[1]), [c.strip() for c in cells[2:] if c.strip() not in ("", "-")])
+    return rows
+
+
+def inconsistencies(text: str) -> dict[str, tuple[str, str]]:
+    """The contradictions of the factsheet, found in its text: name -> (how to find the statement, key).
+
+    Kinds: a stated count that differs from the items listed, a code listed twice, a count of 0 (or
+    fewer than five) next to a different number of listed items."""
+    found: dict[str, tuple[str, str]] = {}
+    stated, listing = re.search(r"partners came from (\d+) different EU member states \(([^)]+)\)", text).groups()
+    if int(stated) != len(codes(listing)):
+        found["ESCP partner countries: stated count differs from the list"] = ("programme", "ESCP")
+    innosup = codes(re.search(r"coming from \d+ countries \(([^)]+)\)", text).group(1))
+    if len(set(innosup)) != len(innosup):
+        found["INNOSUP-1 partner countries: a code listed twice"] = ("programme", "INNOSUP-1")
+    for nuts, (count, listed) in table2(text).items():
+        if count != len(listed):
+            found[f"Table 2 {nuts}: {count} next to {len(listed)} listed"] = ("area", nuts)
+    for nuts, row in table1(text).items():
+        if row["count"] < 5 and row["count"] != len(row["aggs"]):
+            found[f"Table 1 {nuts}: {row['count']} next to {len(row['aggs'])} listed"] = ("area", nuts)
+    return found
+
+
+# What a warning's focus node is about: the programme of a participation (or of the list it is an item
+# of) and the region of an observation.
+ABOUT = """
+SELECT ?focus ?kind ?key WHERE {
+  { ?focus eccp:programme/skos:notation ?key . BIND("programme" AS ?kind) }
+  UNION { ?owner eccp:listedItem ?focus . ?owner eccp:programme/skos:notation ?key . BIND("programme" AS ?kind) }
+  UNION { ?focus sdmx-dimension:refArea/skos:notation ?key . BIND("area" AS ?kind) }
+}"""
+
+
+def test_validation_warnings_name_the_factsheet_contradictions(store, built_graph, text):
+    rows = run(store, "validation-warnings")
+    assert len({(r["focus"], r["message"], r["value"]) for r in rows}) == built_graph.validation.warnings > 0
+    assert all(r["message"] for r in rows)
+    about: set[tuple[str, str]] = set()
+    focus_nodes = {r["focus"] for r in rows}
+    for solution in store.query(ABOUT, prefixes=PREFIXES, use_default_graph_as_union=True):
+        if solution["focus"].value in focus_nodes:
+            about.add((solution["kind"].value, solution["key"].value))
+    expected = inconsistencies(text)
+    assert len(expected) >= 4
+    missing = {name: where for name, where in expected.items() if where not in about}
+    assert not missing, f"contradictions of the factsheet without a warning: {missing}"
