@@ -11,11 +11,14 @@ Other requests keep using the other workers meanwhile.
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
+import os
 import queue
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -171,54 +174,58 @@ def source_for(store: ox.Store, store_dir: Path | None, data_files: list[str] | 
     return StoreSource(nquads=store.dump(format=ox.RdfFormat.N_QUADS))
 
 
-def _worker_main(conn: Any, source: StoreSource) -> None:
-    """Worker process loop: open the store once, then answer jobs until the pipe closes."""
-    try:
-        store = source.open()
-    except Exception as exc:  # report, do not hang the parent
-        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
-        return
-    conn.send(("ready", None))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            outcome = run_job(store, job)
-        except Exception as exc:  # never let a worker die silently on a bad query
-            outcome = Outcome(500, title="Query Evaluation Error", detail=f"{type(exc).__name__}: {exc}")
-        try:
-            conn.send(outcome)
-        except (EOFError, OSError):
-            return
-
-
 class QueryTimeout(Exception):
     """The query ran past the timeout (its worker was killed) or no worker became free in time."""
 
 
 class _Worker:
-    def __init__(self, ctx: Any, source: StoreSource):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, source), daemon=True, name="eccp-kg-query-worker")
-        self.process.start()
-        child.close()
+    """One worker process (`python -m eccp_kg.server.worker`) and the two pipes to it.
+
+    A plain subprocess, not multiprocessing: spawn would re-import the parent's __main__
+    (a console script, gunicorn, a notebook ...), and fork is unsafe in a threaded server."""
+
+    def __init__(self, source: StoreSource):
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "eccp_kg.server.worker", str(to_child_r), str(from_child_w)],
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+            )
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self.sender = Connection(to_child_w, readable=False)
+        self.conn = Connection(from_child_r, writable=False)
+        self.sender.send(source)
+
+    def send(self, job: Job) -> None:
+        self.sender.send(job)
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
             self.kill()
             raise RuntimeError("query worker did not start in time")
-        status, message = self.conn.recv()
+        try:
+            status, message = self.conn.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise RuntimeError("query worker exited while starting") from None
         if status != "ready":
             self.kill()
             raise RuntimeError(f"query worker could not open the data: {message}")
 
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
     def kill(self) -> None:
         try:
             self.process.kill()
-            self.process.join(5)
+            self.process.wait(5)
         finally:
+            self.sender.close()
             self.conn.close()
 
 
@@ -230,16 +237,21 @@ class WorkerPool:
             raise ValueError("the worker pool needs at least one worker")
         self.size = size
         self._source = source
-        self._ctx = mp.get_context("spawn")  # fork is unsafe in a threaded server
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._closed = False
         self._start_timeout = start_timeout
         self.replacements = 0
-        workers = [_Worker(self._ctx, source) for _ in range(size)]
-        for worker in workers:
-            worker.wait_ready(start_timeout)
-            self._idle.put(worker)
+        self._all: set[_Worker] = set()  # every live worker, busy or idle (for close())
+        workers = [_Worker(source) for _ in range(size)]
+        self._all.update(workers)
+        try:
+            for worker in workers:
+                worker.wait_ready(start_timeout)
+                self._idle.put(worker)
+        except Exception:
+            self.close()
+            raise
 
     @property
     def idle(self) -> int:
@@ -248,13 +260,15 @@ class WorkerPool:
 
     def pids(self) -> list[int]:
         """Process ids of idle workers (for tests and the health check)."""
-        return [w.process.pid for w in list(self._idle.queue)]
+        return [w.pid for w in list(self._idle.queue)]
 
     def _replace(self) -> None:
         """Start one worker to take a killed one's place (runs in a background thread)."""
         while not self._closed:
             try:
-                worker = _Worker(self._ctx, self._source)
+                worker = _Worker(self._source)
+                with self._lock:
+                    self._all.add(worker)
                 worker.wait_ready(self._start_timeout)
             except Exception:
                 log.exception("could not start a replacement query worker; retrying")
@@ -269,6 +283,8 @@ class WorkerPool:
             return
 
     def _discard(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
         worker.kill()
         threading.Thread(target=self._replace, name="eccp-kg-worker-replacement", daemon=True).start()
 
@@ -280,7 +296,7 @@ class WorkerPool:
         except queue.Empty:
             raise QueryTimeout(f"no query worker became free within {timeout:g} s (all are busy)") from None
         try:
-            worker.conn.send(job)
+            worker.send(job)
             remaining = max(deadline - time.monotonic(), 0.0)
             if not worker.conn.poll(remaining):
                 self._discard(worker)
@@ -293,13 +309,15 @@ class WorkerPool:
         return outcome
 
     def close(self) -> None:
-        """Stop every worker (idle ones now; busy ones are daemons and die with the server)."""
+        """Stop every worker process, idle or busy."""
         self._closed = True
-        while True:
+        with self._lock:
+            workers, self._all = list(self._all), set()
+        for worker in workers:
             try:
-                self._idle.get_nowait().kill()
-            except queue.Empty:
-                break
+                worker.kill()
+            except OSError:
+                pass
 
 
 class InProcessEvaluator:

@@ -1,0 +1,48 @@
+"""A query worker process: `python -m eccp_kg.server.worker READ_FD WRITE_FD`.
+
+Started by evaluator.WorkerPool. Reads the StoreSource, opens the store once (read-only),
+answers "ready", then evaluates one Job at a time and sends back its Outcome, until the
+pipe closes (the server stopped) or the server kills it (timeout)."""
+from __future__ import annotations
+
+import os
+import sys
+from multiprocessing.connection import Connection
+
+
+def serve(reader: Connection, writer: Connection) -> None:
+    """The worker loop (separate from main() so it can be read and tested on its own)."""
+    from .evaluator import Outcome, run_job
+
+    try:
+        source = reader.recv()
+        store = source.open()
+    except Exception as exc:  # report, do not leave the server waiting
+        writer.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    writer.send(("ready", None))
+    while True:
+        try:
+            job = reader.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            outcome = run_job(store, job)
+        except Exception as exc:  # a bad query must never kill the worker silently
+            outcome = Outcome(500, title="Query Evaluation Error", detail=f"{type(exc).__name__}: {exc}")
+        try:
+            writer.send(outcome)
+        except (EOFError, OSError):
+            return
+
+
+def main(argv: list[str]) -> int:
+    read_fd, write_fd = int(argv[0]), int(argv[1])
+    # stdout is not the protocol channel, but keep stray prints off the server's stdout
+    os.dup2(2, 1)
+    serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
