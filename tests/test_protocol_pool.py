@@ -1,0 +1,72 @@
+"""The worker pool behind /sparql: jobs, timeouts that kill and replace a worker, clean shutdown."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from eccp_kg.server.evaluator import Job, QueryTimeout, StoreSource, WorkerPool, run_job, source_for
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(9)) + " }"
+
+
+def job(query: str, fmt: str = "json", max_rows: int = 1000) -> Job:
+    return Job(query, None, None, True, fmt, "turtle", max_rows, "http://localhost/sparql")
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is dead for our purpose
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.fixture()
+def pool(fixture_store, fixture_data_files):
+    p = WorkerPool(source_for(fixture_store, None, [str(f) for f in fixture_data_files]), size=2)
+    yield p
+    p.close()
+
+
+def test_pool_answers_like_run_job(pool, fixture_store):
+    q = job("SELECT ?s WHERE { ?s a ?c } ORDER BY ?s")
+    assert pool.run(q, 30) == run_job(fixture_store, q)
+    assert pool.idle == 2
+
+
+def test_timeout_kills_and_replaces_the_worker(pool):
+    before = set(pool.pids())
+    with pytest.raises(QueryTimeout, match="did not finish within 0.5 s"):
+        pool.run(job(SLOW), 0.5)
+    gone = before - set(pool.pids())
+    assert len(gone) == 1 and not alive(gone.pop())  # the busy worker was killed
+    while pool.replacements == 0:  # wait (untimed) for the replacement to come up
+        time.sleep(0.05)
+    assert pool.run(job("ASK { ?s ?p ?o }"), 30).body == b'{"head":{},"boolean":true}'
+    assert pool.idle == 2
+
+
+def test_errors_come_back_as_outcomes(pool):
+    out = pool.run(job("SELECT * WHERE { ?s ?p }"), 30)
+    assert out.status == 400 and out.extra["line"] == 1
+    out = pool.run(job("SELECT * WHERE { ?s ?p ?o }", max_rows=3), 30)
+    assert out.status == 400 and out.title == "Result Too Large"
+
+
+def test_close_stops_every_worker(fixture_store):
+    p = WorkerPool(source_for(fixture_store, None, []), size=2)  # N-Quads copy of an in-memory store
+    assert p.run(job("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "csv"), 30).body == b"n\r\n21\r\n"
+    pids = p.pids()
+    p.close()
+    assert pids and not any(alive(pid) for pid in pids)
+
+
+def test_bad_source_fails_clearly(tmp_path):
+    with pytest.raises(RuntimeError, match="could not open the data: .*nothing.ttl: no such file"):
+        WorkerPool(StoreSource(data_files=(str(tmp_path / "nothing.ttl"),)), size=1)
