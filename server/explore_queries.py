@@ -99,7 +99,7 @@ def plain(term: Any) -> Any:
                 number = Decimal(term.value)
             except ArithmeticError:
                 return term.value  # an ill-typed literal is shown as printed, never guessed
-            return int(number) if kind is int and number == int(number) else float(number)
+            return int(number) if number == number.to_integral_value() else float(number)
         return term.value
     return term.value  # NamedNode, BlankNode
 

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from eccp_kg.graph.iris import base_iri
 
@@ -93,9 +93,8 @@ class ReportLinks:
 
 
 def _json_attr(value: Any) -> Markup:
-    """JSON for a data-* attribute or a <script type=application/json> (escaped for HTML)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e"))
+    """JSON for a data-* attribute, HTML-escaped (the browser unescapes it before JSON.parse)."""
+    return escape(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
 _env: Environment | None = None

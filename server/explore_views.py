@@ -148,11 +148,12 @@ def ecosystems(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
     """Cluster organisations per ecosystem and member composition against the EU average.
 
     Rows of `ecosystem-cluster-organisations`: ecosystem, ecosystemLabel, organisations (ordered);
-    of `member-composition`: memberType, memberTypeLabel, share, euShare."""
+    of `member-composition`: memberType, memberTypeLabel, share, euShare, comparisonLabel?."""
     bars = [{"iri": r["ecosystem"], "label": r["ecosystemLabel"], "value": r["organisations"]}
             for r in rows["ecosystem-cluster-organisations"]]
     members = [{"iri": r["memberType"], "label": r["memberTypeLabel"], "share": r.get("share"),
                 "euShare": r.get("euShare")} for r in rows["member-composition"]]
+    comparison = next((r["comparisonLabel"] for r in rows["member-composition"] if r.get("comparisonLabel")), "EU")
     return {
         "organisations": bars,
         "organisationsChart": {"labels": [b["label"] for b in bars],
@@ -160,7 +161,9 @@ def ecosystems(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
         "members": members,
         "membersChart": {"labels": [m["label"] for m in members],
                          "series": [{"label": "Italy (%)", "values": [m["share"] for m in members]},
-                                    {"label": "EU average (%)", "values": [m["euShare"] for m in members]}]},
+                                    {"label": f"{comparison} average (%)",
+                                     "values": [m["euShare"] for m in members]}]},
+        "comparison": comparison,
     }
 
 
@@ -170,21 +173,24 @@ def ecosystems(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
 def policies(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
     """National and regional policy side by side, aspect by aspect, with shared items marked.
 
-    Rows of `policies`: policy, policyLabel, policyType, aspect, aspectLabel, item?, itemLabel?,
-    text? (in the query's order). Two cells share an item when both list the same concept (item)
+    Rows of `policies`: policy, policyLabel, policyType?, column?, aspect, aspectLabel, item?,
+    itemLabel?, text? (in the query's order; policies are shown in column order). Two cells share an item when both list the same concept (item)
     or print the same text."""
     pols: OrderedDict[str, dict[str, Any]] = OrderedDict()
     aspects: OrderedDict[str, dict[str, Any]] = OrderedDict()
     for r in rows["policies"]:
-        pols.setdefault(r["policy"], {"iri": r["policy"], "label": r["policyLabel"], "type": r.get("policyType")})
+        pols.setdefault(r["policy"], {"iri": r["policy"], "label": r["policyLabel"], "type": r.get("policyType"),
+                                      "column": _int(r.get("column"))})
         a = aspects.setdefault(r["aspect"], {"key": _key(r["aspect"]), "label": r["aspectLabel"], "cells": {}})
         cell = a["cells"].setdefault(r["policy"], [])
-        value = r.get("itemLabel") or r.get("text")
+        value = r.get("text") or r.get("itemLabel")  # as printed; the concept decides what is shared
         if value is None:
             continue
         ident = r.get("item") or " ".join(str(value).split()).casefold()
         if all(v["id"] != ident for v in cell):
             cell.append({"id": ident, "label": value, "concept": bool(r.get("item"))})
+    order = sorted(pols, key=lambda p: (pols[p]["column"] is None, pols[p]["column"] or 0))  # table columns
+    pols = OrderedDict((p, pols[p]) for p in order)
     for a in aspects.values():
         seen: dict[str, int] = defaultdict(int)
         for cell in a["cells"].values():

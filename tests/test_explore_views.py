@@ -140,6 +140,7 @@ def test_policies_mark_items_both_list():
 @pytest.mark.parametrize("literal, value", [
     (ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), 7),
     (ox.Literal("87.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")), 87.5),
+    (ox.Literal("87", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")), 87),
     (ox.Literal("2013", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")), 2013),
     (ox.Literal("seven", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), "seven"),
     (ox.Literal("T97"), "T97"),

@@ -49,6 +49,9 @@
     var horizontal = kind === "bar-h";
     var many = spec.series.length > 1;
     canvas.closest(".chart").classList.add("drawn");  /* show the box first: chart.js sizes to it */
+    if (horizontal) {  /* one readable row per label, however many there are */
+      canvas.parentNode.style.height = Math.max(160, spec.labels.length * (spec.series.length * 12 + 8) + 80) + "px";
+    }
     new window.Chart(canvas, {
       type: "bar",
       data: {
@@ -66,8 +69,9 @@
           legend: { display: many },
           tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + c.formattedValue + unit; } } }
         },
-        scales: horizontal ? { x: { beginAtZero: true, ticks: { precision: 0 } } }
-                           : { y: { beginAtZero: true, ticks: { precision: 0 } } }
+        scales: horizontal
+          ? { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false } } }
+          : { y: { beginAtZero: true, ticks: { precision: 0 } }, x: { ticks: { autoSkip: false } } }
       }
     });
   }
