@@ -96,6 +96,38 @@ def _rows_over(count: int, max_rows: int, what: str) -> Outcome:
     )
 
 
+#: Every serialised row / triple takes at least this many bytes, so a body of n bytes holds at
+#: most n // MIN_BYTES of them: results that small need no counting (the common case).
+MIN_BYTES = 2
+
+
+def _result_rows(body: bytes, syntax: ox.QueryResultsFormat, max_rows: int) -> int:
+    """Rows in a serialised SELECT result; exact only when it might exceed `max_rows`.
+
+    TSV has one line per row (newlines in values are escaped); other formats are counted by
+    transcoding to TSV with pyoxigraph, only when the size bound cannot rule out the cap."""
+    if syntax is ox.QueryResultsFormat.TSV:
+        return body.count(b"\n") - 1
+    if len(body) // MIN_BYTES <= max_rows:
+        return 0
+    if syntax is ox.QueryResultsFormat.CSV:  # lossy: pyoxigraph cannot read it back
+        import csv
+        import io
+
+        return sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8"), newline=""))) - 1
+    tsv = ox.parse_query_results(body, format=syntax).serialize(format=ox.QueryResultsFormat.TSV)
+    return tsv.count(b"\n") - 1
+
+
+def _graph_triples(body: bytes, syntax: ox.RdfFormat, max_rows: int) -> int:
+    """Triples in a serialised graph; exact only when it might exceed `max_rows`."""
+    if syntax in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
+        return body.count(b"\n")
+    if len(body) // MIN_BYTES <= max_rows:
+        return 0
+    return ox.serialize(ox.parse(body, format=syntax), format=ox.RdfFormat.N_QUADS).count(b"\n")
+
+
 def run_job(store: ox.Store, job: Job) -> Outcome:
     """Evaluate one job against a store and serialise it (pure: no process or HTTP concerns)."""
     kwargs: dict[str, Any] = {"base_iri": job.base_iri}
@@ -112,26 +144,22 @@ def run_job(store: ox.Store, job: Job) -> Outcome:
             target = _RESULTS[job.results_format]
             if isinstance(result, ox.QueryBoolean):
                 return Outcome(200, "results", job.results_format, result.serialize(format=target))
-            tsv = result.serialize(format=ox.QueryResultsFormat.TSV)
-            rows = tsv.count(b"\n") - 1
+            body = result.serialize(format=target)
+            rows = _result_rows(body, target, job.max_rows)
             if rows > job.max_rows:
                 return _rows_over(rows, job.max_rows, "rows")
-            if target is ox.QueryResultsFormat.TSV:
-                return Outcome(200, "results", "tsv", tsv)
-            body = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV).serialize(format=target)
             return Outcome(200, "results", job.results_format, body)
         # CONSTRUCT / DESCRIBE
         if job.graph_format is None:
             return Outcome(406, kind="graph", title="Not Acceptable", detail="CONSTRUCT and DESCRIBE results are available as turtle, ntriples, nquads, rdfxml and jsonld; the request accepts none of them.")
-        nt = result.serialize(format=ox.RdfFormat.N_TRIPLES)
-        triples = nt.count(b"\n")
+        syntax = _GRAPHS[job.graph_format]
+        if job.graph_format in ("ntriples", "nquads"):
+            body = result.serialize(format=syntax)
+        else:  # Turtle, RDF/XML and JSON-LD get the project's prefixes
+            body = ox.serialize(result, format=syntax, prefixes=PREFIXES)
+        triples = _graph_triples(body, syntax, job.max_rows)
         if triples > job.max_rows:
             return _rows_over(triples, job.max_rows, "triples")
-        if job.graph_format in ("ntriples", "nquads"):
-            return Outcome(200, "graph", job.graph_format, nt)
-        parsed = (q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-        prefixes = PREFIXES if job.graph_format in ("turtle", "rdfxml", "jsonld") else None
-        body = ox.serialize(parsed, format=_GRAPHS[job.graph_format], prefixes=prefixes)
         return Outcome(200, "graph", job.graph_format, body)
     except SyntaxError as exc:
         return _syntax_outcome(exc, job.query)

@@ -384,3 +384,19 @@ def test_relative_iris_resolve_against_the_endpoint(client):
 def test_sparql_query_body_must_be_utf8(client):
     r = client.post("/sparql", data="ASK {}".encode("utf-16"), content_type="application/sparql-query; charset=UTF-16")
     assert r.status_code == 415 and "must be UTF-8" in r.get_json()["error"]["detail"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_row_cap_in_every_result_format(fixture_store, fmt):
+    c = make_client(fixture_store, MAX_ROWS=4)
+    assert c.get("/sparql", query_string={"query": LABELS, "format": fmt}).status_code == 200  # exactly 4 rows
+    r = c.get("/sparql", query_string={"query": ALL + " LIMIT 5", "format": fmt})
+    assert r.status_code == 400 and r.get_json()["error"]["limit"] == 4
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "nquads", "rdfxml", "jsonld"])
+def test_triple_cap_in_every_graph_format(fixture_store, fmt):
+    c = make_client(fixture_store, MAX_ROWS=4)
+    assert c.get("/sparql", query_string={"query": CONSTRUCT, "format": fmt}).status_code == 200  # exactly 4 triples
+    r = c.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 5", "format": fmt})
+    assert r.status_code == 400 and "more than 4 triples" in r.get_json()["error"]["detail"]
