@@ -125,3 +125,26 @@ def test_export_errors(cli_build, tmp_path):
     assert done.returncode == 1 and "no named graph <https://w3id.org/eccp-kg/graph/xx/1999>" in done.stderr
     done = eccp_kg("export", "--store", str(out / "store"), "--format", "rdfxml")
     assert done.returncode == 2 and "invalid choice: 'rdfxml'" in done.stderr
+
+
+def test_shacl_violation_fails_build_and_validate_and_keeps_the_old_build(cli_build, tmp_path):
+    """A row the loader accepts but the shapes reject: the same ecosystem counted twice in one list
+    gives one observation two counts and two positions (each allows one)."""
+    out, _done = cli_build
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    before = len(open_store(copy / "store"))
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    table = data / "it" / "2023" / "cluster_organisations_by_ecosystem.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = lines[1].split(",")
+    first[0], first[2] = str(len(lines)), str(int(first[2]) + 1)
+    table.write_text("".join(lines) + ",".join(first), encoding="utf-8")
+    done = eccp_kg("build", "--out", str(copy), "--data", str(data), "--quiet")
+    assert done.returncode == 1
+    assert "VIOLATION " in done.stderr and "SHACL violations stop the build" in done.stderr
+    assert f"/ecosystem-cluster-organisations/{first[1].lower()}" in done.stderr
+    assert len(open_store(copy / "store")) == before
+    done = eccp_kg("validate", "--data", str(data), "--quiet")
+    assert done.returncode == 1 and "VIOLATION " in done.stdout and " violation(s)" in done.stdout
