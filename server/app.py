@@ -11,6 +11,7 @@ from .dataset import Dataset, load_data_files, open_store_read_only
 from .cors import install_cors
 from .endpoint import Endpoint
 from .errors import register_error_handlers
+from .hotpath import HotPath
 
 
 def _open_dataset(app: Flask, store: Any) -> Dataset:
@@ -41,4 +42,6 @@ def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask
 
     for blueprint in (protocol.bp, ui.bp, resources.bp, explore.bp):
         app.register_blueprint(blueprint)
+    # repeated GET /sparql requests are answered before Flask runs (server/hotpath.py)
+    app.wsgi_app = HotPath(app.wsgi_app, app.extensions["eccp_kg.endpoint"].cache)  # type: ignore[method-assign]
     return app
