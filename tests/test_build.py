@@ -186,29 +186,29 @@ def test_warnings_are_kept_in_the_validation_graph(project):
     assert quads and not any(isinstance(t, ox.BlankNode) for q in quads for t in (q.subject, q.object))
 
 
-def test_violation_stops_the_build_and_keeps_the_old_one(project):
+def failed_rebuild(project: SimpleNamespace, rows: list[tuple[str, str]], error: type[Exception]) -> Exception:
+    """Build, change the table to `rows`, rebuild expecting `error`; the first build must be untouched."""
     run_build(project)
     before = snapshot(project.out)
-    write_counts(project, [("ITC4", "8"), ("ITF2", "-3")])
-    with pytest.raises(ValidationFailed) as info:
+    write_counts(project, rows)
+    with pytest.raises(error) as info:
         run_build(project)
-    assert info.value.outcome.violations == 1
-    report = info.value.outcome.format()
-    assert report.startswith("VIOLATION <https://example.org/kg/id/it/2023/count/itf2>\n")
-    assert "path: eccp:value" in report and "value: -3" in report and "sh:MinInclusiveConstraintComponent" in report
     assert snapshot(project.out) == before
     assert sorted(p.name for p in project.out.iterdir()) == ["build-info.json", "dumps", "store"]
+    return info.value
+
+
+def test_violation_stops_the_build_and_keeps_the_old_one(project):
+    failure = failed_rebuild(project, [("ITC4", "8"), ("ITF2", "-3")], ValidationFailed)
+    assert failure.outcome.violations == 1
+    report = failure.outcome.format()
+    assert report.startswith("VIOLATION <https://example.org/kg/id/it/2023/count/itf2>\n")
+    assert "path: eccp:value" in report and "value: -3" in report and "sh:MinInclusiveConstraintComponent" in report
 
 
 def test_bad_row_stops_the_build_with_file_line_column_and_keeps_the_old_one(project):
-    run_build(project)
-    before = snapshot(project.out)
-    write_counts(project, [("ITC4", "8"), ("ITF2", "many")])
-    with pytest.raises(SourceError) as info:
-        run_build(project)
-    message = str(info.value)
+    message = str(failed_rebuild(project, [("ITC4", "8"), ("ITF2", "many")], SourceError))
     assert "counts.csv:3:" in message and "'value'" in message and "an integer" in message and "'many'" in message
-    assert snapshot(project.out) == before
 
 
 def test_bad_ontology_turtle_names_file_and_line(project):
