@@ -69,10 +69,13 @@ DUMP_TYPES: dict[str, str] = {
 _P = sparql_prologue()
 _LABEL_PATH = "skos:prefLabel|rdfs:label|dcterms:title"
 
-# Outgoing (?dir = "out") and incoming ("in") statements of ?s with the graph saying them and
-# any labels of the other terms. Labels multiply rows; `_rows` keeps the best one per statement.
+# Outgoing (?dir = "out") and incoming ("in") statements of ?s with the named graph saying them
+# (unbound for the store's default graph, where `serve --data` puts Turtle files) and any labels
+# of the other terms. Labels multiply rows; `best_labels` keeps the best one per statement.
 Q_STATEMENTS = _P + f"""SELECT ?s ?dir ?p ?o ?g ?pl ?ol WHERE {{
-  {{ GRAPH ?g {{ ?s ?p ?o }} BIND("out" AS ?dir) }} UNION {{ GRAPH ?g {{ ?o ?p ?s }} BIND("in" AS ?dir) }}
+  {{ ?s ?p ?o BIND("out" AS ?dir) OPTIONAL {{ GRAPH ?g {{ ?s ?p ?o }} }} }}
+  UNION
+  {{ ?o ?p ?s BIND("in" AS ?dir) OPTIONAL {{ GRAPH ?g {{ ?o ?p ?s }} }} }}
   OPTIONAL {{ ?p {_LABEL_PATH} ?pl }}
   OPTIONAL {{ ?o {_LABEL_PATH} ?ol }}
 }}"""
@@ -151,7 +154,7 @@ class TermView:
 
 
 def term_view(term: Any, label: Any = None) -> TermView:
-    """How a term is shown; values are escaped by Jinja's autoescape, never here."""
+    """How a term (None = the default graph) is shown; values are escaped by Jinja's autoescape."""
     if isinstance(term, ox.NamedNode):
         local = local_url(term.value)
         base = configured_base()
@@ -168,6 +171,8 @@ def term_view(term: Any, label: Any = None) -> TermView:
         if not note and term.datatype.value != PREFIXES["xsd"] + "string":
             note = curie(term.datatype.value)
         return TermView(term.value, note=note, kind="literal")
+    if term is None:  # an unbound graph: the store's default graph
+        return TermView("default graph", kind="other")
     if isinstance(term, ox.BlankNode):
         return TermView(f"_:{term.value}", kind="bnode")
     return TermView(str(term), kind="other")
@@ -271,8 +276,8 @@ def serve_resource(path: str) -> Response | str:
         iri=iri,
         label=label,
         types=[term_view(r["o"], r.get("ol")) for r in types],
-        outgoing=[(term_view(r["p"], r.get("pl")), term_view(r["o"], r.get("ol")), term_view(r["g"])) for r in shown_out],
-        incoming=[(term_view(r["o"], r.get("ol")), term_view(r["p"], r.get("pl")), term_view(r["g"])) for r in shown_in],
+        outgoing=[(term_view(r["p"], r.get("pl")), term_view(r["o"], r.get("ol")), term_view(r.get("g"))) for r in shown_out],
+        incoming=[(term_view(r["o"], r.get("ol")), term_view(r["p"], r.get("pl")), term_view(r.get("g"))) for r in shown_in],
         counts=(len(out), len(inc)),
         cut=MAX_ROWS_SHOWN,
         alternates=_alternates(path),
@@ -319,8 +324,8 @@ def named_graph(path: str) -> Response | str:
         "resources/graph.html",
         iri=iri,
         triples=dataset().graph_triple_counts().get(iri, 0),
-        outgoing=[(term_view(r["p"], r.get("pl")), term_view(r["o"], r.get("ol")), term_view(r["g"])) for r in out[:MAX_ROWS_SHOWN]],
-        incoming=[(term_view(r["o"], r.get("ol")), term_view(r["p"], r.get("pl")), term_view(r["g"])) for r in inc[:MAX_ROWS_SHOWN]],
+        outgoing=[(term_view(r["p"], r.get("pl")), term_view(r["o"], r.get("ol")), term_view(r.get("g"))) for r in out[:MAX_ROWS_SHOWN]],
+        incoming=[(term_view(r["o"], r.get("ol")), term_view(r["p"], r.get("pl")), term_view(r.get("g"))) for r in inc[:MAX_ROWS_SHOWN]],
         subjects=[(term_view(r["s"], r.get("label")), int(r["n"].value)) for r in subjects[:MAX_ROWS_SHOWN]],
         more_subjects=len(subjects) > MAX_ROWS_SHOWN,
         alternates=_alternates(path),

@@ -329,3 +329,14 @@ def test_another_base_iri_maps_to_the_same_server_paths():
         assert get(url + "/graph/links.ttl").status_code == 200
         # the default base's IRIs are not this server's
         assert get(url + "/id/nuts/ZZ99", "text/turtle").status_code == 404
+
+
+def test_triples_in_the_default_graph_resolve_too():
+    """`eccp-kg serve --data file.ttl` puts triples in the store's default graph, not a named one."""
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(B + "id/x/only-default"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("Only here")))
+    app = create_app({"TESTING": True, "IN_PROCESS": True, "BASE_IRI": B}, store=store)
+    with running(app) as url:
+        r = get(url + "/id/x/only-default", BROWSER)
+        assert r.status_code == 200 and "Only here" in r.text and "default graph" in r.text
+        assert "Only here" in get(url + "/id/x/only-default.nt").text
