@@ -6,6 +6,7 @@ that matches the query form it finds. Table-tested in tests/test_negotiation.py.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -168,11 +169,13 @@ class Choice:
         return self.results if kind == "results" else self.graph
 
 
+@lru_cache(maxsize=1024)
 def negotiate(accept: str | None, format_param: str | None = None) -> Choice:
     """The result format for SELECT/ASK and for CONSTRUCT/DESCRIBE.
 
     `format_param` (the `format` query parameter) overrides Accept; it may name a format of
-    one kind only, in which case the other kind gets None (406 if the query is of that kind)."""
+    one kind only, in which case the other kind gets None (406 if the query is of that kind).
+    Memoised: clients send few distinct Accept headers, and the answer depends on nothing else."""
     if format_param:
         found = lookup_format(format_param)
         return Choice(
