@@ -372,3 +372,51 @@ def test_content_hash_ignores_excluded_graphs():
 def test_open_store_names_the_missing_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="no pyoxigraph store here"):
         open_store(tmp_path / "nothing")
+
+
+def test_a_missing_loader_function_is_named(project):
+    class Incomplete:
+        discover_editions = StandIn.discover_editions
+        load_edition = StandIn.load_edition
+
+    with pytest.raises(RuntimeError, match=r"eccp_kg.loaders does not provide load_codelists\(\)"):
+        build_graph(project.out, project.data, base=BASE, loaders=Incomplete,
+                    ontology_dir=project.ontology, shapes_dir=project.shapes)
+    assert not (project.out / "store").exists()
+
+
+def test_without_a_links_loader_there_is_no_links_graph(project):
+    class NoLinks:
+        load_codelists = StandIn.load_codelists
+        discover_editions = StandIn.discover_editions
+        load_edition = StandIn.load_edition
+
+    result = build_graph(project.out, project.data, base=BASE, loaders=NoLinks,
+                         ontology_dir=project.ontology, shapes_dir=project.shapes)
+    assert BASE + "graph/links" not in result.graphs and BASE + "graph/it/2023" in result.graphs
+
+
+def test_swap_in_puts_the_old_store_back_when_the_new_one_cannot_be_renamed(tmp_path, monkeypatch):
+    from eccp_kg.graph import store as store_module
+
+    live, staged = tmp_path / "store", tmp_path / ".store-new"
+    live.mkdir()
+    (live / "CURRENT").write_text("old")
+    staged.mkdir()
+    (staged / "CURRENT").write_text("new")
+    real_rename, calls = store_module.os.rename, []
+
+    def rename(src, dst):
+        calls.append((src, dst))
+        if len(calls) == 2:  # the new store's rename into place
+            raise OSError("disk trouble")
+        real_rename(src, dst)
+
+    monkeypatch.setattr(store_module.os, "rename", rename)
+    with pytest.raises(OSError, match="disk trouble"):
+        store_module.swap_in(staged, live)
+    assert (live / "CURRENT").read_text() == "old"
+    monkeypatch.setattr(store_module.os, "rename", real_rename)
+    store_module.swap_in(staged, live)
+    assert (live / "CURRENT").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
