@@ -1,0 +1,236 @@
+"""SHACL shapes: every node shape fires, with its severity, on a failing example; the real data has
+no violations and exactly the source contradictions the factsheet contains, as warnings.
+
+The failing examples are small edits of the real Italy 2023 graph, each on a different focus node,
+so one pyshacl run checks them all (validation takes seconds; one run per shape would take minutes
+on a shared machine). Each case asserts a result for *its* focus node from *its* shape."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pyshacl
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from eccp_kg import loaders
+from eccp_kg.graph.iris import Minter
+from eccp_kg.graph.namespaces import DCTERMS, ECCP, ECCPSH, PROV, QB, RDF, RDFS, SH, SKOS, TIME, XSD
+from eccp_kg.ontology import PATH as ONTOLOGY
+from eccp_kg.shapes import PATH as SHAPES
+
+M = Minter.default()
+IT = M.for_edition("IT", "2023")
+NATIONAL = IT.stated("policy", "cluster-tecnologici-nazionali-national-technology-clusters")
+
+
+@functools.cache
+def shapes_graph() -> Graph:
+    """Parsed once: results name blank property shapes by the node ids of this very graph."""
+    graph = Graph()
+    for path in sorted(Path(SHAPES).glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def ontology_graph() -> Graph:
+    graph = Graph()
+    for path in sorted(Path(ONTOLOGY).glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def real_data() -> Graph:
+    """What the build validates: every edition and the code lists (the ontology goes in ont_graph)."""
+    graph = loaders.load_codelists(None, M)
+    for edition in loaders.discover_editions():
+        graph += loaders.load_edition(edition, M)
+    return graph
+
+
+def run(data: Graph) -> Graph:
+    _conforms, report, _text = pyshacl.validate(
+        data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference="none",
+        advanced=True, allow_warnings=True)
+    return report
+
+
+def first(graph: Graph, cls: URIRef) -> URIRef:
+    return sorted(s for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef))[0]
+
+
+def drop(graph: Graph, s: Node, p: URIRef) -> Node:
+    graph.remove((s, p, None))
+    return s
+
+
+def put(graph: Graph, s: Node, p: URIRef, o: Node) -> Node:
+    graph.set((s, p, o))
+    return s
+
+
+@dataclass(frozen=True)
+class Case:
+    shape: str  # local name of the node shape under test
+    severity: URIRef
+    mutate: Callable[[Graph], Node]  # breaks the graph, returns the focus node that must be reported
+    value: Node | None = None  # the sh:value the result must name, where the focus node fires anyway
+    path: URIRef | None = None  # the sh:resultPath it must name, where two cases share a focus node
+
+
+V, W = SH.Violation, SH.Warning
+CASES = [
+    Case("FactsheetShape", V, lambda g: drop(g, IT.factsheet(), DCTERMS.title)),
+    Case("ReferenceShape", V, lambda g: drop(g, IT.stated("reference", "1"), DCTERMS.bibliographicCitation)),
+    Case("FootnoteShape", V, lambda g: drop(g, IT.stated("footnote", "1"), ECCP.text)),
+    Case("ExhibitShape", V, lambda g: drop(g, first(g, ECCP.Exhibit), DCTERMS.isPartOf)),
+    Case("ConceptSchemeShape", V, lambda g: drop(g, M.scheme("units"), SKOS.prefLabel)),
+    Case("ConceptShape", V, lambda g: drop(g, M.concept("units", "percent"), SKOS.inScheme)),
+    Case("IndustrialEcosystemShape", V, lambda g: put(g, M.ecosystem("textile"), SKOS.notation, Literal("X"))),
+    Case("NaceDivisionShape", V, lambda g: put(g, M.nace("C14"), SKOS.notation, Literal("C1"))),
+    Case("CountryShape", V, lambda g: put(g, M.country_iri("EL"), SKOS.notation, Literal("GRC"))),
+    Case("NutsRegionShape", V, lambda g: put(g, M.nuts("ITC1"), SKOS.notation, Literal("it-c1"))),
+    Case("LocationShape", V, lambda g: drop(g, M.country_iri("EU"), SKOS.prefLabel)),
+    Case("CooperationProgrammeShape", V, lambda g: put(g, M.programme("innosup-1"), SKOS.broader, M.country_iri("EL"))),
+    Case("ProperIntervalShape", V, lambda g: drop(g, first(g, TIME.ProperInterval), TIME.hasBeginning)),
+    Case("InstantShape", V, lambda g: put(g, first(g, TIME.Instant), TIME.inXSDgYear, Literal("2013"))),
+    Case("DataSetShape", V, lambda g: drop(g, IT.stated("dataset", "member-composition"), QB.structure)),
+    # rank out of 1..5
+    Case("ObservationShape", V, lambda g: put(g, IT.stated("observation", "sectoral-agglomerations", "itc2", "1"),
+                                              ECCP.rank, Literal(7, datatype=XSD.positiveInteger))),
+    # missing provenance link to the factsheet
+    Case("ObservationShape", V, lambda g: drop(g, IT.stated("observation", "sectoral-agglomerations", "itc3", "1"),
+                                               PROV.wasDerivedFrom)),
+    # a component of the structure without a value (SPARQL constraint)
+    Case("ObservationShape", V, lambda g: drop(g, IT.stated("observation", "ecosystem-cluster-organisations", "health"),
+                                               ECCP.clusterOrganisationCount)),
+    # unknown code-list concept
+    Case("SectoralAgglomerationShape", V, lambda g: put(g, IT.stated("observation", "sectoral-agglomerations", "itc1", "2"),
+                                                        ECCP.naceDivision, M.nace("Z99"))),
+    Case("EcosystemAgglomerationShape", V, lambda g: put(g, IT.stated("observation", "ecosystem-agglomerations", "itc1", "1"),
+                                                         ECCP.ecosystem, M.ecosystem("space"))),
+    Case("ClusterOrganisationShape", V, lambda g: drop(g, M.organisation("IT", "Aerospace"), RDFS.label)),
+    Case("TechnologyClusterShape", V, lambda g: drop(g, M.organisation("IT", "Agrifood"), ECCP.recognisedUnder)),
+    Case("EuroclusterShape", V, lambda g: put(g, M.eurocluster("EPICENTRE"), ECCP.coversEcosystem, M.ecosystem("space"))),
+    Case("ProgrammeParticipationShape", V, lambda g: drop(g, IT.stated("participation", "euroclusters"), ECCP.programme)),
+    Case("StatedListShape", V, lambda g: drop(g, IT.stated("list", "euroclusters"), RDFS.label)),
+    # two items at one position (SPARQL constraint)
+    Case("ListOwnerShape", V, lambda g: put(g, IT.stated("list", "pnrr-cluster-areas", "item", "2"), ECCP.position,
+                                            Literal(1, datatype=XSD.positiveInteger)) and IT.stated("list", "pnrr-cluster-areas")),
+    Case("ListedItemShape", V, lambda g: put(g, IT.stated("list", "national-op-fields", "item", "1"), ECCP.printedAs,
+                                             Literal(3))),
+    Case("ClusterPolicyShape", V, lambda g: put(g, NATIONAL, ECCP.hasObjective, M.concept("policy-objectives", "world-peace")),
+         path=ECCP.hasObjective),
+    Case("ClusterPolicyShape", V, lambda g: drop(g, NATIONAL, ECCP.sourceLocator), path=ECCP.sourceLocator),
+    Case("StatementShape", V, lambda g: drop(g, first(g, ECCP.ContextStatement), ECCP.text)),
+    Case("PolicyStatementShape", V, lambda g: drop(g, first(g, ECCP.PolicyStatement), ECCP.aboutPolicy)),
+    Case("ClusterPolicyContributionShape", V, lambda g: drop(g, first(g, ECCP.ClusterPolicyContribution), ECCP.policyArea)),
+    Case("PolicyDocumentShape", V, lambda g: put(g, first(g, ECCP.PolicyDocument), ECCP.mentionsClusters, Literal("yes"))),
+    Case("AssessmentCriterionShape", V, lambda g: drop(g, first(g, ECCP.AssessmentCriterion), SKOS.definition)),
+    Case("AssessmentLevelShape", V, lambda g: drop(g, first(g, ECCP.AssessmentLevel), ECCP.levelOrder)),
+    # the level of another criterion (SPARQL constraint)
+    Case("CriterionAssessmentShape", V, lambda g: put(g, IT.stated("assessment", "continuity"), ECCP.level,
+                                                      M.concept("state-of-play-levels", "policy-scope-1"))),
+    Case("SemesterChallengeShape", V, lambda g: drop(g, first(g, ECCP.SemesterChallenge), ECCP.policyArea)),
+    # source contradictions
+    Case("StatedCountVersusListedShape", W, lambda g: put(g, IT.stated("observation", "sectoral-agglomeration-counts", "itc3"),
+                                                          ECCP.agglomerationCount, Literal(3, datatype=XSD.nonNegativeInteger))),
+    Case("StatedTotalVersusSumShape", W, lambda g: put(g, IT.stated("observation", "ecosystem-agglomeration-counts", "total"),
+                                                       ECCP.agglomerationCount, Literal(20, datatype=XSD.nonNegativeInteger))),
+    Case("StatedItemCountShape", W, lambda g: put(g, IT.stated("list", "euroclusters"), ECCP.statedItemCount,
+                                                  Literal(17, datatype=XSD.nonNegativeInteger))),
+    Case("ListedTwiceShape", W, lambda g: put(g, IT.stated("participation", "euroclusters", "partner", "2"), ECCP.item,
+                                              M.country_iri("SK")) and IT.stated("participation", "euroclusters")),
+    Case("SharesOverHundredShape", W, lambda g: put(g, IT.stated("observation", "member-composition", "EU", "smes"),
+                                                    ECCP.share, Literal("90", datatype=XSD.decimal))
+         and IT.stated("dataset", "member-composition"), value=M.country_iri("EU")),
+    Case("ProgrammePartsShape", W, lambda g: put(g, IT.stated("participation", "escp-4x"), ECCP.partnershipCount,
+                                                 Literal(20, datatype=XSD.nonNegativeInteger)) and IT.stated("participation", "escp")),
+]
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return shapes_graph()
+
+
+@pytest.fixture(scope="module")
+def clean_report() -> Graph:
+    return run(real_data())
+
+
+@pytest.fixture(scope="module")
+def broken() -> tuple[Graph, list[Node]]:
+    data = real_data()
+    focus = [case.mutate(data) for case in CASES]
+    return run(data), focus
+
+
+def results(report: Graph, focus: Node | None = None, severity: URIRef | None = None,
+            value: Node | None = None) -> list[Node]:
+    found = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        if value is not None and report.value(result, SH.value) != value:
+            continue
+        if focus is not None and report.value(result, SH.focusNode) != focus:
+            continue
+        if severity is not None and report.value(result, SH.resultSeverity) != severity:
+            continue
+        found.append(result)
+    return found
+
+
+def belongs_to(shapes: Graph, source: Node, node_shape: URIRef) -> bool:
+    """Whether a result's sh:sourceShape is the node shape or one of its property shapes."""
+    return source == node_shape or (node_shape, SH.property, source) in shapes
+
+
+def test_every_node_shape_has_a_failing_example(shapes: Graph) -> None:
+    declared = {s for s in shapes.subjects(RDF.type, SH.NodeShape)}
+    covered = {ECCPSH[case.shape] for case in CASES}
+    assert declared - covered == set()
+    assert covered - declared == set()
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[f"{c.shape}-{i}" for i, c in enumerate(CASES)])
+def test_shape_fires_on_its_failing_example(index: int, broken: tuple[Graph, list[Node]], shapes: Graph,
+                                            clean_report: Graph) -> None:
+    case = CASES[index]
+    report, focus = broken
+    node_shape = ECCPSH[case.shape]
+    assert (node_shape, RDF.type, SH.NodeShape) in shapes
+    mine = [r for r in results(report, focus[index], case.severity, case.value)
+            if belongs_to(shapes, report.value(r, SH.sourceShape), node_shape)
+            and (case.path is None or report.value(r, SH.resultPath) == case.path)]
+    assert mine, f"{case.shape} did not report {focus[index]} as {case.severity}"
+    # and it did not fire there before the edit
+    before = [r for r in results(clean_report, focus[index], case.severity, case.value)
+              if belongs_to(shapes, clean_report.value(r, SH.sourceShape), node_shape)]
+    assert before == []
+    assert all(str(report.value(r, SH.resultMessage) or "") for r in mine)
+
+
+def test_real_data_has_no_violations(clean_report: Graph) -> None:
+    violations = results(clean_report, severity=SH.Violation)
+    shown = [(str(clean_report.value(r, SH.focusNode)), str(clean_report.value(r, SH.resultMessage))) for r in violations]
+    assert shown == []
+
+
+def test_real_data_warnings_are_the_factsheet_contradictions(clean_report: Graph) -> None:
+    warnings = {(clean_report.value(r, SH.focusNode), str(clean_report.value(r, SH.resultMessage)))
+                for r in results(clean_report, severity=SH.Warning)}
+    focus = {f for f, _ in warnings}
+    assert focus == {
+        IT.stated("observation", "sectoral-agglomeration-counts", "itg2"),  # Sardinia: 4 stated, 3 listed
+        IT.stated("observation", "ecosystem-agglomeration-counts", "itf3"),  # Campania: 0 stated, Textile listed
+        IT.stated("participation", "escp"),  # "2 different EU member states", 22 codes
+        IT.stated("participation", "innosup-1"),  # EL listed twice
+        IT.stated("dataset", "member-composition"),  # 87 + 8 + 9 = 104 %
+    }
+    messages = " ".join(m for _, m in warnings)
+    for words in ("Sardinia", "is 4 but the table lists 3", "Campania", "states 2 items but 22", "EL is listed twice",
+                  "104"):
+        assert words in messages
