@@ -41,13 +41,14 @@ def partnerships(rows: Mapping[str, list[Row]], selected: Sequence[str] = ()) ->
                         "counts": {}},
         )
         c["counts"][key] = c["counts"].get(key, 0) + int(r["listed"])
-    shown = [k for k in programmes if not selected or k in selected]
-    matrix = sorted(
-        (c for c in countries.values() if any(c["counts"].get(k) for k in shown)),
-        key=lambda c: (-len(c["counts"]), -sum(c["counts"].values()), c["code"]),
-    )
-    for c in matrix:
+    for c in countries.values():
         c["programmes"] = [k for k in programmes if c["counts"].get(k)]
+    shown = [k for k in programmes if not selected or k in selected]
+    # every country is rendered (the page's filter shows and hides rows without a reload);
+    # `visible` says whether it is listed in a shown programme
+    matrix = sorted(countries.values(), key=lambda c: (-len(c["counts"]), -sum(c["counts"].values()), c["code"]))
+    for c in matrix:
+        c["visible"] = any(c["counts"].get(k) for k in shown)
     totals = {k: sum(c["counts"].get(k, 0) for c in countries.values()) for k in programmes}
     distinct = {k: sum(1 for c in countries.values() if c["counts"].get(k)) for k in programmes}
 
@@ -73,7 +74,7 @@ def partnerships(rows: Mapping[str, list[Row]], selected: Sequence[str] = ()) ->
     return {
         "programmes": list(programmes.values()), "shown": shown, "selected": list(selected),
         "matrix": matrix, "totals": totals, "distinct": distinct, "sets": sets, "only": only,
-        "stated": stated, "countryCount": len(countries),
+        "stated": stated, "countryCount": len(countries), "visibleCount": sum(c["visible"] for c in matrix),
     }
 
 
