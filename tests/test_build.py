@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,7 +18,7 @@ from eccp_kg.graph.build import ValidationFailed, build_graph, check_sources, re
 from eccp_kg.graph.dumps import export
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.iris import Minter
-from eccp_kg.graph.namespaces import DCAT, DCTERMS, ECCP, PREFIXES, PROV, RDF, SH, SKOS, VOID, sparql_prologue
+from eccp_kg.graph.namespaces import DCAT, DCTERMS, ECCP, PREFIXES, PROV, RDF, SKOS, VOID, sparql_prologue
 from eccp_kg.graph.progress import Progress
 from eccp_kg.graph.skolem import skolemise
 from eccp_kg.graph.store import content_hash, graph_counts, open_store
