@@ -18,6 +18,7 @@ All SPARQL here runs through the trusted Dataset (server/dataset.py) with the re
 ``substitutions``: no IRI is ever pasted into query text."""
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,8 +238,17 @@ def rdf_response(triples: list[Any], fmt: Format) -> Response:
 
 
 def _vary(resp: Response) -> Response:
-    """Representations differ by Accept; caches must know."""
+    """Representations differ by Accept; caches must know. The graph is immutable between builds,
+    so a representation's ETag is the build id plus the URL, base and format: a client or proxy
+    revalidates with If-None-Match and gets 304 until the next build."""
     resp.vary.add("Accept")
+    build_id = getattr(dataset(), "build_id", None)
+    if build_id:
+        key = "|".join((str(build_id), configured_base(), request.path, resp.mimetype or ""))
+        resp.set_etag(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
+        resp.cache_control.public = True
+        resp.cache_control.max_age = int(current_app.config.get("CACHE_MAX_AGE", 300))
+        resp.make_conditional(request)
     return resp
 
 

@@ -340,3 +340,15 @@ def test_triples_in_the_default_graph_resolve_too():
         r = get(url + "/id/x/only-default", BROWSER)
         assert r.status_code == 200 and "Only here" in r.text and "default graph" in r.text
         assert "Only here" in get(url + "/id/x/only-default.nt").text
+
+
+def test_pages_revalidate_with_etag_until_the_next_build(server):
+    first = get(server + "/id/nuts/ITC4", "text/turtle")
+    assert first.headers["ETag"] and "max-age" in first.headers["Cache-Control"]
+    again = requests.get(server + "/id/nuts/ITC4", headers={"Accept": "text/turtle", "If-None-Match": first.headers["ETag"]}, timeout=30)
+    assert again.status_code == 304 and again.content == b""
+    html = get(server + "/id/nuts/ITC4", BROWSER)
+    assert html.headers["ETag"] != first.headers["ETag"]  # another representation, another tag
+    stale = requests.get(server + "/id/nuts/ITC4", headers={"Accept": "text/turtle", "If-None-Match": '"other-build"'}, timeout=30)
+    assert stale.status_code == 200 and stale.text == first.text
+    assert "ETag" not in get(server + "/id/nuts/ZZ99", "text/turtle").headers  # errors are not cached
