@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import importlib.metadata
+import re
 import sys
 import threading
 import types
@@ -101,13 +102,34 @@ def _pylode_ontpub() -> type:
     return OntPub
 
 
+#: pyLODE's block for one term: its anchor (made from the label) and, a few lines on, the term's IRI.
+_ENTITY = re.compile(r'(<div class="[^"]*\bentity\b[^"]*" id="(?P<id>[^"]*)">)(?P<body>.{0,600}?)<code>(?P<iri>[^<]+)</code>', re.S)
+
+
+def _anchor_local_names(page: str) -> str:
+    """Add an anchor named after each term's local name (``#NutsRegion``), which is where the term
+    IRIs our pages link to (``/ontology#NutsRegion``) point; pyLODE's own anchors come from labels."""
+    taken = set(re.findall(r'id="([^"]+)"', page))
+
+    def add(match: re.Match) -> str:
+        iri = html.unescape(match.group("iri"))
+        local = iri[len(ONTOLOGY_IRI) + 1:] if iri.startswith(ONTOLOGY_IRI + "#") else ""
+        if not local or local in taken or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.-]*", local):
+            return match.group(0)
+        taken.add(local)
+        return f'{match.group(1)}<span id="{local}"></span>{match.group("body")}<code>{match.group("iri")}</code>'
+
+    return _ENTITY.sub(add, page)
+
+
 def render_html(triples: list[Any]) -> str:
-    """pyLODE's documentation page for the triples, with every value escaped once."""
+    """pyLODE's documentation page for the triples, with every value escaped once and an anchor
+    per term local name."""
     OntPub = _pylode_ontpub()
     page = OntPub(ontology=_escaped_rdflib_graph(triples)).make_html()
     for double, single in _DOUBLE_ESCAPES.items():
         page = page.replace(double, single)
-    return page
+    return _anchor_local_names(page)
 
 
 def ontology_html() -> str:

@@ -225,6 +225,8 @@ def test_ontology_html_is_pylode_documentation_and_safe(server):
     assert "<script>alert" not in r.text  # the comment is shown, not run
     assert "&lt;script&gt;" in r.text
     assert "script-src 'none'" in r.headers["Content-Security-Policy"]
+    # the term IRIs our pages link to (/ontology#Region) land on the term, not on a label-made anchor
+    assert 'id="Region"' in r.text and 'id="locatedIn"' in r.text
 
 
 def test_ontology_turtle_by_accept_suffix_and_version_iri(server):
