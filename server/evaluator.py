@@ -80,7 +80,10 @@ def _looks_like_update(query: str) -> bool:
     try:
         from rdflib.plugins.sparql.parser import parseUpdate
 
-        parseUpdate(query)
+        from .safety import RDFLIB_PARSE_LOCK
+
+        with RDFLIB_PARSE_LOCK:
+            parseUpdate(query)
         return True
     except Exception:
         return False

@@ -9,10 +9,17 @@ conservative: pyoxigraph does not decode \\u escapes in keywords)."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .errors import Problem
+
+#: rdflib's SPARQL parser (pyparsing) is not thread-safe: concurrent first calls of its parse
+#: actions break them for the life of the process (every later parse fails with e.g.
+#: "Param.postParse2() missing 1 required positional argument"). Every rdflib parse the server
+#: makes in a request thread holds this lock.
+RDFLIB_PARSE_LOCK = threading.Lock()
 
 _MAY_HAVE_SERVICE = re.compile("service", re.IGNORECASE)
 _MAY_HAVE_FROM = re.compile("from", re.IGNORECASE)
@@ -67,7 +74,8 @@ def inspect_query(query: str, base_iri: str | None = None) -> QueryFacts:
     from rdflib.term import Variable
 
     try:
-        algebra = translateQuery(parseQuery(query), base=base_iri).algebra
+        with RDFLIB_PARSE_LOCK:
+            algebra = translateQuery(parseQuery(query), base=base_iri).algebra
     except Exception as exc:  # rdflib raises pyparsing and other errors on bad syntax
         raise QueryRefused(
             400,
