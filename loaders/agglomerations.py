@@ -11,8 +11,8 @@ from typing import Iterator
 
 from rdflib import Literal
 
-from ..graph.namespaces import DCTERMS, ECCP, QB, RDF, RDFS, SKOS
-from .common import Context, Lookups, Triple, count, en, positive
+from ..graph.namespaces import ECCP, QB, RDF, SKOS
+from .common import Context, Triple, count, en, positive
 from .cube import dataset, observation, printed
 from .tables import Row, Tables
 

@@ -4,8 +4,6 @@ Data sets are minted per edition (B id/{cc}/{edition}/dataset/{key}) and point t
 qb:DataStructureDefinition declared in the ontology, so every edition shares one structure."""
 from __future__ import annotations
 
-from typing import Iterator
-
 from rdflib import Literal, URIRef
 
 from ..graph.namespaces import DCTERMS, ECCP, QB, RDF, RDFS, SDMX_DIMENSION

@@ -27,7 +27,6 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
     if meta.get("publisher"):
         yield iri, DCTERMS.publisher, Literal(meta["publisher"])
     if meta.get("reference_year"):
-        yield iri, DCTERMS.temporal, year(meta["reference_year"])
         yield iri, DCTERMS.issued, year(meta["reference_year"])
     if meta.get("legal_notice"):
         yield iri, DCTERMS.rights, Literal(meta["legal_notice"])

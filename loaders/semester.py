@@ -8,7 +8,6 @@ from typing import Iterator
 
 from rdflib import Literal
 
-from ..graph.iris import slug
 from ..graph.namespaces import ECCP, RDF, RDFS, SKOS
 from .common import Context, Triple, en, positive
 from .tables import Tables
