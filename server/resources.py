@@ -88,8 +88,14 @@ Q_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 Q_GRAPH_SUBJECTS = _P + f"""SELECT ?g ?s (SAMPLE(?l) AS ?label) (COUNT(*) AS ?n) WHERE {{
   GRAPH ?g {{ ?s ?p ?o }} OPTIONAL {{ ?s {_LABEL_PATH} ?l }}
 }} GROUP BY ?g ?s ORDER BY ?s LIMIT {MAX_ROWS_SHOWN + 1}"""
-Q_GRAPH_STATEMENTS = _P + f"""SELECT ?g ?s ?p ?o ?sl ?pl ?ol WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }}
+# The dataset description: all of B graph/meta (?meta) plus the void:Linkset descriptions in
+# B graph/links (?links) and the void:subset statements pointing to them.
+_DATASET_WHERE = """{ GRAPH ?meta { ?s ?p ?o } }
+  UNION { GRAPH ?links { ?s a void:Linkset ; ?p ?o } }
+  UNION { GRAPH ?links { ?s void:subset ?o . ?o a void:Linkset BIND(void:subset AS ?p) } }"""
+Q_DATASET = _P + f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_DATASET_WHERE} }}"
+Q_DATASET_STATEMENTS = _P + f"""SELECT ?meta ?links ?s ?p ?o ?sl ?pl ?ol WHERE {{
+  {{ {_DATASET_WHERE} }}
   OPTIONAL {{ ?s {_LABEL_PATH} ?sl }} OPTIONAL {{ ?p {_LABEL_PATH} ?pl }} OPTIONAL {{ ?o {_LABEL_PATH} ?ol }}
 }}"""
 
@@ -353,14 +359,16 @@ def meta_graph_iri() -> str:
 @bp.get("/dataset<any('.ttl', '.jsonld', '.nt', '.rdf', '.html'):suffix>")
 @bp.get("/.well-known/void")
 def dataset_description(suffix: str = "") -> Response | str:
-    """VoID + DCAT from B graph/meta (the VoID spec's well-known location serves the same)."""
+    """VoID + DCAT from B graph/meta and the link sets' void:Linkset descriptions from B graph/links
+    (the VoID spec's well-known location serves the same)."""
     fmt = negotiated(SUFFIXES.get(suffix))
     if fmt is None:
         return not_acceptable()
     g = ox.NamedNode(meta_graph_iri())
+    graphs = {"meta": g, "links": ox.NamedNode(configured_base() + "graph/links")}
     if fmt is not HTML:
-        return rdf_response(dataset().construct(Q_GRAPH, {"g": g}), fmt)
-    rows = best_labels(dataset().select(Q_GRAPH_STATEMENTS, {"g": g}), ("s", "p", "o"), ("sl", "pl", "ol"))
+        return rdf_response(dataset().construct(Q_DATASET, graphs), fmt)
+    rows = best_labels(dataset().select(Q_DATASET_STATEMENTS, graphs), ("s", "p", "o"), ("sl", "pl", "ol"))
     by_subject: dict[str, dict[str, Any]] = {}
     for r in sorted(rows, key=lambda r: (str(r["s"]), curie(r["p"].value), str(r["o"]))):
         entry = by_subject.setdefault(str(r["s"]), {"subject": term_view(r["s"], r.get("sl")), "statements": []})

@@ -258,6 +258,11 @@ def test_dataset_description_rdf(server, path):
     ds = rdflib.URIRef(B + "id/dataset")
     assert (ds, rdflib.RDF.type, rdflib.URIRef("http://rdfs.org/ns/void#Dataset")) in g
     assert (ds, rdflib.URIRef("http://purl.org/dc/terms/license"), rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")) in g
+    # the link sets' descriptions come along from graph/links, but not the links themselves
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    nuts_ls = rdflib.URIRef(B + "id/dataset/linkset/nuts")
+    assert (ds, void.subset, nuts_ls) in g and (nuts_ls, void.linkPredicate, SKOS.exactMatch) in g
+    assert not list(g.triples((None, SKOS.exactMatch, None)))
 
 
 def test_dataset_description_jsonld_and_html(server):
@@ -266,6 +271,7 @@ def test_dataset_description_jsonld_and_html(server):
     assert any("Test dataset" in json.dumps(item) for item in r.json())
     page = get(server + "/dataset", BROWSER).text
     assert "Test dataset" in page and 'href="https://creativecommons.org/licenses/by/4.0/"' in page
+    assert "Regions to EU NUTS 2021 codes" in page  # a void:Linkset from graph/links
     assert 'href="/download/eccp-kg.ttl"' in page
 
 
