@@ -90,6 +90,13 @@ def test_every_country_in_the_data_is_in_the_table_and_linked_unless_unconfirmed
             assert (MINTER.country_iri(code), SKOS.exactMatch, authority) not in links
 
 
+@pytest.mark.parametrize(("kind", "column"), [("nuts", "nuts_code"), ("nace", "eccp_code"), ("country", "eurostat_code")])
+def test_every_mapped_code_is_used_in_the_data(data_codes, kind, column):
+    """No link for a resource the graph does not otherwise have (it would resolve with links only)."""
+    unused = {r[column] for r in read_table(DATA_DIR, kind)} - data_codes[kind]
+    assert not unused, f"data/links/{SCHEMAS[kind].file} maps codes no source table uses: {sorted(unused)}"
+
+
 def test_eurostat_codes_that_are_not_iso_map_explicitly(links):
     assert (MINTER.country_iri("EL"), SKOS.exactMatch, COUNTRY["GRC"]) in links
     assert (MINTER.country_iri("UK"), SKOS.exactMatch, COUNTRY["GBR"]) in links
