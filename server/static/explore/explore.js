@@ -27,7 +27,8 @@
       if (status) {
         status.textContent = shown + " of " + table.getAttribute("data-total") + " countries shown.";
       }
-      if (window.history && window.history.replaceState) {
+      if (window.location.protocol !== "file:" && window.history && window.history.replaceState) {
+        /* the address bar follows the filter, so the view can be bookmarked (not for report files) */
         var params = new URLSearchParams();
         if (!all) { chosen.forEach(function (k) { params.append("programme", k); }); }
         var query = params.toString();

@@ -1,0 +1,230 @@
+"""The explorer in real headless Chromium (Debian's /usr/bin/chromium, driven by Playwright).
+
+The real server (`eccp-kg serve --store` over the real build, on a free 127.0.0.1 port) serves the
+pages; requests to any other host are aborted and recorded, so the pages are shown to work with no
+network. Expected numbers come from the source tables in data/it/2023/, never pasted. A screenshot
+of every view (laptop and phone widths) is written to test-artifacts/explore/.
+
+Never `playwright install`: `make test` installs Debian's chromium (Makefile target `browser`)."""
+from __future__ import annotations
+
+import csv
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from eccp_kg.server.explore_views import VIEWS
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "it" / "2023"
+ARTIFACTS = ROOT / "test-artifacts" / "explore"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SIZES = {"laptop": (1280, 800), "phone": (390, 844)}
+#: How long a page may take to settle (a wait, not an assertion about speed).
+WAIT_MS = 60_000
+
+
+def table(name: str) -> list[dict[str, str]]:
+    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def partner_lists() -> dict[str, list[str]]:
+    lists: dict[str, list[str]] = defaultdict(list)
+    for row in sorted(table("programme_partner_countries"), key=lambda r: int(r["position"])):
+        lists[row["programme"]].append(row["country_code"])
+    return dict(lists)
+
+
+def lombardy_top5() -> list[str]:
+    rows = [r for r in table("sectoral_agglomerations") if r["nuts_code"] == "ITC4" and r["nace_code"]]
+    return [r["nace_code"] for r in sorted(rows, key=lambda r: int(r["rank"]))]
+
+
+@pytest.fixture(scope="module")
+def base_url(request: pytest.FixtureRequest, start_server, tmp_path_factory) -> Iterator[str]:
+    """`eccp-kg serve --store` over $ECCP_KG_BUILD_DIR/store or the session's real build."""
+    chosen = os.environ.get("ECCP_KG_BUILD_DIR")
+    store = Path(chosen) / "store" if chosen else Path(request.getfixturevalue("built_graph").store_path)
+    server = start_server(["--store", str(store), "--workers", "1"], tmp_path_factory.mktemp("explore-live"))
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+class Tab:
+    """One Chromium page with what went wrong in it: console errors, page errors, off-site requests."""
+
+    def __init__(self, page, base_url: str):
+        self.page, self.base_url = page, base_url
+        self.errors: list[str] = []
+        self.external: list[str] = []
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base_url + path, wait_until="load", timeout=WAIT_MS)
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def assert_clean(self) -> None:
+        assert self.errors == [], f"console or page errors: {self.errors}"
+        assert self.external == [], f"the page tried to reach other hosts: {self.external}"
+
+
+@pytest.fixture()
+def tab(base_url: str, tmp_path: Path) -> Iterator[Tab]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (`make browser`, run by `make test`)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": SIZES["laptop"][0], "height": SIZES["laptop"][1]})
+        try:
+            tool = Tab(context.new_page(), base_url)
+
+            def only_our_server(route) -> None:
+                url = route.request.url
+                if url.startswith(base_url + "/") or url.startswith(("data:", "file:")):
+                    route.continue_()
+                else:
+                    tool.external.append(url)
+                    route.abort()
+
+            context.route("**/*", only_our_server)
+            tool.page.on("console", lambda m: tool.errors.append(m.text) if m.type == "error" else None)
+            tool.page.on("pageerror", lambda exc: tool.errors.append(str(exc)))
+            yield tool
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("slug", ["", *VIEWS])
+def test_every_view_renders_cleanly_on_laptop_and_phone(tab: Tab, slug: str):
+    path = "/explore" + (f"/{slug}" if slug else "")
+    for size, (width, height) in SIZES.items():
+        tab.page.set_viewport_size({"width": width, "height": height})
+        tab.open(path)
+        if tab.page.locator("canvas[data-chart]").count():
+            tab.page.wait_for_selector(".chart.drawn canvas", timeout=WAIT_MS)  # chart.js drew it
+        tab.shot(f"{slug or 'index'}-{size}")
+        # nothing wider than the screen except inside the scrollable table regions
+        overflow = tab.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, (size, overflow)
+    assert tab.page.locator("nav a[aria-current='page']").count() == (1 if slug else 0)
+    tab.assert_clean()
+
+
+def test_programme_filter_works_without_reload_by_keyboard(tab: Tab):
+    tab.open("/explore/partnerships")
+    assert tab.page.locator(".filter .apply").is_hidden()  # the script applies changes at once
+    tab.page.evaluate("window.__sameDocument = true")
+    lists = partner_lists()
+    for other in ("escp", "innosup-1"):
+        tab.page.focus(f"input[name=programme][value='{other}']")
+        tab.page.keyboard.press("Space")  # keyboard, not a mouse click
+    rows = tab.page.locator("#matrix tbody tr:not([hidden])")
+    codes = [t.split()[0] for t in rows.all_inner_texts()]
+    assert sorted(codes) == sorted(set(lists["euroclusters"]))
+    assert len(codes) == len(lists["euroclusters"])  # the number of Eurocluster partner countries
+    assert tab.page.locator("#matrix thead th[data-programme]:not([hidden])").all_inner_texts() == ["Euroclusters"]
+    status = tab.page.inner_text("#matrix-status")
+    assert status.startswith(f"{len(codes)} of ")
+    assert tab.page.evaluate("window.__sameDocument") is True, "the filter must not reload the page"
+    assert parse_qs(urlsplit(tab.page.url).query) == {"programme": ["euroclusters"]}
+    tab.shot("partnerships-filtered-euroclusters")
+    # ticking nothing shows everything again, like the server does
+    tab.page.focus("input[name=programme][value='euroclusters']")
+    tab.page.keyboard.press("Space")
+    everyone = set().union(*map(set, lists.values()))
+    assert tab.page.locator("#matrix tbody tr:not([hidden])").count() == len(everyone)
+    tab.assert_clean()
+
+
+def test_server_filtered_page_can_be_widened_in_the_page(tab: Tab):
+    tab.open("/explore/partnerships?programme=innosup-1")
+    lists = partner_lists()
+    assert tab.page.locator("#matrix tbody tr:not([hidden])").count() == len(set(lists["innosup-1"]))
+    tab.page.focus("input[name=programme][value='escp']")
+    tab.page.keyboard.press("Space")
+    shown = set(lists["innosup-1"]) | set(lists["escp"])
+    assert tab.page.locator("#matrix tbody tr:not([hidden])").count() == len(shown)
+    tab.assert_clean()
+
+
+def test_regions_show_lombardy_top5_in_rank_order(tab: Tab):
+    tab.open("/explore/regions")
+    cells = tab.page.locator("#sectoral-ITC4 td[data-rank]")
+    assert cells.evaluate_all("cs => cs.map(c => Number(c.dataset.rank))") == list(range(1, 6))
+    codes = tab.page.locator("#sectoral-ITC4 td[data-rank] abbr").all_inner_texts()
+    assert codes == lombardy_top5()
+    # the region links to its resource page, which the server answers
+    href = tab.page.get_attribute("#sectoral-ITC4 th a", "href")
+    tab.page.click("#sectoral-ITC4 th a")
+    tab.page.wait_for_load_state("load")
+    assert urlsplit(tab.page.url).path == href
+    tab.assert_clean()
+
+
+def test_charts_are_drawn_with_the_table_numbers(tab: Tab):
+    tab.open("/explore/ecosystems")
+    tab.page.wait_for_selector("#organisations-chart.drawn canvas", timeout=WAIT_MS)
+    drawn = tab.page.evaluate("""() => {
+        const chart = Chart.getChart(document.querySelector('#organisations-chart canvas'));
+        return chart.data.datasets[0].data; }""")
+    source = sorted(table("cluster_organisations_by_ecosystem"), key=lambda r: (-int(r["count"]), int(r["position"])))
+    assert drawn == [int(r["count"]) for r in source]
+    box = tab.page.locator("#organisations-chart canvas").bounding_box()
+    assert box["width"] > 100 and box["height"] > 100
+    members = tab.page.evaluate("""() => Chart.getChart(document.querySelector('#members-chart canvas'))
+        .data.datasets.map(d => d.data)""")
+    shares = [r for r in table("cluster_organisation_figures") if r["unit"] == "percent"]
+    assert sorted(members[0]) == sorted(int(r["value"]) for r in shares)
+    assert sorted(members[1]) == sorted(int(r["eu_value"]) for r in shares)
+    tab.assert_clean()
+
+
+def test_open_in_query_ui_loads_the_views_query(tab: Tab):
+    tab.open("/explore/euroclusters")
+    query = VIEWS["euroclusters"].load()[0].text
+    assert tab.page.locator("pre.query").first.text_content() == query  # shown as it is, escaped
+    tab.page.click("section.sparql summary")  # open the <details>, then follow its link
+    tab.page.click("section.sparql a.button")
+    tab.page.wait_for_function("window.eccpUi && window.eccpUi.yasgui.getTab()", timeout=WAIT_MS)
+    opened = tab.page.evaluate("window.eccpUi.yasgui.getTab().getYasqe().getValue()")
+    assert opened.strip() == query.strip()
+    tab.assert_clean()
+
+
+def test_static_report_works_from_disk(tab: Tab, request: pytest.FixtureRequest, tmp_path: Path):
+    """`eccp-kg report` output opened as file:// pages: charts drawn, filter works, no errors."""
+    import subprocess
+    import sys
+
+    chosen = os.environ.get("ECCP_KG_BUILD_DIR")
+    store = Path(chosen) / "store" if chosen else Path(request.getfixturevalue("built_graph").store_path)
+    out = tmp_path / "report"
+    script = str(Path(sys.executable).with_name("eccp-kg"))
+    done = subprocess.run([script, "report", "--out", str(out), "--store", str(store)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    tab.page.goto((out / "ecosystems.html").as_uri(), wait_until="load")
+    tab.page.wait_for_selector("#organisations-chart.drawn canvas", timeout=WAIT_MS)
+    tab.page.goto((out / "partnerships.html").as_uri(), wait_until="load")
+    tab.page.focus("input[name=programme][value='escp']")
+    tab.page.keyboard.press("Space")  # untick ESCP: the other programmes stay
+    shown = tab.page.locator("#matrix thead th[data-programme]:not([hidden])")
+    assert shown.evaluate_all("hs => hs.map(h => h.dataset.programme)") == [k for k in partner_lists() if k != "escp"]
+    tab.shot("report-partnerships-filtered")
+    tab.assert_clean()
