@@ -27,6 +27,7 @@ from .dumps import DumpFile, write_dumps
 from .iris import Minter, base_iri
 from .progress import Progress
 from .skolem import skolemise
+from .statistics import statistics
 from .sources import Sources, collect, default_data_dir, default_shapes_dir
 from .store import STORE_DIRNAME, add_graph, content_hash, graph_counts, new_staging_dir, release, swap_in, write_atomic
 from .validate import ValidationOutcome, load_shapes, validate
@@ -175,7 +176,8 @@ def build_graph(
         with progress.stage("dumps") as st:
             store = ox.Store(str(staged_store))
             dumps = write_dumps(store, staged_dumps)
-            meta = describe(minter, counts, dumps, sources.editions, modified_time(), public_url)
+            stats = statistics(store, counts)
+            meta = describe(minter, counts, dumps, sources.editions, modified_time(), public_url, stats)
             add_graph(store, meta_iri, meta)
             meta.serialize(staged_dumps / VOID_FILE, format="turtle", encoding="utf-8")
             store.optimize()

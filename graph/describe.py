@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 from rdflib import Graph, Literal, URIRef
 
 from .dumps import DumpFile
-from .iris import Minter
-from .namespaces import DCAT, DCTERMS, ECCP, PROV, RDF, RDFS, VOID, XSD, bind_all
+from .iris import Minter, slug
+from .namespaces import DCAT, DCTERMS, ECCP, PREFIXES, PROV, RDF, RDFS, VOID, XSD, bind_all
+from .statistics import Statistics
 
 #: Data derived from the EU's ECCP factsheets is published under CC BY 4.0 (the Commission's reuse policy).
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -43,8 +44,10 @@ def describe(
     editions: Iterable[Any],
     modified: datetime,
     public_url: str | None = None,
+    stats: Statistics | None = None,
 ) -> Graph:
-    """VoID + DCAT triples for a build: `counts` are triples per named graph (without B graph/meta)."""
+    """VoID + DCAT triples for a build: `counts` are triples per named graph (without B graph/meta),
+    `stats` the class and property partitions (graph.statistics)."""
     g = Graph()
     bind_all(g)
     public = public_base(minter.base, public_url)
@@ -90,6 +93,9 @@ def describe(
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCTERMS.license, LICENSE))
 
+    if stats is not None:
+        _statistics(g, minter, dataset, stats)
+
     g.add((service, RDF.type, DCAT.DataService))
     g.add((service, RDFS.label, Literal("eccp-kg SPARQL endpoint", lang="en")))
     g.add((service, DCAT.endpointURL, endpoint))
@@ -97,3 +103,29 @@ def describe(
     g.add((service, DCAT.servesDataset, dataset))
     g.add((service, DCTERMS.license, LICENSE))
     return g
+
+
+def term_key(iri: str) -> str:
+    """A readable, stable IRI segment for a class or property: 'eccp-eurocluster' for eccp:Eurocluster."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and iri != namespace:
+            return slug(f"{prefix} {iri[len(namespace):]}")
+    return slug(iri)
+
+
+def _statistics(g: Graph, minter: Minter, dataset: URIRef, stats: Statistics) -> None:
+    """void:classPartition / void:propertyPartition, each partition an IRI (no blank nodes)."""
+    g.add((dataset, VOID.distinctSubjects, Literal(stats.distinct_subjects, datatype=XSD.integer)))
+    g.add((dataset, VOID.distinctObjects, Literal(stats.distinct_objects, datatype=XSD.integer)))
+    g.add((dataset, VOID.classes, Literal(len(stats.classes), datatype=XSD.integer)))
+    g.add((dataset, VOID.properties, Literal(len(stats.properties), datatype=XSD.integer)))
+    for cls, n in stats.classes.items():
+        part = minter.dataset("class", term_key(cls))
+        g.add((dataset, VOID.classPartition, part))
+        g.add((part, VOID["class"], URIRef(cls)))
+        g.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
+    for prop, n in stats.properties.items():
+        part = minter.dataset("property", term_key(prop))
+        g.add((dataset, VOID.propertyPartition, part))
+        g.add((part, VOID.property, URIRef(prop)))
+        g.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))

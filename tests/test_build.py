@@ -231,7 +231,7 @@ def test_rebuild_gives_the_same_quads_and_build_id(project):
     assert first.build_id == second.build_id
     assert (project.tmp / "a/dumps/eccp-kg.nq").read_bytes() == (project.tmp / "b/dumps/eccp-kg.nq").read_bytes()
     # the ontology's OWL restriction (a blank node) became the same skolem IRI in both builds
-    skolems = [q.subject.value for q in open_store(project.tmp / "a/store").quads_for_pattern(None, None, ox.NamedNode(PREFIXES["owl"] + "Restriction"), None)]
+    skolems = [q.subject.value for q in open_store(project.tmp / "a/store").quads_for_pattern(None, ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(PREFIXES["owl"] + "Restriction"), None)]
     assert len(skolems) == 1 and skolems[0].startswith(BASE + ".well-known/genid/ontology-")
     # a changed row changes the id
     write_counts(project, [("ITC4", "9"), ("ITF2", "150")])
@@ -273,6 +273,14 @@ def test_void_and_dcat_description(project):
         assert str(g.value(dist, DCAT.mediaType)).startswith("https://www.iana.org/assignments/media-types/")
     services = list(g.subjects(RDF.type, DCAT.DataService))
     assert len(services) == 1 and g.value(services[0], DCAT.endpointURL) == URIRef("http://127.0.0.1:8123/sparql")
+    # statistics over the data graphs: the stand-in edition has two eccp:Count with one eccp:value each
+    parts = {g.value(p, VOID["class"]): int(g.value(p, VOID.entities)) for p in g.objects(ds, VOID.classPartition)}
+    assert parts[ECCP.Count] == 2 and parts[SKOS.ConceptScheme] == 1
+    props = {g.value(p, VOID.property): int(g.value(p, VOID.triples)) for p in g.objects(ds, VOID.propertyPartition)}
+    assert props[ECCP.value] == 2 and props[SKOS.exactMatch] == 1
+    assert int(g.value(ds, VOID.classes)) == len(parts) and int(g.value(ds, VOID.properties)) == len(props)
+    assert sum(props.values()) == sum(subsets.values())  # no triple is in two graphs here
+    assert Minter(BASE).dataset("class", "eccp-count") in set(g.objects(ds, VOID.classPartition))
     # the same description is in B graph/meta of the store
     store = open_store(project.out / "store")
     assert result.graphs[meta] == len(g)
