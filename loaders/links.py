@@ -130,7 +130,7 @@ def read_table(data_dir: Path, kind: str) -> list[dict[str, str]]:
     and IRIs that agree with the codes in the same row."""
     schema = SCHEMAS[kind]
     path = Path(data_dir) / LINKS_DIR / schema.file
-    shown = Path(LINKS_DIR) / schema.file  # no machine paths in messages that end up in reports
+    shown = Path(Path(data_dir).name) / LINKS_DIR / schema.file  # e.g. data/links/countries.csv: no machine paths
     if not path.is_file():
         raise SourceError(shown, None, None, f"the mapping table {schema.file} in the data folder's {LINKS_DIR}/")
     names = [c.name for c in schema.columns]
