@@ -182,3 +182,11 @@ def test_endpoint_not_on_the_allowlist_is_refused_and_never_called(ours, remote)
     # the public endpoint itself is not on this server's allowlist either: nothing leaves the machine
     text = (LINKING / "eu-nuts-names.rq").read_text(encoding="utf-8")
     assert requests.post(ours + "/sparql", data={"query": text}, timeout=60).status_code == 403
+
+
+def test_the_example_in_docs_is_the_query_file():
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "linking.md").read_text(encoding="utf-8")
+    block = docs.split("```sparql\n", 1)[1].split("```", 1)[0]
+    text = (LINKING / "eu-nuts-names.rq").read_text(encoding="utf-8")
+    body = "".join(line for line in text.splitlines(keepends=True) if not line.startswith("#"))
+    assert block == body
