@@ -11,7 +11,9 @@ from owlrl.Namespaces import ERRNS
 from rdflib import BNode, Graph, Literal, URIRef
 
 from eccp_kg import loaders
+from eccp_kg.data import PATH as DATA
 from eccp_kg.graph.iris import Minter
+from eccp_kg.loaders.links import load_links
 from eccp_kg.graph.namespaces import ECCP, ONTOLOGY_IRI, ONTOLOGY_VERSION, OWL, PREFIXES, QB, RDF, RDFS, SKOS, VANN
 from eccp_kg.ontology import PATH as ONTOLOGY
 from eccp_kg.shapes import PATH as SHAPES
@@ -41,10 +43,12 @@ def reused() -> Graph:
 
 @pytest.fixture(scope="module")
 def data() -> Graph:
+    """Everything the build loads besides the ontology: code lists, every edition, the link sets."""
     minter = Minter.default()
     graph = loaders.load_codelists(None, minter)
     for edition in loaders.discover_editions():
         graph += loaders.load_edition(edition, minter)
+    graph += load_links(DATA, minter)
     return graph
 
 

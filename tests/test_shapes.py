@@ -17,8 +17,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from eccp_kg import loaders
+from eccp_kg.data import PATH as DATA
 from eccp_kg.graph.iris import Minter
-from eccp_kg.graph.namespaces import DCTERMS, ECCP, ECCPSH, PROV, QB, RDF, RDFS, SH, SKOS, TIME, XSD
+from eccp_kg.loaders.links import load_links
+from eccp_kg.graph.namespaces import DCTERMS, ECCP, ECCPSH, PROV, QB, RDF, RDFS, SH, SKOS, TIME, VOID, XSD
 from eccp_kg.ontology import PATH as ONTOLOGY
 from eccp_kg.shapes import PATH as SHAPES
 
@@ -44,10 +46,11 @@ def ontology_graph() -> Graph:
 
 
 def real_data() -> Graph:
-    """What the build validates: every edition and the code lists (the ontology goes in ont_graph)."""
+    """What the build validates: every edition, the code lists and the link sets (the ontology goes in ont_graph)."""
     graph = loaders.load_codelists(None, M)
     for edition in loaders.discover_editions():
         graph += loaders.load_edition(edition, M)
+    graph += load_links(DATA, M)
     return graph
 
 
@@ -135,6 +138,7 @@ CASES = [
     Case("CriterionAssessmentShape", V, lambda g: put(g, IT.stated("assessment", "continuity"), ECCP.level,
                                                       M.concept("state-of-play-levels", "policy-scope-1"))),
     Case("SemesterChallengeShape", V, lambda g: drop(g, first(g, ECCP.SemesterChallenge), ECCP.policyArea)),
+    Case("LinksetShape", V, lambda g: drop(g, first(g, VOID.Linkset), VOID.linkPredicate)),
     # source contradictions
     Case("StatedCountVersusListedShape", W, lambda g: put(g, IT.stated("observation", "sectoral-agglomeration-counts", "itc3"),
                                                           ECCP.agglomerationCount, Literal(3, datatype=XSD.nonNegativeInteger))),
