@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -61,12 +60,9 @@ def objectives() -> dict[str, set[str]]:
 
 # --- the real build, served in-process ---------------------------------------------------------
 @pytest.fixture(scope="module")
-def store_dir(request: pytest.FixtureRequest) -> Path:
-    """$ECCP_KG_BUILD_DIR/store if set (a build you made), else the session's real build."""
-    chosen = os.environ.get("ECCP_KG_BUILD_DIR")
-    if chosen:
-        return Path(chosen) / "store"
-    return Path(request.getfixturevalue("built_graph").store_path)
+def store_dir(served_build: Path) -> Path:
+    """The real build's store ($ECCP_KG_BUILD_DIR or the session build, see conftest `served_build`)."""
+    return served_build / "store"
 
 
 @pytest.fixture(scope="module")

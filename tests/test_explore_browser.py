@@ -9,7 +9,8 @@ Never `playwright install`: `make test` installs Debian's chromium (Makefile tar
 from __future__ import annotations
 
 import csv
-import os
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,11 +51,15 @@ def lombardy_top5() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def base_url(request: pytest.FixtureRequest, start_server, tmp_path_factory) -> Iterator[str]:
-    """`eccp-kg serve --store` over $ECCP_KG_BUILD_DIR/store or the session's real build."""
-    chosen = os.environ.get("ECCP_KG_BUILD_DIR")
-    store = Path(chosen) / "store" if chosen else Path(request.getfixturevalue("built_graph").store_path)
-    server = start_server(["--store", str(store), "--workers", "1"], tmp_path_factory.mktemp("explore-live"))
+def store_dir(served_build: Path) -> Path:
+    """The real build's store ($ECCP_KG_BUILD_DIR or the session build, see conftest `served_build`)."""
+    return served_build / "store"
+
+
+@pytest.fixture(scope="module")
+def base_url(store_dir: Path, start_server, tmp_path_factory) -> Iterator[str]:
+    """`eccp-kg serve --store` over the real build, on a free 127.0.0.1 port."""
+    server = start_server(["--store", str(store_dir), "--workers", "1"], tmp_path_factory.mktemp("explore-live"))
     try:
         yield server.url
     finally:
@@ -207,16 +212,11 @@ def test_open_in_query_ui_loads_the_views_query(tab: Tab):
     tab.assert_clean()
 
 
-def test_static_report_works_from_disk(tab: Tab, request: pytest.FixtureRequest, tmp_path: Path):
+def test_static_report_works_from_disk(tab: Tab, store_dir: Path, tmp_path: Path):
     """`eccp-kg report` output opened as file:// pages: charts drawn, filter works, no errors."""
-    import subprocess
-    import sys
-
-    chosen = os.environ.get("ECCP_KG_BUILD_DIR")
-    store = Path(chosen) / "store" if chosen else Path(request.getfixturevalue("built_graph").store_path)
     out = tmp_path / "report"
     script = str(Path(sys.executable).with_name("eccp-kg"))
-    done = subprocess.run([script, "report", "--out", str(out), "--store", str(store)],
+    done = subprocess.run([script, "report", "--out", str(out), "--store", str(store_dir)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     tab.page.goto((out / "ecosystems.html").as_uri(), wait_until="load")
