@@ -5,8 +5,8 @@ worker pool is started once, lazily (apps that never see a user query never spaw
 processes; `eccp-kg serve` starts it before accepting requests)."""
 from __future__ import annotations
 
-import atexit
 import threading
+import weakref
 from typing import Any
 
 from .cache import ResultCache
@@ -50,7 +50,8 @@ class Endpoint:
                     else:
                         source = source_for(self.dataset.store, self.dataset.store_dir, self._data_files)
                         self.evaluator = WorkerPool(source, size=self.workers)
-                        atexit.register(self.evaluator.close)
+                        # stop the workers when this app goes away (tests build many apps) or at exit
+                        weakref.finalize(self, self.evaluator.close)
         return self.evaluator
 
     def run(self, job: Job) -> Outcome:
