@@ -14,8 +14,6 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from eccp_kg.graph.iris import base_iri
-
 from .explore_queries import ViewQuery
 from .explore_views import VIEWS, View
 
@@ -41,12 +39,6 @@ class Links(Protocol):
     def query_ui(self, query: str | None) -> str | None: ...  # the query UI, with this SPARQL in a tab
 
 
-def resource_path(iri: str) -> str | None:
-    """The server path of a minted IRI (base IRI mapped to this site), or None if not minted here."""
-    base = base_iri()
-    return "/" + iri[len(base):] if iri.startswith(base) else None
-
-
 def ui_fragment(query: str | None) -> str:
     """`#query=...`: YASGUI opens a tab with this query from its page's URL fragment (its
     populateFromUrl). A fragment never reaches the server, so long queries cost nothing."""
@@ -66,8 +58,11 @@ class ServerLinks:
         return f"{self.root}/static/{path}"
 
     def resource(self, iri: str) -> str:
-        local = resource_path(iri)
-        return self.root + quote(local, safe="/:@!$&'()*+,;=-._~") if local else iri
+        """This site's page for a minted IRI (the linked-data blueprint's mapping, honouring
+        BASE_IRI); external IRIs stay as they are."""
+        from .resources import local_url
+
+        return local_url(iri) or iri
 
     def query_ui(self, query: str | None) -> str | None:
         return f"{self.root}/" + ui_fragment(query)
