@@ -29,7 +29,7 @@ from .progress import Progress
 from .skolem import skolemise
 from .statistics import statistics
 from .sources import Sources, collect, default_data_dir, default_shapes_dir
-from .store import STORE_DIRNAME, add_graph, content_hash, graph_counts, new_staging_dir, release, swap_in, write_atomic
+from .store import STORE_DIRNAME, add_graph, build_lock, content_hash, graph_counts, new_staging_dir, release, swap_in, write_atomic
 from .validate import ValidationOutcome, load_shapes, validate
 
 DUMPS_DIRNAME = "dumps"
@@ -164,6 +164,13 @@ def build_graph(
     if not outcome.ok:
         raise ValidationFailed(outcome)
 
+    with build_lock(out):
+        return _write(out, sources, outcome, minter, public_url, progress)
+
+
+def _write(out: Path, sources: Sources, outcome: ValidationOutcome, minter: Minter, public_url: str | None,
+           progress: Progress) -> BuildResult:
+    """Fill a staged store and dumps beside the live ones and swap them in (caller holds the build lock)."""
     graphs = dict(sources.graphs)
     graphs[minter.graph("validation")] = outcome.report
     meta_iri = str(minter.graph("meta"))

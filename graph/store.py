@@ -6,19 +6,25 @@ into place once everything (loading, validation, dumps) has succeeded. A failed 
 leaves the previous store and dumps exactly as they were."""
 from __future__ import annotations
 
+import fcntl
 import gc
 import hashlib
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 #: Name of the store directory inside a build output directory.
 STORE_DIRNAME = "store"
+#: Lock file that keeps two builds from writing into the same output directory at once.
+LOCK_NAME = ".build.lock"
+#: Hidden folders a build creates beside the live ones (staging and old copies).
+STAGING_PATTERNS = (".store-*", ".dumps-*")
 
 
 def open_store(path: str | Path, read_only: bool = True) -> ox.Store:
@@ -113,3 +119,24 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def build_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `out_dir` for one build; a second build into it fails at once.
+
+    Under the lock, staging folders left by a build that was killed (``.store-*``, ``.dumps-*``)
+    are removed: no other build can be using them."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / LOCK_NAME, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RuntimeError(f"{out_dir}: another eccp-kg build is writing here; wait for it to finish") from None
+        try:
+            for pattern in STAGING_PATTERNS:
+                for stale in out_dir.glob(pattern):
+                    shutil.rmtree(stale, ignore_errors=True)
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -165,7 +165,7 @@ def test_build_writes_store_dumps_and_build_info(project):
     jsonld.load(path=str(project.out / "dumps" / "eccp-kg.jsonld"), format=ox.RdfFormat.JSON_LD)
     assert len(jsonld) == len(nq)
     # no staging folders left behind
-    assert sorted(p.name for p in project.out.iterdir()) == ["build-info.json", "dumps", "store"]
+    assert sorted(p.name for p in project.out.iterdir()) == [".build.lock", "build-info.json", "dumps", "store"]
 
 
 def test_warnings_are_kept_in_the_validation_graph(project):
@@ -193,7 +193,7 @@ def failed_rebuild(project: SimpleNamespace, rows: list[tuple[str, str]], error:
     with pytest.raises(error) as info:
         run_build(project)
     assert snapshot(project.out) == before
-    assert sorted(p.name for p in project.out.iterdir()) == ["build-info.json", "dumps", "store"]
+    assert sorted(p.name for p in project.out.iterdir()) == [".build.lock", "build-info.json", "dumps", "store"]
     return info.value
 
 
@@ -427,3 +427,19 @@ def test_swap_in_puts_the_old_store_back_when_the_new_one_cannot_be_renamed(tmp_
     store_module.swap_in(staged, live)
     assert (live / "CURRENT").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+def test_a_second_build_into_the_same_folder_is_refused_and_stale_staging_is_cleaned(project):
+    from eccp_kg.graph.store import build_lock
+
+    run_build(project)
+    before = snapshot(project.out)
+    with build_lock(project.out):
+        with pytest.raises(RuntimeError, match="another eccp-kg build is writing here"):
+            run_build(project)
+    assert snapshot(project.out) == before
+    # a build killed half-way leaves hidden staging folders; the next build removes them
+    (project.out / ".store-killed").mkdir()
+    (project.out / ".dumps-killed" / "x").mkdir(parents=True)
+    run_build(project)
+    assert sorted(p.name for p in project.out.iterdir()) == [".build.lock", "build-info.json", "dumps", "store"]

@@ -72,7 +72,7 @@ def test_bad_csv_row_fails_and_keeps_the_old_build(cli_build, tmp_path):
     assert "unchanged" in done.stderr
     assert len(open_store(copy / "store")) == before
     assert (copy / "build-info.json").read_bytes() == info_before
-    assert sorted(p.name for p in copy.iterdir()) == ["build-info.json", "dumps", "store"]
+    assert sorted(p.name for p in copy.iterdir()) == [".build.lock", "build-info.json", "dumps", "store"]
 
 
 def test_validate_command_writes_nothing(tmp_path, built_graph):
