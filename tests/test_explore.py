@@ -398,3 +398,28 @@ def test_report_without_ui_url_has_no_dead_query_links(report_dir: Path):
     doc = html5lib.parse((report_dir / "policies.html").read_text(encoding="utf-8"), namespaceHTMLElements=False)
     assert doc.findall(".//section[@class='sparql']//pre")
     assert not doc.findall(".//section[@class='sparql']//a")
+
+
+def test_failing_query_leaves_no_half_report(tmp_path: Path):
+    from eccp_kg.server.explore_report import write_report
+
+    calls = []
+
+    def select(query: str, substitutions=None):
+        calls.append(query)
+        if len(calls) == 3:
+            raise OSError("store read failed")
+        return []
+
+    with pytest.raises(OSError, match="store read failed"):
+        write_report(select, tmp_path / "r")
+    assert not (tmp_path / "r").exists()
+
+
+def test_pages_without_vendored_chart_js_keep_their_tables(explore_client, monkeypatch):
+    from eccp_kg.server import explore_render
+
+    monkeypatch.setattr(explore_render, "chart_js", lambda: None)
+    doc = page(explore_client, "/explore/ecosystems")
+    assert not [s for s in doc.iter("script") if "chart" in (s.get("src") or "")]
+    assert len(rows_of(doc, "organisations")) == len(table("cluster_organisations_by_ecosystem"))
