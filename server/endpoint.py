@@ -22,6 +22,7 @@ class Endpoint:
         self.dataset = dataset
         self.timeout = float(setting(config, "QUERY_TIMEOUT"))
         self.max_rows = int(setting(config, "MAX_ROWS"))
+        self.max_result_bytes = int(setting(config, "MAX_RESULT_BYTES"))
         self.max_request_bytes = int(setting(config, "MAX_REQUEST_BYTES"))
         self.workers = int(setting(config, "QUERY_WORKERS"))
         self.service_allowlist = [s for s in setting(config, "SERVICE_ALLOWLIST") or [] if s]

@@ -46,6 +46,7 @@ class Job:
     graph_format: str | None  # graph format name for CONSTRUCT/DESCRIBE, None: not acceptable
     max_rows: int
     base_iri: str | None = None  # the service-defined base IRI (the endpoint URL) for relative IRIs
+    max_bytes: int = 128 * 1024 * 1024  # serialised result size at which evaluation stops (memory bound)  # the service-defined base IRI (the endpoint URL) for relative IRIs
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,33 @@ def _rows_over(count: int, max_rows: int, what: str) -> Outcome:
     )
 
 
+class _TooManyBytes(Exception):
+    """Raised from inside pyoxigraph's serialiser to stop a result that outgrew the byte bound."""
+
+
+class _BoundedBuffer:
+    """A write target for pyoxigraph that refuses to grow past `limit` bytes, so a query with
+    an enormous result stops early instead of filling the worker's memory before the timeout."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _TooManyBytes()
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._parts)
+
+
 #: Every serialised row / triple takes at least this many bytes, so a body of n bytes holds at
 #: most n // MIN_BYTES of them: results that small need no counting (the common case).
 MIN_BYTES = 2
@@ -147,7 +175,9 @@ def run_job(store: ox.Store, job: Job) -> Outcome:
             target = _RESULTS[job.results_format]
             if isinstance(result, ox.QueryBoolean):
                 return Outcome(200, "results", job.results_format, result.serialize(format=target))
-            body = result.serialize(format=target)
+            out = _BoundedBuffer(job.max_bytes)
+            result.serialize(out, format=target)
+            body = out.getvalue()
             rows = _result_rows(body, target, job.max_rows)
             if rows > job.max_rows:
                 return _rows_over(rows, job.max_rows, "rows")
@@ -156,14 +186,24 @@ def run_job(store: ox.Store, job: Job) -> Outcome:
         if job.graph_format is None:
             return Outcome(406, kind="graph", title="Not Acceptable", detail="CONSTRUCT and DESCRIBE results are available as turtle, ntriples, nquads, rdfxml and jsonld; the request accepts none of them.")
         syntax = _GRAPHS[job.graph_format]
+        out = _BoundedBuffer(job.max_bytes)
         if job.graph_format in ("ntriples", "nquads"):
-            body = result.serialize(format=syntax)
+            result.serialize(out, format=syntax)
         else:  # Turtle, RDF/XML and JSON-LD get the project's prefixes
-            body = ox.serialize(result, format=syntax, prefixes=PREFIXES)
+            ox.serialize(result, out, format=syntax, prefixes=PREFIXES)
+        body = out.getvalue()
         triples = _graph_triples(body, syntax, job.max_rows)
         if triples > job.max_rows:
             return _rows_over(triples, job.max_rows, "triples")
         return Outcome(200, "graph", job.graph_format, body)
+    except _TooManyBytes:
+        return Outcome(
+            400,
+            title="Result Too Large",
+            detail=f"The result grew past {job.max_bytes} bytes (the limit of this endpoint) and was stopped; "
+            "add LIMIT or narrow the pattern.",
+            extra={"limit_bytes": job.max_bytes},
+        )
     except SyntaxError as exc:
         return _syntax_outcome(exc, job.query)
     except MemoryError:

@@ -235,6 +235,7 @@ def _job(endpoint: Endpoint, preq: ProtocolRequest, choice) -> Job:
         graph_format=choice.graph.name if choice.graph else None,
         max_rows=endpoint.max_rows,
         base_iri=base,
+        max_bytes=endpoint.max_result_bytes,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ RDFLIB_PARSE_LOCK = threading.Lock()
 _MAY_HAVE_SERVICE = re.compile("service", re.IGNORECASE)
 _MAY_HAVE_FROM = re.compile("from", re.IGNORECASE)
 _SAFE_SCHEMES = ("http://", "https://")
+_PARSER_LOCK = threading.Lock()
 
 
 class QueryRefused(Problem):

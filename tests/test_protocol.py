@@ -432,3 +432,13 @@ def test_hot_path_off_without_cache(fixture_store):
     c = make_client(fixture_store, CACHE_BYTES=0)
     c.get("/sparql", query_string={"query": LABELS})
     assert c.get("/sparql", query_string={"query": LABELS}).headers["X-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("query", [ALL, "CONSTRUCT WHERE { ?s ?p ?o }"])
+def test_result_byte_bound_stops_serialisation(fixture_store, query):
+    c = make_client(fixture_store, MAX_RESULT_BYTES=600)
+    r = c.get("/sparql", query_string={"query": query})
+    assert r.status_code == 400
+    err = r.get_json()["error"]
+    assert err["title"] == "Result Too Large" and err["limit_bytes"] == 600 and "600 bytes" in err["detail"]
+    assert c.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200

@@ -53,6 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threads", type=_positive_int, default=16, help="waitress threads handling HTTP requests; default: 16")
     p.add_argument("--timeout", type=_positive_float, default=DEFAULTS["QUERY_TIMEOUT"], help="seconds a user query may run before 503; default: 30")
     p.add_argument("--max-rows", type=_positive_int, default=DEFAULTS["MAX_ROWS"], help="result rows (or triples) per query; default: 100000")
+    p.add_argument("--max-result-bytes", type=_positive_int, default=DEFAULTS["MAX_RESULT_BYTES"], help="serialised result size at which a query is stopped (bounds worker memory); default: 134217728 (128 MiB)")
     p.add_argument("--max-request-bytes", type=_positive_int, default=DEFAULTS["MAX_REQUEST_BYTES"], help="largest request body or query string; default: 1000000")
     p.add_argument("--cache-bytes", type=int, default=DEFAULTS["CACHE_BYTES"], help="bytes of serialised results kept for repeated queries (0 disables); default: 67108864")
     p.add_argument("--max-age", type=int, default=DEFAULTS["CACHE_MAX_AGE"], help="Cache-Control max-age of results in seconds; default: 300")
@@ -81,6 +82,7 @@ def config_from_args(args: argparse.Namespace) -> dict:
         "DATA_FILES": list(args.data or []),
         "QUERY_TIMEOUT": args.timeout,
         "MAX_ROWS": args.max_rows,
+        "MAX_RESULT_BYTES": args.max_result_bytes,
         "MAX_REQUEST_BYTES": args.max_request_bytes,
         "QUERY_WORKERS": args.workers,
         "CACHE_BYTES": max(args.cache_bytes, 0),
