@@ -108,6 +108,10 @@ def test_every_query_states_its_question_and_is_tested():
         # PREFIX lines make each file runnable anywhere; they must agree with the project's prefixes
         for prefix, iri in re.findall(r"^PREFIX ([\w-]*): <([^>]+)>", "\n".join(lines), re.M):
             assert PREFIXES.get(prefix) == iri, f"{f.name}: PREFIX {prefix}:"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for f in files:  # the README's table of competency queries lists each with its question
+        question = f.read_text(encoding="utf-8").splitlines()[0].removeprefix("# Question: ")
+        assert f"[`{f.name}`](queries/{f.name}) | {question} |" in readme, f.name
 
 
 def test_registered_cluster_organisations_and_extraction_date(store, text):
