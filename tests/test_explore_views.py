@@ -174,3 +174,15 @@ def test_bad_query_files_are_refused(tmp_path, monkeypatch):
         eq.load_query("missing")
     with pytest.raises(eq.ExploreQueryError, match="expected lower-case"):
         eq.load_query("../etc/passwd")
+
+
+def test_values_from_the_graph_are_escaped_in_pages():
+    from eccp_kg.server.explore_render import ReportLinks, render_view
+
+    evil = '<script>alert("x")</script>'
+    rows = {"euroclusters": [{"eurocluster": B + 'e"1', "label": evil, "ecosystem": B + "x", "ecosystemLabel": evil}]}
+    view = ev.VIEWS["euroclusters"]
+    html = render_view(view, view.load(), ev.euroclusters(rows), ReportLinks())
+    assert evil not in html and "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert 'href="https://example.org/e&#34;1"' in html
