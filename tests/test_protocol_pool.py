@@ -70,3 +70,23 @@ def test_close_stops_every_worker(fixture_store):
 def test_bad_source_fails_clearly(tmp_path):
     with pytest.raises(RuntimeError, match="could not open the data: .*nothing.ttl: no such file"):
         WorkerPool(StoreSource(data_files=(str(tmp_path / "nothing.ttl"),)), size=1)
+
+
+def test_a_worker_that_dies_mid_query_is_a_500_and_is_replaced(pool):
+    import signal
+    import threading
+
+    idle_before = set(pool.pids())
+    result = {}
+    t = threading.Thread(target=lambda: result.setdefault("out", pool.run(job(SLOW), 120)))
+    t.start()
+    while len(pool.pids()) != 1:  # the slow job has taken one worker
+        time.sleep(0.05)
+    busy = (idle_before - set(pool.pids())).pop()
+    os.kill(busy, signal.SIGKILL)
+    t.join()
+    out = result["out"]
+    assert out.status == 500 and out.title == "Query Worker Failed"
+    while pool.replacements == 0:
+        time.sleep(0.05)
+    assert pool.idle == 2 and busy not in pool.pids()
