@@ -10,14 +10,14 @@ import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from rdflib import Graph, URIRef
 
+from .errors import SourceError
 from .iris import Minter
 from .namespaces import bind_all
 from .progress import Progress
-from .validate import parse_turtle_files
 
 
 def package_dir(name: str) -> Path:
@@ -37,6 +37,20 @@ def default_ontology_dir() -> Path:
 
 def default_shapes_dir() -> Path:
     return package_dir("eccp_kg.shapes")
+
+
+def parse_turtle_files(paths: Iterable[Path], what: str) -> Graph:
+    """Parse Turtle files into one graph; a syntax error names the file and line."""
+    graph = Graph()
+    bind_all(graph)
+    for path in sorted(paths):
+        try:
+            graph.parse(path, format="turtle")
+        except SyntaxError as exc:  # rdflib's BadSyntax is a SyntaxError
+            line = getattr(exc, "lines", None)
+            why = getattr(exc, "_why", None) or str(exc)
+            raise SourceError(path, line + 1 if isinstance(line, int) else None, None, f"valid Turtle ({what}): {why}") from exc
+    return graph
 
 
 @dataclass

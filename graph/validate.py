@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
+from .errors import SourceError
 from .namespaces import RDF, SH, XSD, bind_all
+from .sources import parse_turtle_files
 
 #: Display order and names of the SHACL severities.
 SEVERITIES: dict[URIRef, str] = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -82,26 +83,8 @@ class ValidationOutcome:
         return "\n".join(blocks + [self.summary()])
 
 
-def parse_turtle_files(paths: Iterable[Path], what: str) -> Graph:
-    """Parse Turtle files into one graph; a syntax error names the file and line."""
-    from .errors import SourceError
-
-    graph = Graph()
-    bind_all(graph)
-    for path in sorted(paths):
-        try:
-            graph.parse(path, format="turtle")
-        except SyntaxError as exc:  # rdflib's BadSyntax is a SyntaxError
-            line = getattr(exc, "lines", None)
-            why = getattr(exc, "_why", None) or str(exc)
-            raise SourceError(path, line + 1 if isinstance(line, int) else None, None, f"valid Turtle ({what}): {why}") from exc
-    return graph
-
-
 def load_shapes(shapes_dir: Path) -> Graph:
     """All shapes/*.ttl as one shapes graph; an empty folder is an error (nothing would be checked)."""
-    from .errors import SourceError
-
     files = sorted(Path(shapes_dir).glob("*.ttl"))
     if not files:
         raise SourceError(shapes_dir, None, None, "at least one SHACL shapes file (*.ttl)")
