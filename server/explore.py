@@ -6,8 +6,15 @@ Routes:
   GET /explore/partnerships?programme=KEY[&programme=KEY...]
                                     the matrix restricted to those programmes (the page's filter
                                     without JavaScript); an unknown KEY is a 400 naming the known ones
-Data comes from `app.extensions["eccp_kg"].select`, the in-process SPARQL runner of the dataset."""
+Data comes from `app.extensions["eccp_kg"].select`, the in-process SPARQL runner of the dataset.
+
+Pages carry an ETag made of the build id, this process's start and the request URL: the graph is
+immutable between builds, so a browser revalidating (Cache-Control: no-cache) gets a 304 without
+any query being run."""
 from __future__ import annotations
+
+import hashlib
+import time
 
 from flask import Blueprint, Response, current_app, request
 
@@ -15,6 +22,27 @@ from .explore_render import ServerLinks, render_index, render_view
 from .explore_views import VIEWS, fetch, programme_keys
 
 bp = Blueprint("explore", __name__, url_prefix="/explore")
+
+#: Templates and code can change between server starts even when the build does not.
+_STARTED = str(time.time_ns())
+
+
+def _etag() -> str:
+    """The validator of the page at this URL for the served build (and this server process)."""
+    dataset = current_app.extensions["eccp_kg"]
+    key = "\n".join((str(getattr(dataset, "build_id", "")), _STARTED, request.full_path))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+@bp.before_request
+def _not_modified() -> Response | None:
+    """Answer 304 before any query runs when the client already has this page."""
+    if _etag() in request.if_none_match:
+        resp = Response(status=304)
+        resp.set_etag(_etag())
+        resp.headers["Cache-Control"] = "no-cache"
+        return resp
+    return None
 
 
 def _error(status: int, message: str, **extra: object) -> Response:
@@ -26,7 +54,10 @@ def _error(status: int, message: str, **extra: object) -> Response:
 
 
 def _html(text: str) -> Response:
-    return Response(text, mimetype="text/html")
+    resp = Response(text, mimetype="text/html")
+    resp.set_etag(_etag())
+    resp.headers["Cache-Control"] = "no-cache"  # revalidate: cheap, and right after a rebuild
+    return resp
 
 
 @bp.get("", strict_slashes=False)

@@ -423,3 +423,15 @@ def test_pages_without_vendored_chart_js_keep_their_tables(explore_client, monke
     doc = page(explore_client, "/explore/ecosystems")
     assert not [s for s in doc.iter("script") if "chart" in (s.get("src") or "")]
     assert len(rows_of(doc, "organisations")) == len(table("cluster_organisations_by_ecosystem"))
+
+
+def test_pages_revalidate_with_etags(explore_client):
+    first = explore_client.get("/explore/regions")
+    tag = first.headers["ETag"]
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache"
+    again = explore_client.get("/explore/regions", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.get_data() == b""
+    other = explore_client.get("/explore/partnerships?programme=escp", headers={"If-None-Match": tag})
+    assert other.status_code == 200 and other.headers["ETag"] != tag
+    stale = explore_client.get("/explore/regions", headers={"If-None-Match": '"not-this-one"'})
+    assert stale.status_code == 200
