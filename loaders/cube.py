@@ -39,3 +39,12 @@ def observation(ctx: Context, data_set: URIRef, cls: URIRef, area: URIRef, row: 
 
 def printed(iri: URIRef, text: str | None) -> list[Triple]:
     return [(iri, ECCP.printedLabel, Literal(text))] if text else []
+
+
+def measured(ctx: Context, data_set: URIRef, area: URIRef, row: Row, measure: URIRef, value: Literal,
+             dimensions: dict[URIRef, URIRef], *key: str) -> list[Triple]:
+    """One observation of a measure-dimension data set: qb:measureType names its single measure."""
+    obs, triples = observation(ctx, data_set, QB.Observation, area, row, *key)
+    triples += [(obs, QB.measureType, measure), (obs, measure, value)]
+    triples += [(obs, dim, dim_value) for dim, dim_value in dimensions.items()]
+    return triples

@@ -12,6 +12,7 @@ from rdflib import Literal
 
 from ..graph.namespaces import ECCP, RDF, RDFS, SKOS
 from .common import Context, Triple, count, en, positive
+from .cube import dataset, measured
 from .tables import Tables
 
 #: printed-list tables -> label of the list
@@ -64,7 +65,21 @@ def printed_lists(tables: Tables, ctx: Context) -> Iterator[Triple]:
 
 
 def employment(tables: Tables, ctx: Context) -> Iterator[Triple]:
-    for row in tables.get("employment_statements"):
+    """Each employment statement, and what it states per ecosystem as observations (rank, higher than EU27)."""
+    rows = tables.get("employment_statements")
+    if rows:
+        ds, triples = dataset(ctx, "employment-comparison", "EmploymentComparisonStructure",
+                              "Employment by industrial ecosystem, as the text states it", rows[0]["source"])
+        yield from triples
+    for row in rows:
+        ecosystem = ctx.lookups.ecosystem(row, "ecosystem_label")
+        dims = {ECCP.ecosystem: ctx.minter.ecosystem(ecosystem)}
+        if row["employment_rank"] is not None:
+            yield from measured(ctx, ds, ctx.country, row, ECCP.employmentRank, positive(row["employment_rank"]),
+                                dims, ecosystem, "employment-rank")
+        yield from measured(ctx, ds, ctx.country, row, ECCP.higherShareThanEU27, Literal(row["higher_share_than_eu27"]),
+                            dims, ecosystem, "higher-share-than-eu27")
+    for row in rows:
         ecosystem = ctx.lookups.ecosystem(row, "ecosystem_label")
         iri = ctx.minter.stated("statement", "employment", ecosystem)
         yield from ctx.typed(iri, ECCP.ContextStatement, row)

@@ -12,6 +12,7 @@ from rdflib import Literal
 
 from ..graph.namespaces import ECCP, RDF, RDFS, SKOS
 from .common import Context, Triple, count, en, positive
+from .cube import dataset, measured
 from .tables import Tables
 
 #: programme_figures measure -> property on the participation
@@ -23,6 +24,10 @@ MEASURES = {
     "cluster_organisations": ECCP.clusterOrganisationCount,
     "ecosystems_covered": ECCP.ecosystemCount,
 }
+
+
+#: programme_figures measure -> measure of the programme-figures data set
+OBSERVED = {**MEASURES, "partner_countries": ECCP.partnerCountryCount}
 
 
 def participation_iri(ctx: Context, programme: str):
@@ -49,9 +54,15 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
         yield iri, ECCP.country, ctx.country
         name = ctx.lookups.programme_labels.get(programme, programme)
         yield iri, RDFS.label, en(f"{ctx.edition.meta.get('country_name', ctx.edition.country)} in {name}")
+    if figures:
+        ds, triples = dataset(ctx, "programme-figures", "ProgrammeFigureStructure",
+                              "Stated figures of the cooperation programmes", figures[0]["source"])
+        yield from triples
     for row in figures:
         iri = participation_iri(ctx, row["programme"])
         yield iri, MEASURES[row["measure"]], count(row["value"])
+        yield from measured(ctx, ds, ctx.country, row, OBSERVED[row["measure"]], count(row["value"]),
+                            {ECCP.programme: ctx.minter.programme(row["programme"])}, row["programme"], row["measure"])
         # the words as printed, one statement per figure
         stmt = ctx.minter.stated("participation", row["programme"], "figure", row["measure"])
         yield from ctx.typed(stmt, ECCP.ContextStatement, row)

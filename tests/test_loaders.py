@@ -304,6 +304,22 @@ def test_partner_list_keeps_order_and_duplicates(italy: Graph) -> None:
     assert len(list(italy.objects(escp, ECCP.listedItem))) == 22
 
 
+def test_programme_figures_and_employment_are_observations(italy: Graph) -> None:
+    rows = italy.query(
+        "SELECT ?programme ?measure ?value WHERE { ?o qb:dataSet ?ds ; eccp:programme ?programme ;"
+        " qb:measureType ?measure ; ?measure ?value . ?ds qb:structure eccp:ProgrammeFigureStructure }")
+    figures = {(str(p).rsplit("/", 1)[1], str(m).rsplit("#", 1)[1]): int(v) for p, m, v in rows}
+    assert figures[("escp", "consortiumCount")] == 69
+    assert figures[("escp", "partnerCountryCount")] == 2
+    assert figures[("innosup-1", "partnerCountryCount")] == 22
+    assert figures[("euroclusters", "partnershipCount")] == 18
+    assert len(figures) == 10
+    ranks = italy.query(
+        "SELECT ?eco ?rank WHERE { ?o qb:measureType eccp:employmentRank ; eccp:employmentRank ?rank ;"
+        " eccp:ecosystem ?eco } ORDER BY ?rank")
+    assert [str(e).rsplit("/", 1)[1] for e, _ in ranks] == ["retail", "proximity-social-economy-and-civil-security", "construction"]
+
+
 def test_technology_clusters_and_member_counts(italy: Graph) -> None:
     clusters = set(italy.subjects(RDF.type, ECCP.TechnologyCluster))
     assert len(clusters) == 21

@@ -110,6 +110,12 @@ CASES = [
     # a component of the structure without a value (SPARQL constraint)
     Case("ObservationShape", V, lambda g: drop(g, IT.stated("observation", "ecosystem-cluster-organisations", "health"),
                                                ECCP.clusterOrganisationCount)),
+    # a measure-dimension observation without the value its qb:measureType names
+    Case("ObservationShape", V, lambda g: drop(g, IT.stated("observation", "programme-figures", "escp", "consortia"),
+                                               ECCP.consortiumCount)),
+    # a qb:measureType that is not a measure of the structure
+    Case("ObservationShape", V, lambda g: put(g, IT.stated("observation", "employment-comparison", "retail", "employment-rank"),
+                                              QB.measureType, ECCP.rank)),
     # unknown code-list concept
     Case("SectoralAgglomerationShape", V, lambda g: put(g, IT.stated("observation", "sectoral-agglomerations", "itc1", "2"),
                                                         ECCP.naceDivision, M.nace("Z99"))),
