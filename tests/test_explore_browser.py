@@ -228,3 +228,22 @@ def test_static_report_works_from_disk(tab: Tab, store_dir: Path, tmp_path: Path
     assert shown.evaluate_all("hs => hs.map(h => h.dataset.programme)") == [k for k in partner_lists() if k != "escp"]
     tab.shot("report-partnerships-filtered")
     tab.assert_clean()
+
+
+def test_keyboard_users_get_a_skip_link_focus_outlines_and_labelled_controls(tab: Tab):
+    tab.open("/explore/partnerships")
+    tab.page.keyboard.press("Tab")
+    first = tab.page.evaluate("document.activeElement.getAttribute('href')")
+    assert first == "#main", "the first Tab stop skips to the content"
+    outline = tab.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "focused elements show an outline"
+    tab.page.keyboard.press("Enter")
+    assert tab.page.evaluate("document.activeElement.id") == "main"
+    unlabelled = tab.page.evaluate("""() => [...document.querySelectorAll('input, select, textarea')]
+        .filter(el => !el.labels || el.labels.length === 0).map(el => el.outerHTML)""")
+    assert unlabelled == []
+    regions = tab.page.evaluate("""() => [...document.querySelectorAll('.scroll')]
+        .filter(el => el.tabIndex !== 0 || !(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')))
+        .length""")
+    assert regions == 0, "scrollable tables are reachable by keyboard and named"
+    tab.assert_clean()
