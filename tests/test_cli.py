@@ -148,3 +148,10 @@ def test_shacl_violation_fails_build_and_validate_and_keeps_the_old_build(cli_bu
     assert len(open_store(copy / "store")) == before
     done = eccp_kg("validate", "--data", str(data), "--quiet")
     assert done.returncode == 1 and "VIOLATION " in done.stdout and " violation(s)" in done.stdout
+
+
+def test_base_iri_option_mints_under_the_given_base(tmp_path):
+    done = eccp_kg("validate", "--base-iri", "https://example.org/kg", "--quiet")
+    assert done.returncode == 0, done.stderr
+    focus = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("WARNING ")]
+    assert focus and all(f.startswith("<https://example.org/kg/id/") for f in focus)
