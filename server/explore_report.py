@@ -26,8 +26,9 @@ def write_report(select: Select, out: str | Path, ui_url: str | None = None) -> 
     out.mkdir(parents=True, exist_ok=True)
     assets = [p.relative_to(STATIC_DIR) for p in (STATIC_DIR / "explore").iterdir() if p.is_file()]
     bundle = chart_js()
-    if bundle:
-        assets.append(Path(bundle))
+    if bundle:  # the bundle with the files beside it (its licence travels with it)
+        folder = STATIC_DIR / Path(bundle).parent
+        assets += [p.relative_to(STATIC_DIR) for p in folder.iterdir() if p.is_file()]
     for rel in assets:
         target = out / "static" / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -358,7 +358,9 @@ def test_report_writes_every_page_with_relative_assets(report_dir: Path):
                 continue
             assert not ref.startswith("/"), (html_file.name, ref)
             assert (report_dir / ref.split("#")[0]).is_file(), (html_file.name, ref)
-    assert list((report_dir / "static").rglob("chart.umd*.js")), "chart.js is copied"
+    bundles = list((report_dir / "static").rglob("chart.umd*.js"))
+    assert bundles, "chart.js is copied"
+    assert (bundles[0].parent / "LICENSE").is_file(), "with its licence"
 
 
 def test_report_has_the_same_numbers_as_the_live_views(report_dir: Path, explore_client):

@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the store `eccp-kg build` wrote (default: build/store)")
     p.add_argument("--ui-url", default=None, metavar="URL",
                    help="a query UI (e.g. https://example.org/) the pages' 'Open in the query UI' links "
-                        "point to with ?query=...; default: no such links, the SPARQL is still shown")
+                        "point to (URL#query=...); default: no such links, the SPARQL is still shown")
     p.set_defaults(func=run)
 
 
