@@ -12,7 +12,8 @@ from typing import Any
 from .cache import ResultCache
 from .config import setting
 from .dataset import Dataset
-from .evaluator import InProcessEvaluator, Job, Outcome, WorkerPool, source_for
+from .evaluator import InProcessEvaluator, Job, Outcome
+from .pool import WorkerPool, source_for
 
 
 class Endpoint:

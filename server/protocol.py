@@ -14,8 +14,9 @@ from werkzeug.datastructures import MultiDict
 from .cache import CachedResult, etag_for, etag_matches
 from .endpoint import Endpoint
 from .errors import Problem, error_response
-from .evaluator import Job, QueryTimeout
-from .negotiation import GRAPH_FORMATS, HTML, UnknownFormat, choose, lookup_format, negotiate
+from .evaluator import Job
+from .pool import QueryTimeout
+from .negotiation import ALL_FORMATS, GRAPH_FORMATS, GRAPH_SYNTAX, HTML, UnknownFormat, choose, lookup_format, negotiate
 from .safety import QueryRefused, check_dataset_iris, check_services, inspect_query
 
 bp = Blueprint("protocol", __name__)
@@ -244,16 +245,10 @@ def _not_acceptable(accept: str | None, detail: str | None = None) -> Response:
         406,
         "Not Acceptable",
         detail or f"No result format matches Accept: {accept!r}.",
-        available=", ".join(f.media_type for f in _all_formats()),
+        available=", ".join(f.media_type for f in ALL_FORMATS),
     )
     resp.vary.add("Accept")
     return resp
-
-
-def _all_formats():
-    from .negotiation import ALL_FORMATS
-
-    return ALL_FORMATS
 
 
 @bp.route("/health", methods=["GET"])
@@ -284,7 +279,6 @@ def service_description(format_param: str | None) -> Response:
 
     from eccp_kg.graph.namespaces import PREFIXES
 
-    from .evaluator import _GRAPHS
     from .service_description import describe_service
 
     endpoint = _endpoint()
@@ -313,7 +307,7 @@ def service_description(format_param: str | None) -> Response:
     if cached is None:
         triples = describe_service(url, endpoint.dataset, federation=bool(endpoint.service_allowlist))
         prefixes = {p: PREFIXES[p] for p in ("sd", "void", "dcterms", "rdf", "xsd")}
-        body = ox.serialize(triples, format=_GRAPHS[fmt.name], prefixes=prefixes if fmt.name != "ntriples" else None)
+        body = ox.serialize(triples, format=GRAPH_SYNTAX[fmt.name], prefixes=prefixes if fmt.name != "ntriples" else None)
         cached = CachedResult(body, fmt.content_type)
         endpoint.cache.put(key, cached)
     resp = Response(cached.body, status=200, content_type=cached.content_type)

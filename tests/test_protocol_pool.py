@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from eccp_kg.server.evaluator import Job, QueryTimeout, StoreSource, WorkerPool, run_job, source_for
+from eccp_kg.server.evaluator import Job, run_job
+from eccp_kg.server.pool import QueryTimeout, StoreSource, WorkerPool, source_for
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(9)) + " }"
 

@@ -1,0 +1,203 @@
+"""The worker processes that run user queries, so a query past its timeout can be killed.
+
+pyoxigraph cannot cancel a running query, so each worker process holds its own read-only
+handle on the store. The server thread sends a `Job`, waits at most the timeout for the
+serialised bytes, and on timeout kills that worker, starts a replacement in the background
+and answers 503 before any result byte is sent. Other requests keep using the other
+workers meanwhile."""
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .evaluator import Job, Outcome
+
+log = logging.getLogger("eccp_kg.server.pool")
+
+
+# Where a worker gets its data from.
+@dataclass(frozen=True)
+class StoreSource:
+    """How a worker process opens the served data: a store directory (read-only), data files,
+    or an N-Quads dump of an in-memory store."""
+
+    store_dir: str | None = None
+    data_files: tuple[str, ...] = ()
+    nquads: bytes | None = None
+
+    def open(self) -> ox.Store:
+        if self.store_dir is not None:
+            return ox.Store.read_only(self.store_dir)
+        if self.data_files:
+            from .dataset import load_data_files
+
+            return load_data_files(self.data_files)
+        store = ox.Store()
+        if self.nquads:
+            store.load(self.nquads, format=ox.RdfFormat.N_QUADS)
+        return store
+
+
+def source_for(store: ox.Store, store_dir: Path | None, data_files: list[str] | tuple[str, ...]) -> StoreSource:
+    """The cheapest way for workers to get the same data the server process serves."""
+    if store_dir is not None:
+        return StoreSource(store_dir=str(store_dir))
+    if data_files:
+        return StoreSource(data_files=tuple(str(f) for f in data_files))
+    return StoreSource(nquads=store.dump(format=ox.RdfFormat.N_QUADS))
+
+
+class QueryTimeout(Exception):
+    """The query ran past the timeout (its worker was killed) or no worker became free in time."""
+
+
+class _Worker:
+    """One worker process (`python -m eccp_kg.server.worker`) and the two pipes to it.
+
+    A plain subprocess, not multiprocessing: spawn would re-import the parent's __main__
+    (a console script, gunicorn, a notebook ...), and fork is unsafe in a threaded server."""
+
+    def __init__(self, source: StoreSource):
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "eccp_kg.server.worker", str(to_child_r), str(from_child_w)],
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+            )
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self.sender = Connection(to_child_w, readable=False)
+        self.conn = Connection(from_child_r, writable=False)
+        self.sender.send(source)
+
+    def send(self, job: Job) -> None:
+        self.sender.send(job)
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise RuntimeError("query worker did not start in time")
+        try:
+            status, message = self.conn.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise RuntimeError("query worker exited while starting") from None
+        if status != "ready":
+            self.kill()
+            raise RuntimeError(f"query worker could not open the data: {message}")
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+            self.process.wait(5)
+        finally:
+            self.sender.close()
+            self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of worker processes; a worker killed on timeout is replaced in the background."""
+
+    def __init__(self, source: StoreSource, size: int = 2, start_timeout: float = 120.0):
+        if size < 1:
+            raise ValueError("the worker pool needs at least one worker")
+        self.size = size
+        self._source = source
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._start_timeout = start_timeout
+        self.replacements = 0
+        self._all: set[_Worker] = set()  # every live worker, busy or idle (for close())
+        workers = [_Worker(source) for _ in range(size)]
+        self._all.update(workers)
+        try:
+            for worker in workers:
+                worker.wait_ready(start_timeout)
+                self._idle.put(worker)
+        except Exception:
+            self.close()
+            raise
+
+    @property
+    def idle(self) -> int:
+        """Workers ready for a job now (== size when the pool is whole and quiet)."""
+        return self._idle.qsize()
+
+    def pids(self) -> list[int]:
+        """Process ids of idle workers (for tests and the health check)."""
+        return [w.pid for w in list(self._idle.queue)]
+
+    def _replace(self) -> None:
+        """Start one worker to take a killed one's place (runs in a background thread)."""
+        while not self._closed:
+            try:
+                worker = _Worker(self._source)
+                with self._lock:
+                    self._all.add(worker)
+                worker.wait_ready(self._start_timeout)
+            except Exception:
+                log.exception("could not start a replacement query worker; retrying")
+                time.sleep(1.0)
+                continue
+            if self._closed:
+                worker.kill()
+                return
+            with self._lock:
+                self.replacements += 1
+            self._idle.put(worker)
+            return
+
+    def _discard(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.kill()
+        threading.Thread(target=self._replace, name="eccp-kg-worker-replacement", daemon=True).start()
+
+    def run(self, job: Job, timeout: float) -> Outcome:
+        """Run a job on a free worker within `timeout` seconds (waiting for a worker included)."""
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryTimeout(f"no query worker became free within {timeout:g} s (all are busy)") from None
+        try:
+            worker.send(job)
+            remaining = max(deadline - time.monotonic(), 0.0)
+            if not worker.conn.poll(remaining):
+                self._discard(worker)
+                raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
+            outcome = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._discard(worker)
+            return Outcome(500, title="Query Worker Failed", detail="The worker evaluating the query stopped unexpectedly; it has been replaced.")
+        self._idle.put(worker)
+        return outcome
+
+    def close(self) -> None:
+        """Stop every worker process, idle or busy."""
+        self._closed = True
+        with self._lock:
+            workers, self._all = list(self._all), set()
+        for worker in workers:
+            try:
+                worker.kill()
+            except OSError:
+                pass
