@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF
 
 from eccp_kg.graph.namespaces import PREFIXES
 from eccp_kg.server.app import create_app
@@ -187,4 +187,3 @@ def test_sd_labels_are_read():
         "Service description contains a matching sd:endpoint triple",
         "Service description conforms to schema",
     }
-    assert RDFS.label  # namespace import used
