@@ -437,3 +437,13 @@ def test_pages_revalidate_with_etags(explore_client):
     assert other.status_code == 200 and other.headers["ETag"] != tag
     stale = explore_client.get("/explore/regions", headers={"If-None-Match": '"not-this-one"'})
     assert stale.status_code == 200
+
+
+@pytest.mark.parametrize("slug", list(VIEWS))
+def test_views_render_over_a_graph_without_factsheet_data(client, slug):
+    """The small fixture dataset has no ECCP statistics: pages still render (empty tables), never 500."""
+    response = client.get(f"/explore/{slug}")
+    assert response.status_code == 200
+    doc = html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
+    assert doc.find(".//main//h1") is not None
+    assert len(doc.findall(".//section[@class='sparql']//pre")) == len(VIEWS[slug].queries)
