@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .describe import describe, public_base
+from .errors import SourceError
 from .dumps import DumpFile, write_dumps
 from .iris import Minter, base_iri
 from .progress import Progress
@@ -116,7 +117,10 @@ def check_sources(
     """Load every source and run SHACL; nothing is written. Used by `build` and by `eccp-kg validate`."""
     progress = progress or Progress(quiet=True)
     minter = make_minter(base)
-    sources = collect(Path(data_dir or default_data_dir()), minter, progress, loaders=loaders, ontology_dir=ontology_dir)
+    folder = Path(data_dir or default_data_dir())
+    if not folder.is_dir():
+        raise SourceError(folder, None, None, "a folder of source tables (--data)")
+    sources = collect(folder, minter, progress, loaders=loaders, ontology_dir=ontology_dir)
     with progress.stage("SHACL validation") as st:
         shapes = load_shapes(Path(shapes_dir or default_shapes_dir()))
         outcome = validate(sources.data_graph(), shapes, sources.ontology_graph())

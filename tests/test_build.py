@@ -443,3 +443,9 @@ def test_a_second_build_into_the_same_folder_is_refused_and_stale_staging_is_cle
     (project.out / ".dumps-killed" / "x").mkdir(parents=True)
     run_build(project)
     assert sorted(p.name for p in project.out.iterdir()) == [".build.lock", "build-info.json", "dumps", "store"]
+
+
+def test_a_missing_data_folder_is_named(project):
+    with pytest.raises(SourceError, match=r"nowhere: expected a folder of source tables \(--data\)"):
+        build_graph(project.out, project.tmp / "nowhere", base=BASE, loaders=StandIn,
+                    ontology_dir=project.ontology, shapes_dir=project.shapes)
