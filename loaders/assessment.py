@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from ..graph.namespaces import ECCP, RDF, RDFS, SKOS
 from .common import Context, Triple, en, positive
@@ -16,15 +16,18 @@ from .tables import Tables
 CRITERIA, LEVELS = "state-of-play-criteria", "state-of-play-levels"
 
 
-def criterion_iri(ctx: Context, criterion: str):
+def criterion_iri(ctx: Context, criterion: str) -> URIRef:
+    """A criterion is a concept shared by every factsheet scored on the same framework."""
     return ctx.minter.concept(CRITERIA, criterion)
 
 
-def level_iri(ctx: Context, criterion: str, position: int):
+def level_iri(ctx: Context, criterion: str, position: int) -> URIRef:
+    """A level is keyed by its criterion and its printed order (1 = lowest), as in the Annex."""
     return ctx.minter.concept(LEVELS, f"{criterion}-{position}")
 
 
 def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """The framework (Annex), the country's level per criterion (Table 4) and the section 4.1 texts."""
     criteria = {row["criterion"] for row in tables.get("framework_criteria")}
     if criteria:
         for key, label in ((CRITERIA, "State-of-play criteria"), (LEVELS, "State-of-play levels")):

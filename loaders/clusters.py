@@ -20,12 +20,14 @@ EU_AREA = "EU"  # the EU comparison printed beside the country's shares ("EU: 83
 
 
 def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """Everything section 2.3 says about the cluster organisations of the country."""
     yield from figures(tables, ctx)
     yield from by_ecosystem(tables, ctx)
     yield from named_regions(tables, ctx)
 
 
 def figures(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """The registered total (with the extraction date) and the member shares beside the EU's."""
     rows = tables.get("cluster_organisation_figures")
     if not rows:
         return
@@ -77,6 +79,7 @@ def figures(tables: Tables, ctx: Context) -> Iterator[Triple]:
 
 
 def by_ecosystem(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """Cluster organisations per ecosystem, in printed order, labels as printed."""
     rows = tables.get("cluster_organisations_by_ecosystem")
     if not rows:
         return
@@ -95,6 +98,7 @@ def by_ecosystem(tables: Tables, ctx: Context) -> Iterator[Triple]:
 
 
 def named_regions(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """The regions named as having the most / fewest cluster organisations, one list each."""
     for row in tables.get("cluster_organisation_regions"):
         listing = ctx.minter.stated("list", "cluster-organisation-regions", row["ranking"])
         yield from ctx.typed(listing, ECCP.StatedList, row)

@@ -72,14 +72,17 @@ class Context:
     schemas: Schemas
 
     def tables_schema(self, name: str) -> TableSchema:
+        """The declared schema of a table (e.g. to read a column's bounds)."""
         return self.schemas.tables[name]
 
     @property
     def factsheet(self) -> URIRef:
+        """The source document every statement of the edition is derived from."""
         return self.minter.factsheet()
 
     @property
     def country(self) -> URIRef:
+        """The country the factsheet is about (from factsheet.toml)."""
         return self.minter.country_iri(self.edition.country)
 
     @property
@@ -96,6 +99,7 @@ class Context:
             yield subject, ECCP.sourceLocator, Literal(where)
 
     def typed(self, subject: URIRef, cls: URIRef, row: Row | None, locator: str | None = None) -> Iterator[Triple]:
+        """The class of a new edition-scoped node plus its provenance: never one without the other."""
         yield subject, RDF.type, cls
         yield from self.provenance(subject, row, locator)
 
@@ -116,18 +120,22 @@ def lit(value: Any, datatype: URIRef | None = None) -> Literal:
 
 
 def count(value: int) -> Literal:
+    """A stated count (xsd:nonNegativeInteger)."""
     return Literal(value, datatype=XSD.nonNegativeInteger)
 
 
 def positive(value: int) -> Literal:
+    """A rank or position (xsd:positiveInteger)."""
     return Literal(value, datatype=XSD.positiveInteger)
 
 
 def year(value: Any) -> Literal:
+    """A year as xsd:gYear, so SPARQL compares it as a date, not a number."""
     return Literal(f"{int(value):04d}", datatype=XSD.gYear)
 
 
 def en(text: str) -> Literal:
+    """An English label (the factsheets are in English)."""
     return Literal(text, lang="en")
 
 

@@ -38,6 +38,7 @@ def observation(ctx: Context, data_set: URIRef, cls: URIRef, area: URIRef, row: 
 
 
 def printed(iri: URIRef, text: str | None) -> list[Triple]:
+    """The label of a coded cell as printed (nothing for an empty cell)."""
     return [(iri, ECCP.printedLabel, Literal(text))] if text else []
 
 

@@ -14,6 +14,7 @@ from .tables import Tables
 
 
 def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """The factsheet node from factsheet.toml, then its references, footnotes, tables and figures."""
     meta, iri = ctx.edition.meta, ctx.factsheet
     yield iri, RDF.type, ECCP.Factsheet  # the source itself: no prov:wasDerivedFrom
     if meta.get("source_file"):

@@ -24,6 +24,7 @@ LISTS = {
 
 
 def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """Section 1 and 2.1 prose, then every remaining paragraph."""
     yield from documents(tables, ctx)
     yield from printed_lists(tables, ctx)
     yield from employment(tables, ctx)
@@ -36,6 +37,7 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
 
 
 def documents(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """The plans and programmes section 1 names, with what the text says about them."""
     for row in tables.get("policy_documents"):
         iri = ctx.minter.stated("document", row["key"])
         yield from ctx.typed(iri, ECCP.PolicyDocument, row)
@@ -50,6 +52,7 @@ def documents(tables: Tables, ctx: Context) -> Iterator[Triple]:
 
 
 def printed_lists(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """The short lists printed inside section 1 sentences, in order."""
     for table, label in LISTS.items():
         key = table.replace("_", "-")
         for row in tables.get(table):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from ..graph.namespaces import DCTERMS, ECCP, QB, RDF, RDFS, SDMX_DIMENSION, SKOS, TIME
 from .common import Context, Triple, count, en, positive, year
@@ -33,6 +33,7 @@ YEAR_FIELDS = {"Starting year": ECCP.startingYear, "Ending year": ECCP.endingYea
 
 
 def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """Policies, every cell of Table 3, the policy periods and the listed clusters."""
     keys = set()
     for row in tables.get("policies"):
         keys.add(row["key"])
@@ -45,11 +46,13 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
     yield from clusters(tables, ctx, keys)
 
 
-def policy_iri(ctx: Context, key: str):
+def policy_iri(ctx: Context, key: str) -> URIRef:
+    """A policy is keyed by the slug of its name within the edition."""
     return ctx.minter.stated("policy", key)
 
 
 def policy(row: Row, ctx: Context) -> Iterator[Triple]:
+    """One policy column: name, type as printed, level and area."""
     iri = policy_iri(ctx, row["key"])
     yield from ctx.typed(iri, ECCP.ClusterPolicy, row)
     yield iri, RDFS.label, en(row["name"])
@@ -62,6 +65,7 @@ def policy(row: Row, ctx: Context) -> Iterator[Triple]:
 
 
 def cell(row: Row, ctx: Context) -> Iterator[Triple]:
+    """One Table 3 cell: kept verbatim, and a category ticks its code-list concept."""
     iri = policy_iri(ctx, row["policy"])
     stmt = ctx.minter.stated("policy", row["policy"], "cell", row["section"], str(row["position"]))
     yield from ctx.typed(stmt, ECCP.PolicyStatement, row)

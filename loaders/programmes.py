@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from ..graph.namespaces import ECCP, RDF, RDFS, SKOS
 from .common import Context, Triple, count, en, positive
@@ -30,7 +30,8 @@ MEASURES = {
 OBSERVED = {**MEASURES, "partner_countries": ECCP.partnerCountryCount}
 
 
-def participation_iri(ctx: Context, programme: str):
+def participation_iri(ctx: Context, programme: str) -> URIRef:
+    """The country's participation in one programme, as this edition states it."""
     return ctx.minter.stated("participation", programme)
 
 

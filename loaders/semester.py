@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from ..graph.namespaces import ECCP, RDF, RDFS, SKOS
 from .common import Context, Triple, en, positive
@@ -15,11 +15,13 @@ from .tables import Tables
 SCHEME = "semester-policy-areas"
 
 
-def area_iri(ctx: Context, label: str):
+def area_iri(ctx: Context, label: str) -> URIRef:
+    """A Semester policy area, keyed by the slug of its printed name."""
     return ctx.minter.concept(SCHEME, label)
 
 
 def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
+    """Policy areas, their cluster-policy cells and challenges, and the clusters a cell lists."""
     areas = {row["policy_area"] for row in tables.get("semester_policy_areas")}
     if areas:
         yield ctx.minter.scheme(SCHEME), RDF.type, SKOS.ConceptScheme

@@ -55,6 +55,7 @@ class TableSchema:
 
     @property
     def header(self) -> list[str]:
+        """The column names in file order: what the CSV header must be."""
         return [c.name for c in self.columns]
 
 
@@ -67,6 +68,7 @@ class Schemas:
     factsheet: tuple[Column, ...]
 
     def scoped(self, scope: str) -> list[TableSchema]:
+        """The tables of one scope: "edition" (per factsheet folder) or "codelist" (shared)."""
         return [t for t in self.tables.values() if t.scope == scope]
 
 
@@ -228,6 +230,7 @@ def read_toml_fields(path: Path, fields: tuple[Column, ...], display: str | None
     lines = text.splitlines()
 
     def line_of(key: str) -> int | None:
+        """The line a key is set on, so errors point at it."""
         for number, content in enumerate(lines, 1):
             if re.match(rf"\s*{re.escape(key)}\s*=", content):
                 return number
@@ -252,20 +255,23 @@ def read_toml_fields(path: Path, fields: tuple[Column, ...], display: str | None
 
 @dataclass(frozen=True)
 class Tables:
-    """The checked rows of every table of one folder, by table name (absent files are left out)."""
+    """The checked rows of every table of one folder, by table name."""
 
     rows: Mapping[str, list[Row]] = field(default_factory=dict)
 
     def get(self, name: str) -> list[Row]:
+        """The rows of a table, or none when its file is absent."""
         return self.rows.get(name, [])
 
 
 def read_folder(folder: Path, schemas: list[TableSchema], root: Path | None = None) -> Tables:
-    """Read every table of `schemas` whose file is in `folder`; names in errors are relative to `root`."""
+    """Read every table of `schemas` from `folder`; names in errors are relative to `root`.
+
+    Every declared table must be there (a factsheet without, say, a regional policy has the file
+    with its header only): a missing file is a SourceError, never a silently smaller graph."""
     rows: dict[str, list[Row]] = {}
     for schema in schemas:
         path = folder / schema.file
-        if path.is_file():
-            display = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
-            rows[schema.name] = read_table(path, schema, display)
+        display = str(path.relative_to(root)) if root and path.is_relative_to(root) else str(path)
+        rows[schema.name] = read_table(path, schema, display)
     return Tables(rows)

@@ -188,6 +188,20 @@ def test_malformed_csv_quoting(data: Path) -> None:
     assert err.file == EDITION + "euroclusters.csv" and err.line is not None
 
 
+def test_missing_table_file_is_named(data: Path) -> None:
+    (data / "it/2023/semester_challenges.csv").unlink()
+    err = raises(data)
+    assert (err.file, err.line) == (EDITION + "semester_challenges.csv", None)
+    assert "semester_challenges" in err.expected and "schemas.toml" in err.expected
+
+
+def test_empty_table_file_needs_its_header(data: Path) -> None:
+    (data / "it/2023/semester_challenges.csv").write_text("", encoding="utf-8")
+    err = raises(data)
+    assert (err.file, err.line) == (EDITION + "semester_challenges.csv", 1)
+    assert "policy_area,position,text,source" in err.expected
+
+
 def test_factsheet_toml_folder_must_match_country(data: Path) -> None:
     edit(data / "it/2023/factsheet.toml", 2, '"IT"', '"FR"')
     with pytest.raises(SourceError) as info:
