@@ -86,8 +86,7 @@ def _counts(tables: Tables, ctx: Context, kind: str, totals: dict[str, Row]) -> 
         if kind == "sectoral":
             if not row["nace_code"]:
                 continue  # '-' or empty cell: no agglomeration printed at this rank
-            code = ctx.lookups.check(row, "nace_code", ctx.lookups.nace_codes, "codelists/nace_divisions.csv") \
-                if ctx.lookups.nace_codes else row["nace_code"]
+            code = ctx.lookups.check(row, "nace_code", ctx.lookups.nace_codes, "codelists/nace_divisions.csv")
             dim, value, label = ECCP.naceDivision, ctx.minter.nace(code), row["nace_label"]
         else:
             if not row["ecosystem_label"]:

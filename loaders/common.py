@@ -14,8 +14,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from ..graph.errors import SourceError
-from ..graph.iris import Minter, slug
+from ..graph.iris import Minter
 from ..graph.namespaces import ECCP, PROV, RDF, XSD
 from .tables import Row, Schemas, TableSchema, Tables
 
@@ -47,8 +46,6 @@ class Lookups:
     def ecosystem(self, row: Row, column: str) -> str:
         """The ecosystem slug of a printed label, or a SourceError naming the cell."""
         label = row[column]
-        if not self.ecosystem_by_label:  # no label code list yet: fall back to the slug of the label
-            return slug(label)
         if label not in self.ecosystem_by_label:
             raise row.error(column, "an ecosystem label listed in codelists/ecosystem_labels.csv", label)
         return self.ecosystem_by_label[label]
@@ -138,10 +135,3 @@ def en(text: str) -> Literal:
     """An English label (the factsheets are in English)."""
     return Literal(text, lang="en")
 
-
-def key_slug(row: Row, column: str) -> str:
-    """A slug of a cell for use as an IRI key, with an error when nothing is left of it."""
-    value = slug(str(row[column]))
-    if not value:
-        raise SourceError(row.file, row.line, column, "text that gives a non-empty IRI slug", row[column])
-    return value

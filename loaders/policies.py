@@ -79,7 +79,7 @@ def cell(row: Row, ctx: Context) -> Iterator[Triple]:
         scheme, prop = SECTIONS[row["section"]]
         if not row["category"]:
             raise row.error("category", "a concept slug for a bold category cell")
-        if ctx.lookups.categories and (scheme, row["category"]) not in ctx.lookups.categories:
+        if (scheme, row["category"]) not in ctx.lookups.categories:
             raise row.error("category", f"a concept of scheme '{scheme}' in codelists/policy_categories.csv", row["category"])
         concept = ctx.minter.concept(scheme, row["category"])
         yield iri, prop, concept

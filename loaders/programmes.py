@@ -42,8 +42,7 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
     partners = tables.get("programme_partner_countries")
     for row in [*figures, *partners]:
         if row["programme"] not in programmes:
-            if ctx.lookups.programmes:
-                ctx.lookups.check(row, "programme", ctx.lookups.programmes, "codelists/programmes.csv")
+            ctx.lookups.check(row, "programme", ctx.lookups.programmes, "codelists/programmes.csv")
             programmes.append(row["programme"])
     first_row = {}
     for row in [*figures, *partners]:
@@ -74,8 +73,7 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
     for row in partners:
         iri = participation_iri(ctx, row["programme"])
         code = row["country_code"]
-        if ctx.lookups.country_codes:
-            ctx.lookups.check(row, "country_code", ctx.lookups.country_codes, "codelists/countries.csv")
+        ctx.lookups.check(row, "country_code", ctx.lookups.country_codes, "codelists/countries.csv")
         item = ctx.minter.stated("participation", row["programme"], "partner", str(row["position"]))
         yield from ctx.typed(item, ECCP.ListedItem, row)
         yield iri, ECCP.listedItem, item

@@ -162,6 +162,20 @@ def test_unknown_country_code(data: Path) -> None:
     assert "countries.csv" in err.expected
 
 
+def test_unknown_nace_division(data: Path) -> None:
+    edit(data / "it/2023/sectoral_agglomerations.csv", 2, ",T97,", ",U99,")
+    err = raises(data)
+    assert (err.line, err.column, err.got) == (2, "nace_code", "U99")
+    assert "nace_divisions.csv" in err.expected
+
+
+def test_unknown_programme(data: Path) -> None:
+    edit(data / "it/2023/programme_figures.csv", 2, "escp,consortia", "escp-9,consortia")
+    err = raises(data)
+    assert (err.line, err.column, err.got) == (2, "programme", "escp-9")
+    assert "programmes.csv" in err.expected
+
+
 def test_unknown_policy_category(data: Path) -> None:
     edit(data / "it/2023/policy_cells.csv", 2, ",strengthening-cooperation", ",strengthening-collaboration")
     err = raises(data)
