@@ -55,11 +55,21 @@ def partnerships(rows: Mapping[str, list[Row]], selected: Sequence[str] = ()) ->
     by_number: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for c in sorted(countries.values(), key=lambda c: c["code"]):
         by_number[len(c["counts"])].append(c)
-    sets = [
-        {"n": n, "countries": by_number.get(n, []),
-         "label": "all programmes" if n == len(programmes) else f"{n} programme" + ("s" if n > 1 else "")}
-        for n in range(len(programmes), 0, -1)
-    ]
+    sets, order = [], list(programmes)
+    for n in range(len(programmes), 0, -1):
+        combos: OrderedDict[tuple[str, ...], list[dict[str, Any]]] = OrderedDict()
+        if n == 1:  # every "X only" box, even an empty one
+            combos.update(((k,), []) for k in programmes)
+        for c in by_number.get(n, []):
+            combos.setdefault(tuple(c["programmes"]), []).append(c)
+        sets.append({
+            "n": n, "countries": by_number.get(n, []),
+            "label": "all programmes" if n == len(programmes) else f"{n} programme" + ("s" if n > 1 else ""),
+            "groups": [{"keys": list(keys), "label": " + ".join(programmes[k]["label"] for k in keys),
+                        "countries": members}
+                       for keys, members in sorted(combos.items(), key=lambda kv: [order.index(k) for k in kv[0]])
+                       if n == 1 or members],
+        })
     only = {k: [c for c in by_number.get(1, []) if k in c["counts"]] for k in programmes}
 
     stated = []

@@ -43,6 +43,9 @@ def test_partnership_matrix_counts_duplicates_and_sets():
     sets = {s["n"]: [c["code"] for c in s["countries"]] for s in data["sets"]}
     assert sets == {3: ["ES"], 2: ["FR"], 1: ["DE", "EL", "LV"]}
     assert {k: [c["code"] for c in v] for k, v in data["only"].items()} == {"a": ["DE"], "b": ["EL"], "c": ["LV"]}
+    groups = {s["n"]: [(g["label"], [c["code"] for c in g["countries"]]) for g in s["groups"]] for s in data["sets"]}
+    assert groups[2] == [("A + B", ["FR"])]  # which two programmes, not just how many
+    assert groups[1] == [("A", ["DE"]), ("B", ["EL"]), ("C", ["LV"])]
 
 
 def test_stated_counts_flag_only_real_differences():
