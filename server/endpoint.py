@@ -26,6 +26,7 @@ class Endpoint:
         self.max_result_bytes = int(setting(config, "MAX_RESULT_BYTES"))
         self.max_request_bytes = int(setting(config, "MAX_REQUEST_BYTES"))
         self.workers = int(setting(config, "QUERY_WORKERS"))
+        self.worker_memory = int(setting(config, "WORKER_MEMORY"))
         self.service_allowlist = [s for s in setting(config, "SERVICE_ALLOWLIST") or [] if s]
         self.cache_max_age = int(setting(config, "CACHE_MAX_AGE"))
         self.cache = ResultCache(int(setting(config, "CACHE_BYTES")))
@@ -51,7 +52,7 @@ class Endpoint:
                         self.evaluator = InProcessEvaluator(self.dataset.store)
                     else:
                         source = source_for(self.dataset.store, self.dataset.store_dir, self._data_files)
-                        self.evaluator = WorkerPool(source, size=self.workers)
+                        self.evaluator = WorkerPool(source, size=self.workers, memory_limit=self.worker_memory)
                         # stop the workers when this app goes away (tests build many apps) or at exit
                         weakref.finalize(self, self.evaluator.close)
         return self.evaluator

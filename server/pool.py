@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -67,12 +68,12 @@ class _Worker:
     A plain subprocess, not multiprocessing: spawn would re-import the parent's __main__
     (a console script, gunicorn, a notebook ...), and fork is unsafe in a threaded server."""
 
-    def __init__(self, source: StoreSource):
+    def __init__(self, source: StoreSource, memory_limit: int = 0):
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "eccp_kg.server.worker", str(to_child_r), str(from_child_w)],
+                [sys.executable, "-m", "eccp_kg.server.worker", str(to_child_r), str(from_child_w), str(memory_limit)],
                 pass_fds=(to_child_r, from_child_w),
                 stdin=subprocess.DEVNULL,
             )
@@ -99,6 +100,13 @@ class _Worker:
             self.kill()
             raise RuntimeError(f"query worker could not open the data: {message}")
 
+    def exit_code(self) -> int | None:
+        """The process's exit status once it has ended (negative = killed by that signal)."""
+        try:
+            return self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            return None
+
     @property
     def pid(self) -> int:
         return self.process.pid
@@ -115,7 +123,9 @@ class _Worker:
 class WorkerPool:
     """A fixed number of worker processes; a worker killed on timeout is replaced in the background."""
 
-    def __init__(self, source: StoreSource, size: int = 2, start_timeout: float = 120.0):
+    def __init__(self, source: StoreSource, size: int = 2, start_timeout: float = 120.0, memory_limit: int = 0):
+        """`memory_limit`: bytes of heap per worker (RLIMIT_DATA), 0 = unlimited; a query that
+        needs more makes its worker abort, which the client sees as 503 Query Too Expensive."""
         if size < 1:
             raise ValueError("the worker pool needs at least one worker")
         self.size = size
@@ -124,9 +134,10 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._closed = False
         self._start_timeout = start_timeout
+        self.memory_limit = memory_limit
         self.replacements = 0
         self._all: set[_Worker] = set()  # every live worker, busy or idle (for close())
-        workers = [_Worker(source) for _ in range(size)]
+        workers = [_Worker(source, memory_limit) for _ in range(size)]
         self._all.update(workers)
         try:
             for worker in workers:
@@ -149,7 +160,7 @@ class WorkerPool:
         """Start one worker to take a killed one's place (runs in a background thread)."""
         while not self._closed:
             try:
-                worker = _Worker(self._source)
+                worker = _Worker(self._source, self.memory_limit)
                 with self._lock:
                     self._all.add(worker)
                 worker.wait_ready(self._start_timeout)
@@ -186,7 +197,15 @@ class WorkerPool:
                 raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
             outcome = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
+            code = worker.exit_code()
             self._discard(worker)
+            if code == -signal.SIGABRT and self.memory_limit:
+                return Outcome(
+                    503,
+                    title="Query Too Expensive",
+                    detail=f"The query needed more than the {self.memory_limit // (1024 * 1024)} MiB of memory a query "
+                    "may use and was stopped; narrow it (LIMIT, more specific patterns, no ORDER BY over huge results).",
+                )
             return Outcome(500, title="Query Worker Failed", detail="The worker evaluating the query stopped unexpectedly; it has been replaced.")
         self._idle.put(worker)
         return outcome

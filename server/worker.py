@@ -36,8 +36,18 @@ def serve(reader: Connection, writer: Connection) -> None:
             return
 
 
+def limit_memory(limit: int) -> None:
+    """Cap the heap (RLIMIT_DATA: brk and anonymous mmaps, not the store's file mappings), so a
+    query that materialises too much makes this process abort instead of starving the machine."""
+    if limit > 0:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
 def main(argv: list[str]) -> int:
     read_fd, write_fd = int(argv[0]), int(argv[1])
+    limit_memory(int(argv[2]) if len(argv) > 2 else 0)
     # stdout is not the protocol channel, but keep stray prints off the server's stdout
     os.dup2(2, 1)
     serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False))

@@ -91,3 +91,17 @@ def test_a_worker_that_dies_mid_query_is_a_500_and_is_replaced(pool):
     while pool.replacements == 0:
         time.sleep(0.05)
     assert pool.idle == 2 and busy not in pool.pids()
+
+
+def test_a_query_over_the_memory_limit_is_503_and_the_worker_replaced(fixture_store):
+    p = WorkerPool(source_for(fixture_store, None, []), size=1, memory_limit=300 * 1024 * 1024)
+    try:
+        # ORDER BY over a 21^5 cross product materialises everything before the first row
+        huge = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o } ORDER BY ?a ?o"
+        out = p.run(job(huge, max_rows=10**9), 120)
+        assert out.status == 503 and out.title == "Query Too Expensive" and "300 MiB" in out.detail
+        while p.replacements == 0:
+            time.sleep(0.05)
+        assert p.run(job("ASK { ?s ?p ?o }"), 60).status == 200
+    finally:
+        p.close()

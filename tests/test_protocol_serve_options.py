@@ -25,10 +25,10 @@ def test_defaults_are_the_documented_ones():
     assert cfg["QUERY_TIMEOUT"] == 30 and cfg["MAX_ROWS"] == 100_000 and cfg["QUERY_WORKERS"] == 2
     assert cfg["MAX_REQUEST_BYTES"] == 1_000_000 and cfg["MAX_RESULT_BYTES"] == 128 * 1024 * 1024
     assert cfg["CORS_ORIGINS"] == ["*"] and cfg["SERVICE_ALLOWLIST"] == []
-    for key in ("QUERY_TIMEOUT", "MAX_ROWS", "QUERY_WORKERS", "MAX_REQUEST_BYTES", "MAX_RESULT_BYTES", "CACHE_BYTES", "CACHE_MAX_AGE"):
+    for key in ("QUERY_TIMEOUT", "MAX_ROWS", "QUERY_WORKERS", "WORKER_MEMORY", "MAX_REQUEST_BYTES", "MAX_RESULT_BYTES", "CACHE_BYTES", "CACHE_MAX_AGE"):
         assert cfg[key] == DEFAULTS[key]
     docs = (Path(__file__).resolve().parent.parent / "docs" / "endpoint.md").read_text(encoding="utf-8")
-    for option in ("--store", "--data", "--host", "--port", "--workers", "--threads", "--timeout", "--max-rows",
+    for option in ("--store", "--data", "--host", "--port", "--workers", "--worker-memory", "--threads", "--timeout", "--max-rows",
                    "--max-result-bytes", "--max-request-bytes", "--cache-bytes", "--max-age", "--cors-origin",
                    "--service-allowlist", "--base-iri"):
         assert f"`{option}" in docs, f"{option} is not documented in docs/endpoint.md"

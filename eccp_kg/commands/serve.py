@@ -50,6 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1", help="interface to bind; default: 127.0.0.1")
     p.add_argument("--port", type=int, default=None, help="TCP port; default: $PORT, else 8000")
     p.add_argument("--workers", type=_positive_int, default=DEFAULTS["QUERY_WORKERS"], help="worker processes evaluating user queries; default: 2")
+    p.add_argument("--worker-memory", type=int, default=DEFAULTS["WORKER_MEMORY"], help="heap bytes a query worker may use before the query is stopped with 503 (0 = unlimited); default: 1073741824 (1 GiB)")
     p.add_argument("--threads", type=_positive_int, default=16, help="waitress threads handling HTTP requests; default: 16")
     p.add_argument("--timeout", type=_positive_float, default=DEFAULTS["QUERY_TIMEOUT"], help="seconds a user query may run before 503; default: 30")
     p.add_argument("--max-rows", type=_positive_int, default=DEFAULTS["MAX_ROWS"], help="result rows (or triples) per query; default: 100000")
@@ -85,6 +86,7 @@ def config_from_args(args: argparse.Namespace) -> dict:
         "MAX_RESULT_BYTES": args.max_result_bytes,
         "MAX_REQUEST_BYTES": args.max_request_bytes,
         "QUERY_WORKERS": args.workers,
+        "WORKER_MEMORY": max(args.worker_memory, 0),
         "CACHE_BYTES": max(args.cache_bytes, 0),
         "CACHE_MAX_AGE": max(args.max_age, 0),
         "CORS_ORIGINS": ["*"] if args.cors_origin is None else list(args.cors_origin),
