@@ -98,6 +98,9 @@ CASES = [
     Case("NutsRegionShape", V, lambda g: put(g, M.nuts("ITC1"), SKOS.notation, Literal("it-c1"))),
     Case("LocationShape", V, lambda g: drop(g, M.country_iri("EU"), SKOS.prefLabel)),
     Case("CooperationProgrammeShape", V, lambda g: put(g, M.programme("innosup-1"), SKOS.broader, M.country_iri("EL"))),
+    Case("FundingPeriodShape", V, lambda g: drop(g, M.concept("funding-periods", "2021-2027"), TIME.hasEnd)),
+    Case("ContextStatementShape", V, lambda g: put(g, IT.stated("statement", "employment", "retail"), ECCP.ecosystem,
+                                                   M.ecosystem("space"))),
     Case("ProperIntervalShape", V, lambda g: drop(g, first(g, TIME.ProperInterval), TIME.hasBeginning)),
     Case("InstantShape", V, lambda g: put(g, first(g, TIME.Instant), TIME.inXSDgYear, Literal("2013"))),
     Case("DataSetShape", V, lambda g: drop(g, IT.stated("dataset", "member-composition"), QB.structure)),
@@ -196,6 +199,12 @@ def results(report: Graph, focus: Node | None = None, severity: URIRef | None = 
 def belongs_to(shapes: Graph, source: Node, node_shape: URIRef) -> bool:
     """Whether a result's sh:sourceShape is the node shape or one of its property shapes."""
     return source == node_shape or (node_shape, SH.property, source) in shapes
+
+
+def test_every_class_the_data_uses_has_its_own_node_shape(shapes: Graph) -> None:
+    used = {o for o in real_data().objects(None, RDF.type)}
+    targeted = set(shapes.objects(None, SH.targetClass))
+    assert sorted(used - targeted) == []
 
 
 def test_every_node_shape_has_a_failing_example(shapes: Graph) -> None:
