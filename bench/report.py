@@ -42,7 +42,8 @@ def _errors(result: WrkResult) -> str:
     return ", ".join(parts) or "0"
 
 
-def render(rows: list[Row], command: str, machine: str, settings: str, started: str) -> str:
+def render(rows: list[Row], command: str, machine: str, settings: str, started: str,
+           ceiling: WrkResult | None = None) -> str:
     """The whole BENCHMARKS.md text."""
     lines = [
         "# Benchmarks",
@@ -57,7 +58,7 @@ def render(rows: list[Row], command: str, machine: str, settings: str, started: 
         f"- Machine: {machine}. A shared 2-core machine: other jobs ran at the same time, so single",
         "  numbers are noisy; the ratios are the point.",
         "- Uncached: every request carries a unique comment (`# r<thread>-<n>`), so our result cache misses;",
-        "  lookups also cycle through 200 different subjects. Repeated: one query text over and over.",
+        "  lookups also cycle through the 200 subjects with most statements. Repeated: one query text over and over.",
         "- req/s counts successful (2xx) responses only.",
         "",
         "| scenario | kind | oxigraph req/s | ours req/s | ours/oxigraph | target | met | rows (oxi/ours) | errors (oxi/ours) | p99 ms (oxi/ours) |",
@@ -75,6 +76,11 @@ def render(rows: list[Row], command: str, machine: str, settings: str, started: 
     if failures:
         lines += ["", "Non-2xx answers seen (status and the start of the first body):", ""]
         lines += [f"- {scenario} / {server}: `{text}`" for scenario, server, text in failures]
+    if ceiling is not None:
+        lines += ["", f"For reference: `GET /health` on our server (a small JSON page through Flask on waitress, "
+                      f"no SPARQL) answered {ceiling.rps:.0f} req/s in the same run (p99 {ceiling.latency_p99_ms:.1f} ms): "
+                      "roughly what the web stack alone allows on this machine. With the background load changing, "
+                      "single numbers move by 2-3x between runs."]
     missed = [row for row in rows if not row.met]
     lines += ["", "## Outcome", ""]
     if not rows:

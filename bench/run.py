@@ -7,12 +7,13 @@ BENCHMARKS.md (ratios ours/oxigraph against the targets of issue 3) plus the raw
 JSON under bench/results/ (git-ignored). Every server it starts is stopped before it exits.
 
 Options: --build DIR (default build), --seconds N per scenario and server (10), --threads N
-(2), --connections N (8), --out FILE (BENCHMARKS.md), --only NAME (repeatable: run only these
+(2), --connections N (8), --rounds N (2: the servers alternate, seconds/rounds each), --out FILE (BENCHMARKS.md), --only NAME (repeatable: run only these
 scenarios), --workers N (passed to `eccp-kg serve --workers`; default: its own default)."""
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import sys
@@ -32,6 +33,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--build", type=Path, default=Path("build"), help="build folder (default: %(default)s)")
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per scenario and server (default: %(default)s)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="alternate the servers this many times per scenario, seconds/rounds each (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default: %(default)s)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default: %(default)s)")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md", help="report file (default: BENCHMARKS.md)")
@@ -76,12 +79,16 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="eccp-bench-"))
     try:
         full = servers.full_dump(args.build, workdir)
-        rows = run_all(args, full, store, extra)
+        rows, ceiling = run_all(args, full, store, extra)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    machine = f"{platform.system()} {platform.machine()}, {_cpu_count()} CPU cores, Python {platform.python_version()}"
-    settings = f"wrk -t{args.threads} -c{args.connections} -d{args.seconds}s per scenario and server"
-    args.out.write_text(render(rows, command_line(argv), machine, settings, started), encoding="utf-8")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    versions = tool_versions()
+    machine = (f"{platform.system()} {platform.machine()}, {_cpu_count()} CPU cores, Python {platform.python_version()}; "
+               f"load average at the end {load} (1, 5, 15 min); {versions}")
+    settings = (f"wrk -t{args.threads} -c{args.connections}, {args.seconds} s per scenario and server "
+                f"in {args.rounds} alternating slices")
+    args.out.write_text(render(rows, command_line(argv), machine, settings, started, ceiling), encoding="utf-8")
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     raw = [{"scenario": r.scenario.name, "oxigraph": asdict(r.oxigraph), "ours": asdict(r.ours),
@@ -91,8 +98,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_all(args: argparse.Namespace, dump: Path, store: Path, extra: list[str]) -> list[Row]:
-    """Start both servers, run every selected scenario against each, stop both."""
+def interleaved(scenario: sc.Scenario, targets: tuple[servers.Server, ...], args: argparse.Namespace) -> dict[str, wrk.WrkResult]:
+    """Load each server in turn, `--rounds` times for seconds/rounds each (at least 1 s), and add
+    up the slices: on a shared machine the background load drifts, and alternating keeps that
+    drift from favouring whichever server ran first."""
+    per_slice = max(1, args.seconds // args.rounds)
+    slices: dict[str, list[wrk.WrkResult]] = {t.name: [] for t in targets}
+    for _ in range(args.rounds):
+        for target in targets:
+            slices[target.name].append(wrk.run(scenario, target.endpoint, per_slice, args.threads, args.connections))
+    return {name: wrk.combine(parts) for name, parts in slices.items()}
+
+
+def run_all(args: argparse.Namespace, dump: Path, store: Path, extra: list[str]) -> tuple[list[Row], wrk.WrkResult]:
+    """Start both servers, run every selected scenario against each, then our /health (the
+    framework's ceiling: no SPARQL at all), stop both."""
     rows: list[Row] = []
     with servers.oxigraph(dump) as oxi, servers.ours(store, extra) as ours:
         subjects = sc.lookup_subjects(oxi.endpoint)
@@ -102,19 +122,36 @@ def run_all(args: argparse.Namespace, dump: Path, store: Path, extra: list[str])
             query = scenario.first_query()
             counts = (row_count(oxi.endpoint, query), row_count(ours.endpoint, query))
             print(f"{scenario.name}: rows oxigraph={counts[0]} ours={counts[1]}", flush=True)
-            results = {}
-            for server in (oxi, ours):
-                results[server.name] = wrk.run(scenario, server.endpoint, args.seconds, args.threads, args.connections)
-                print(f"  {server.name}: {results[server.name].rps:.0f} req/s", flush=True)
+            results = interleaved(scenario, (oxi, ours), args)
+            for name, measured in results.items():
+                print(f"  {name}: {measured.rps:.0f} req/s", flush=True)
             target, why = sc.TARGETS[scenario.name]
             rows.append(Row(scenario=scenario, oxigraph=results["oxigraph"], ours=results["eccp-kg"],
                             target=target, target_text=why, rows_oxigraph=counts[0], rows_ours=counts[1]))
-    return rows
+        health = ours.endpoint.removesuffix("/sparql") + "/health"
+        ceiling = wrk.run(sc.CEILING, health, args.seconds, args.threads, args.connections)
+        print(f"ceiling (our /health): {ceiling.rps:.0f} req/s", flush=True)
+    return rows, ceiling
+
+
+def tool_versions() -> str:
+    """The versions that shape the numbers: the Oxigraph server, pyoxigraph (ours) and wrk."""
+    import subprocess
+
+    import pyoxigraph
+
+    def first_line(cmd: list[str]) -> str:
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+            return (done.stdout or done.stderr).strip().splitlines()[0]
+        except (OSError, IndexError, subprocess.TimeoutExpired):
+            return "unknown"
+
+    return (f"{first_line([servers.venv_tool('oxigraph'), '--version'])}, pyoxigraph {pyoxigraph.__version__}, "
+            f"{first_line([wrk.wrk_binary(), '--version']).split(' Copyright')[0]}")
 
 
 def _cpu_count() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 0)
 
 

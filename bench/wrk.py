@@ -59,6 +59,20 @@ class WrkResult:
         return good / self.seconds if self.seconds else 0.0
 
 
+def combine(parts: list[WrkResult]) -> WrkResult:
+    """Several slices of one load as one result: counts and durations add up; p50 is the median
+    of the slices' p50s and p99 the worst slice's p99 (wrk gives no raw latencies to merge)."""
+    if not parts:
+        raise ValueError("combine() needs at least one wrk result")
+    p50s = sorted(p.latency_p50_ms for p in parts)
+    return WrkResult(
+        requests=sum(p.requests for p in parts), seconds=sum(p.seconds for p in parts),
+        non_2xx=sum(p.non_2xx for p in parts), socket_errors=sum(p.socket_errors for p in parts),
+        latency_p50_ms=p50s[len(p50s) // 2], latency_p99_ms=max(p.latency_p99_ms for p in parts),
+        failures=tuple(sorted({f for p in parts for f in p.failures})),
+    )
+
+
 def _lua_string(text: str) -> str:
     """A Lua string literal (the text is percent-encoded ASCII, so only quotes need care)."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

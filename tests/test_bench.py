@@ -123,3 +123,19 @@ def test_generated_script_sends_distinct_valid_queries_through_wrk() -> None:
     assert len(set(seen)) == len(seen), "uncached: every query text differs"
     assert {q.split("\n")[0] for q in seen} == {"SELECT ?p WHERE { <http://a/> ?p ?o }", "SELECT ?p WHERE { <http://b/> ?p ?o }"}
     assert all(q.split("\n")[1].startswith("# r") for q in seen)
+
+
+def test_report_states_the_framework_ceiling() -> None:
+    text = report.render([], "cmd", "m", "s", "t", ceiling=result(2500))
+    assert "`GET /health` on our server" in text and "answered 2500 req/s" in text
+    assert "No scenario ran." in text
+
+
+def test_combine_adds_slices_up() -> None:
+    a = wrk.WrkResult(100, 1.0, 0, 0, 1.0, 5.0, ("503 x",))
+    b = wrk.WrkResult(300, 1.0, 10, 1, 3.0, 9.0, ("503 x", "400 y"))
+    merged = wrk.combine([a, b])
+    assert (merged.requests, merged.seconds, merged.non_2xx, merged.socket_errors) == (400, 2.0, 10, 1)
+    assert merged.rps == 195.0 and merged.latency_p99_ms == 9.0 and merged.failures == ("400 y", "503 x")
+    with pytest.raises(ValueError, match="at least one"):
+        wrk.combine([])
