@@ -15,8 +15,8 @@ from .cache import CachedResult, etag_for, etag_matches
 from .endpoint import Endpoint
 from .errors import Problem, error_response
 from .evaluator import Job
+from .negotiation import ALL_FORMATS, GRAPH_FORMATS, GRAPH_SYNTAX, HTML, Choice, UnknownFormat, choose, lookup_format, negotiate
 from .pool import QueryTimeout
-from .negotiation import ALL_FORMATS, GRAPH_FORMATS, GRAPH_SYNTAX, HTML, UnknownFormat, choose, lookup_format, negotiate
 from .safety import QueryRefused, check_dataset_iris, check_services, inspect_query
 
 bp = Blueprint("protocol", __name__)
@@ -41,8 +41,8 @@ class ProtocolRequest:
     format: str | None
 
 
-def _one_query(values: list[str], extra: int = 0) -> str | None:
-    if len(values) + extra > 1:
+def _one_query(values: list[str]) -> str | None:
+    if len(values) > 1:
         raise ProtocolError(400, "Bad Request", "The request carries more than one query; send exactly one.")
     return values[0] if values else None
 
@@ -203,7 +203,7 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
         if outcome.status == 406:
             return _not_acceptable(accept, outcome.detail)
         return error_response(outcome.status, outcome.title, outcome.detail, **outcome.extra)
-    fmt = (choice.results if outcome.kind == "results" else choice.graph)
+    fmt = choice.for_kind(outcome.kind)
     content_type = fmt.content_type if fmt else "application/octet-stream"
     endpoint.cache.put(key, CachedResult(outcome.body, content_type))
     resp = Response(outcome.body, status=200, content_type=content_type)
@@ -211,7 +211,7 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
     return _cache_headers(resp, etag, endpoint.cache_max_age)
 
 
-def _job(endpoint: Endpoint, preq: ProtocolRequest, choice) -> Job:
+def _job(endpoint: Endpoint, preq: ProtocolRequest, choice: Choice) -> Job:
     """The evaluation job, after the SERVICE and dataset checks (raises QueryRefused)."""
     base = _endpoint_url()
     facts = inspect_query(preq.query or "", base)
