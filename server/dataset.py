@@ -89,7 +89,7 @@ def open_store_read_only(store_dir: str | Path) -> ox.Store:
         raise DataError(f"{path}: no store directory (run `eccp-kg build` first, or pass --data FILE)")
     try:
         return ox.Store.read_only(str(path))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RocksDB reports corruption as RuntimeError
         raise DataError(f"{path}: cannot open the store read-only: {exc}") from exc
 
 

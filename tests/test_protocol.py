@@ -441,3 +441,20 @@ def test_result_byte_bound_stops_serialisation(fixture_store, query):
     err = r.get_json()["error"]
     assert err["title"] == "Result Too Large" and err["limit_bytes"] == 600 and "600 bytes" in err["detail"]
     assert c.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+
+
+def test_service_description_unknown_format(client):
+    r = client.get("/sparql", query_string={"format": "yaml"})
+    assert r.status_code == 400 and "unknown format 'yaml'" in r.get_json()["error"]["detail"]
+
+
+def test_algebra_walk_refuses_absurd_depth():
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    from eccp_kg.server.safety import QueryRefused, _walk
+
+    node = CompValue("Leaf")
+    for _ in range(600):
+        node = CompValue("Group", p=node)
+    with pytest.raises(QueryRefused, match="deeper than 500"):
+        _walk(node, [])

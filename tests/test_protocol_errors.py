@@ -41,3 +41,27 @@ def test_error_body_carries_extra_fields(media_type):
         assert "x &lt; y" in body and "column" in body
     else:
         assert "line: 3" in body and "column: 7" in body
+
+
+def test_unexpected_exception_is_a_500_in_the_same_shape(fixture_store):
+    from eccp_kg.server.app import create_app
+
+    app = create_app({"IN_PROCESS": True}, store=fixture_store)  # not TESTING: errors are handled, not raised
+
+    def boom():
+        raise KeyError("secret internal detail")
+
+    app.add_url_rule("/boom", "boom", boom)
+    r = app.test_client().get("/boom")
+    assert r.status_code == 500
+    err = r.get_json()["error"]
+    assert err["title"] == "Internal Server Error" and "KeyError" in err["detail"]
+    assert "secret internal detail" not in r.get_data(as_text=True)  # no internals, no traceback
+
+
+def test_body_over_the_cap_without_length_is_413(fixture_store):
+    from eccp_kg.server.app import create_app
+
+    app = create_app({"IN_PROCESS": True, "MAX_REQUEST_BYTES": 100}, store=fixture_store)
+    r = app.test_client().post("/sparql", data={"query": "ASK {} #" + "x" * 500})
+    assert r.status_code == 413 and r.get_json()["error"]["status"] == 413

@@ -105,3 +105,19 @@ def test_a_query_over_the_memory_limit_is_503_and_the_worker_replaced(fixture_st
         assert p.run(job("ASK { ?s ?p ?o }"), 60).status == 200
     finally:
         p.close()
+
+
+def test_no_free_worker_within_the_timeout(fixture_store):
+    import threading
+
+    p = WorkerPool(source_for(fixture_store, None, []), size=1)
+    try:
+        t = threading.Thread(target=lambda: pytest.raises(QueryTimeout, p.run, job(SLOW), 5))
+        t.start()
+        while p.idle:  # the slow job has the only worker
+            time.sleep(0.05)
+        with pytest.raises(QueryTimeout, match="no query worker became free within 0.2 s"):
+            p.run(job("ASK {}"), 0.2)
+        t.join()
+    finally:
+        p.close()
