@@ -19,7 +19,7 @@ import time
 from flask import Blueprint, Response, current_app, request
 
 from .explore_render import ServerLinks, render_index, render_view
-from .explore_views import VIEWS, fetch, programme_keys
+from .explore_views import VIEWS, UnknownProgramme, build
 
 bp = Blueprint("explore", __name__, url_prefix="/explore")
 
@@ -73,15 +73,8 @@ def view(slug: str) -> Response:
     if v is None:
         return _error(404, f"/explore/{slug}: no such view; expected one of {', '.join(VIEWS)}",
                       allowed=list(VIEWS))
-    queries, rows = fetch(current_app.extensions["eccp_kg"].select, v)
-    if slug == "partnerships":
-        selected = request.args.getlist("programme")
-        known = programme_keys(rows)
-        unknown = [k for k in selected if k not in known]
-        if unknown:
-            return _error(400, f"query parameter 'programme': unknown value {unknown[0]!r}; "
-                               f"expected one of {', '.join(known)}", parameter="programme", allowed=known)
-        data = v.shape(rows, selected)
-    else:
-        data = v.shape(rows)
+    try:
+        queries, data = build(current_app.extensions["eccp_kg"].select, v, request.args.getlist("programme"))
+    except UnknownProgramme as exc:
+        return _error(400, str(exc), parameter="programme", allowed=exc.allowed)
     return _html(render_view(v, queries, data, ServerLinks(request.script_root)))

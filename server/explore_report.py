@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .explore_queries import Select
 from .explore_render import STATIC_DIR, ReportLinks, chart_js, render_index, render_view
-from .explore_views import VIEWS, fetch
+from .explore_views import VIEWS, build
 
 
 def write_report(select: Select, out: str | Path, ui_url: str | None = None) -> list[Path]:
@@ -19,8 +19,8 @@ def write_report(select: Select, out: str | Path, ui_url: str | None = None) -> 
     links = ReportLinks(ui_url)
     pages: dict[str, str] = {"index.html": render_index(links, standalone=True)}
     for view in VIEWS.values():
-        queries, rows = fetch(select, view)
-        pages[links.view(view.slug)] = render_view(view, queries, view.shape(rows), links, standalone=True)
+        queries, data = build(select, view)
+        pages[links.view(view.slug)] = render_view(view, queries, data, links, standalone=True)
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,10 @@ from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+import pyoxigraph as ox
+
+from eccp_kg.graph.namespaces import ECCP
+
 from .explore_queries import Row, Select, ViewQuery, load_query, run
 
 
@@ -217,19 +221,36 @@ def policies(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- registry
 
+#: The query listing validation warnings; each view binds its ?about (see View.warnings_about).
+WARNINGS = "validation-warnings"
+
+
+class UnknownProgramme(ValueError):
+    """A programme key the partnership filter does not know; `allowed` are the known keys."""
+
+    def __init__(self, key: str, allowed: list[str]):
+        self.key, self.allowed = key, allowed
+        super().__init__(f"query parameter 'programme': unknown value {key!r}; expected one of {', '.join(allowed)}")
+
 
 @dataclass(frozen=True)
 class View:
-    """One explorer page: where it lives, what it says and which queries feed it."""
+    """One explorer page: where it lives, what it says and which queries feed it.
+
+    `warnings_about` names the ontology class or Data Cube structure whose SHACL warnings (source
+    inconsistencies) the page lists, so a contradiction is shown where its numbers are."""
 
     slug: str
     title: str
     summary: str
     queries: tuple[str, ...]
     shape: Callable[..., dict[str, Any]]
+    warnings_about: str | None = None
 
     def load(self) -> list[ViewQuery]:
-        return [load_query(n) for n in self.queries]
+        """The view's queries (the warnings query last), as the page shows them."""
+        names = self.queries + ((WARNINGS,) if self.warnings_about else ())
+        return [load_query(n) for n in names]
 
 
 VIEWS: OrderedDict[str, View] = OrderedDict(
@@ -238,16 +259,17 @@ VIEWS: OrderedDict[str, View] = OrderedDict(
         View("partnerships", "Partnerships",
              "Partner countries of Italian cluster organisations in ESCP-4i/ESCP-4x, INNOSUP-1 and the "
              "Euroclusters: a country x programme matrix, the set view and stated against counted numbers.",
-             ("partnership-listings", "partnership-stated-counts"), partnerships),
+             ("partnership-listings", "partnership-stated-counts"), partnerships, "ProgrammeParticipation"),
         View("euroclusters", "Euroclusters",
              "The Euroclusters with Italian members and the industrial ecosystems the factsheet gives each.",
              ("euroclusters",), euroclusters),
         View("regions", "Regions",
              "NUTS-2 regions: ranked sectoral (NACE) and ecosystem agglomerations, and a ranking of regions.",
-             ("region-sector-agglomerations", "region-ecosystem-agglomerations", "region-ranking"), regions),
+             ("region-sector-agglomerations", "region-ecosystem-agglomerations", "region-ranking"), regions,
+             "AgglomerationCountStructure"),
         View("ecosystems", "Ecosystems",
              "Cluster organisations per industrial ecosystem and member composition against the EU average.",
-             ("ecosystem-cluster-organisations", "member-composition"), ecosystems),
+             ("ecosystem-cluster-organisations", "member-composition"), ecosystems, "MemberCompositionStructure"),
         View("policies", "Policies",
              "The national and the Lombardy cluster policy side by side, cell by cell, shared items marked.",
              ("policies",), policies),
@@ -256,6 +278,30 @@ VIEWS: OrderedDict[str, View] = OrderedDict(
 
 
 def fetch(select: Select, view: View) -> tuple[list[ViewQuery], dict[str, list[Row]]]:
-    """Run every query of a view; return the queries (to show them) and their rows by name."""
+    """Run every query of a view; return the queries (to show them) and their rows by name.
+
+    The warnings query gets the view's ?about bound through `substitutions`, never pasted in."""
     queries = view.load()
-    return queries, {q.name: run(select, q) for q in queries}
+    rows = {}
+    for q in queries:
+        subs = {"about": ox.NamedNode(str(ECCP[view.warnings_about]))} if q.name == WARNINGS else None
+        rows[q.name] = run(select, q, subs)
+    return queries, rows
+
+
+def build(select: Select, view: View, selected: Sequence[str] = ()) -> tuple[list[ViewQuery], dict[str, Any]]:
+    """A view's queries and its template data (with its validation warnings); the one entry point
+    for the server and the report. `selected` programme keys filter the partnerships matrix; an
+    unknown key raises UnknownProgramme."""
+    queries, rows = fetch(select, view)
+    if view.slug == "partnerships":
+        known = programme_keys(rows)
+        for key in selected:
+            if key not in known:
+                raise UnknownProgramme(key, known)
+        data = view.shape(rows, selected)
+    else:
+        data = view.shape(rows)
+    data["warnings"] = [{"iri": r["focus"], "label": r.get("label"), "message": r["message"]}
+                        for r in rows.get(WARNINGS, [])]
+    return queries, data
