@@ -56,6 +56,18 @@ def partnerships(rows: Mapping[str, list[Row]], selected: Sequence[str] = ()) ->
     totals = {k: sum(c["counts"].get(k, 0) for c in countries.values()) for k in programmes}
     distinct = {k: sum(1 for c in countries.values() if c["counts"].get(k)) for k in programmes}
 
+    sets, only = _set_view(countries, programmes)
+    return {
+        "programmes": list(programmes.values()), "shown": shown, "selected": list(selected),
+        "matrix": matrix, "totals": totals, "distinct": distinct, "sets": sets, "only": only,
+        "stated": _stated_counts(rows["partnership-stated-counts"]), "countryCount": len(countries),
+        "visibleCount": sum(c["visible"] for c in matrix),
+    }
+
+
+def _set_view(countries: Mapping[str, dict[str, Any]], programmes: Mapping[str, dict[str, Any]],
+              ) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """Countries by how many programmes list them, grouped by which ones ("A + B"), and "X only"."""
     by_number: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for c in sorted(countries.values(), key=lambda c: c["code"]):
         by_number[len(c["counts"])].append(c)
@@ -75,21 +87,20 @@ def partnerships(rows: Mapping[str, list[Row]], selected: Sequence[str] = ()) ->
                        if n == 1 or members],
         })
     only = {k: [c for c in by_number.get(1, []) if k in c["counts"]] for k in programmes}
+    return sets, only
 
+
+def _stated_counts(rows: Iterable[Row]) -> list[dict[str, Any]]:
+    """Per programme: the count the text states, the codes listed and distinct, and whether they differ."""
     stated = []
-    for r in rows["partnership-stated-counts"]:
-        key = _key(r["programme"])
-        entry = {"key": key, "label": r["programmeLabel"], "stated": _int(r.get("statedCount")),
+    for r in rows:
+        entry = {"key": _key(r["programme"]), "label": r["programmeLabel"], "stated": _int(r.get("statedCount")),
                  "statedText": r.get("statedText"), "listed": int(r["listed"]), "distinct": int(r["distinct"])}
         entry["differs"] = entry["stated"] is not None and (
             entry["stated"] != entry["listed"] or entry["stated"] != entry["distinct"]
         )
         stated.append(entry)
-    return {
-        "programmes": list(programmes.values()), "shown": shown, "selected": list(selected),
-        "matrix": matrix, "totals": totals, "distinct": distinct, "sets": sets, "only": only,
-        "stated": stated, "countryCount": len(countries), "visibleCount": sum(c["visible"] for c in matrix),
-    }
+    return stated
 
 
 def programme_keys(rows: Mapping[str, list[Row]]) -> list[str]:
