@@ -4,12 +4,11 @@ pyoxigraph evaluates SERVICE itself (it makes the HTTP request), so the check mu
 before evaluation and must not be fooled by prefixed names, BASE, sub-queries, EXISTS or
 variables: the query is parsed (rdflib's SPARQL parser and algebra) and every
 ServiceGraphPattern in the algebra is inspected. Parsing is skipped only when the text
-cannot contain the keywords at all (a case-insensitive substring test, which is
-conservative: pyoxigraph does not decode \\u escapes in keywords)."""
+provably holds neither keyword (`may_use_service_or_from`; pyoxigraph does not decode
+\\u escapes in keywords)."""
 from __future__ import annotations
 
 import re
-import threading
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,10 +21,42 @@ from .errors import Problem
 #: makes in a request thread holds this lock.
 RDFLIB_PARSE_LOCK = threading.Lock()
 
-_MAY_HAVE_SERVICE = re.compile("service", re.IGNORECASE)
-_MAY_HAVE_FROM = re.compile("from", re.IGNORECASE)
+_KEYWORDS = re.compile("service|from", re.IGNORECASE)
+_FULL_LINE_COMMENT = re.compile(r"^[ \t]*#[^\r\n]*", re.MULTILINE)
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:")
+_LONG_STRING_QUOTES = ("\'\'\'", '\"\"\"')
 _SAFE_SCHEMES = ("http://", "https://")
-_PARSER_LOCK = threading.Lock()
+
+
+def may_use_service_or_from(query: str) -> bool:
+    """False only when pyoxigraph cannot read a SERVICE or FROM keyword anywhere in `query`.
+
+    Parsing with rdflib costs 15-100 ms of GIL, so it is skipped when this says False. It
+    must never say False for a query that has the keyword, so it discards only what
+    pyoxigraph provably reads as something else (each rule is checked against pyoxigraph in
+    tests/test_protocol_safety.py):
+
+    * whole-line comments (first non-blank character '#'), unless the text has a long
+      string (three quotes): short strings and IRIs cannot span lines;
+    * an occurrence inside a prefixed name's local part (an ASCII name run with a ':'
+      before it, e.g. prov:wasDerivedFrom) or inside a variable name (?services): names
+      are read greedily, so the letters belong to the name.
+
+    Everything else counts, with no word boundaries: pyoxigraph reads `?s ?p 1SERVICE <x> {}`,
+    `CONSTRUCTFROM <g> WHERE ...` and `FROMex:g` as keywords, so a whole-word regex is unsafe."""
+    text = query
+    if not any(quotes in text for quotes in _LONG_STRING_QUOTES):
+        text = _FULL_LINE_COMMENT.sub("", text)
+    for match in _KEYWORDS.finditer(text):
+        start = match.start()
+        while start > 0 and text[start - 1] in _NAME_CHARS:
+            start -= 1
+        if ":" in text[start:match.start()]:
+            continue  # the local part of a prefixed name
+        if start > 0 and text[start - 1] in "?$":
+            continue  # part of a variable name
+        return True
+    return False
 
 
 class QueryRefused(Problem):
@@ -69,7 +100,7 @@ def inspect_query(query: str, base_iri: str | None = None) -> QueryFacts:
 
     Raises QueryRefused (400) if the text mentions SERVICE or FROM but cannot be parsed to
     check them (a syntax error there is reported with the parser's message)."""
-    if not (_MAY_HAVE_SERVICE.search(query) or _MAY_HAVE_FROM.search(query)):
+    if not may_use_service_or_from(query):
         return QueryFacts()
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
