@@ -24,7 +24,7 @@ RDFLIB_PARSE_LOCK = threading.Lock()
 _KEYWORDS = re.compile("service|from", re.IGNORECASE)
 _FULL_LINE_COMMENT = re.compile(r"^[ \t]*#[^\r\n]*", re.MULTILINE)
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:")
-_LONG_STRING_QUOTES = ("\'\'\'", '\"\"\"')
+_LONG_STRING_QUOTES = ("'''", '"""')
 _SAFE_SCHEMES = ("http://", "https://")
 
 
