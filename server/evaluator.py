@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from eccp_kg.graph.namespaces import PREFIXES
 
 from .negotiation import GRAPH_SYNTAX, RESULT_SYNTAX
+from .safety import QueryRefused, check_dataset_iris, check_services, inspect_query
 
 _RESULTS = RESULT_SYNTAX
 _GRAPHS = GRAPH_SYNTAX
@@ -23,14 +24,15 @@ class Job:
     """One user query with its dataset and the negotiated format per query form."""
 
     query: str
-    default_graphs: tuple[str, ...] | None  # None: no explicit default graph
-    named_graphs: tuple[str, ...] | None  # None: no explicit named graphs
-    union_default: bool  # True when neither protocol nor query names a dataset
-    results_format: str | None  # RESULT format name for SELECT/ASK, None: not acceptable
-    graph_format: str | None  # graph format name for CONSTRUCT/DESCRIBE, None: not acceptable
-    max_rows: int
+    default_graphs: tuple[str, ...] = ()  # default-graph-uri of the request (overrides FROM)
+    named_graphs: tuple[str, ...] = ()  # named-graph-uri of the request (overrides FROM NAMED)
+    results_format: str | None = "json"  # format name for SELECT/ASK, None: not acceptable
+    graph_format: str | None = "turtle"  # format name for CONSTRUCT/DESCRIBE, None: not acceptable
+    max_rows: int = 100_000
     base_iri: str | None = None  # the service-defined base IRI (the endpoint URL) for relative IRIs
-    max_bytes: int = 128 * 1024 * 1024  # serialised result size at which evaluation stops (memory bound)  # the service-defined base IRI (the endpoint URL) for relative IRIs
+    max_bytes: int = 128 * 1024 * 1024  # serialised result size at which evaluation stops (memory bound)
+    service_allowlist: tuple[str, ...] = ()  # SERVICE endpoints the query may call
+    known_graphs: frozenset[str] = frozenset()  # named graphs of the store (FROM may name them)
 
 
 @dataclass(frozen=True)
@@ -143,14 +145,34 @@ def _graph_triples(body: bytes, syntax: ox.RdfFormat, max_rows: int) -> int:
     return ox.serialize(ox.parse(body, format=syntax), format=ox.RdfFormat.N_QUADS).count(b"\n")
 
 
+def dataset_arguments(job: Job) -> dict[str, Any]:
+    """pyoxigraph query arguments for the job's dataset, after the SERVICE and FROM checks.
+
+    Runs in the worker, not the server: parsing a (possibly huge) query with rdflib then
+    costs no server time and is bounded by the timeout. Raises QueryRefused."""
+    facts = inspect_query(job.query, job.base_iri)
+    check_services(facts, job.service_allowlist)
+    check_dataset_iris(facts.from_default, job.known_graphs, "FROM")
+    check_dataset_iris(facts.from_named, job.known_graphs, "FROM NAMED")
+    kwargs: dict[str, Any] = {"base_iri": job.base_iri}
+    if job.default_graphs or job.named_graphs:  # the request's dataset overrides FROM
+        default, named = job.default_graphs, job.named_graphs
+    elif facts.has_dataset:  # explicit, because the union option would override FROM
+        default, named = facts.from_default, facts.from_named
+    else:
+        kwargs["use_default_graph_as_union"] = True
+        return kwargs
+    kwargs["default_graph"] = [ox.NamedNode(g) for g in default]
+    kwargs["named_graphs"] = [ox.NamedNode(g) for g in named]
+    return kwargs
+
+
 def run_job(store: ox.Store, job: Job) -> Outcome:
     """Evaluate one job against a store and serialise it (pure: no process or HTTP concerns)."""
-    kwargs: dict[str, Any] = {"base_iri": job.base_iri}
-    if job.union_default:
-        kwargs["use_default_graph_as_union"] = True
-    else:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in (job.default_graphs or ())]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in (job.named_graphs or ())]
+    try:
+        kwargs = dataset_arguments(job)
+    except QueryRefused as exc:
+        return Outcome(exc.status, title=exc.title, detail=exc.detail)
     try:
         result = store.query(job.query, **kwargs)
         if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):

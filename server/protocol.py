@@ -17,7 +17,7 @@ from .errors import Problem, error_response
 from .evaluator import Job
 from .negotiation import ALL_FORMATS, GRAPH_FORMATS, GRAPH_SYNTAX, HTML, Choice, UnknownFormat, choose, lookup_format, negotiate
 from .pool import QueryTimeout
-from .safety import QueryRefused, check_dataset_iris, check_services, inspect_query
+from .safety import QueryRefused, check_dataset_iris
 
 bp = Blueprint("protocol", __name__)
 
@@ -212,31 +212,22 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
 
 
 def _job(endpoint: Endpoint, preq: ProtocolRequest, choice: Choice) -> Job:
-    """The evaluation job, after the SERVICE and dataset checks (raises QueryRefused)."""
-    base = _endpoint_url()
-    facts = inspect_query(preq.query or "", base)
-    check_services(facts, endpoint.service_allowlist)
+    """The evaluation job; the request's dataset IRIs are checked here (cheap), the query's
+    SERVICE and FROM in the worker (evaluator.dataset_arguments). Raises QueryRefused."""
     known = endpoint.known_graphs
     check_dataset_iris(preq.default_graphs, known, "default-graph-uri")
     check_dataset_iris(preq.named_graphs, known, "named-graph-uri")
-    check_dataset_iris(facts.from_default, known, "FROM")
-    check_dataset_iris(facts.from_named, known, "FROM NAMED")
-    if preq.default_graphs or preq.named_graphs:  # the protocol's dataset overrides FROM
-        default, named, union = preq.default_graphs, preq.named_graphs, False
-    elif facts.has_dataset:
-        default, named, union = facts.from_default, facts.from_named, False
-    else:
-        default, named, union = None, None, True
     return Job(
         query=preq.query or "",
-        default_graphs=default,
-        named_graphs=named,
-        union_default=union,
+        default_graphs=preq.default_graphs,
+        named_graphs=preq.named_graphs,
         results_format=choice.results.name if choice.results else None,
         graph_format=choice.graph.name if choice.graph else None,
         max_rows=endpoint.max_rows,
-        base_iri=base,
+        base_iri=_endpoint_url(),
         max_bytes=endpoint.max_result_bytes,
+        service_allowlist=tuple(endpoint.service_allowlist),
+        known_graphs=known,
     )
 
 

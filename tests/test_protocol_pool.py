@@ -13,7 +13,7 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for 
 
 
 def job(query: str, fmt: str = "json", max_rows: int = 1000) -> Job:
-    return Job(query, None, None, True, fmt, "turtle", max_rows, "http://localhost/sparql")
+    return Job(query, results_format=fmt, max_rows=max_rows, base_iri="http://localhost/sparql")
 
 
 def alive(pid: int) -> bool:
