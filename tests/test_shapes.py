@@ -7,6 +7,7 @@ on a shared machine). Each case asserts a result for *its* focus node from *its*
 from __future__ import annotations
 
 import functools
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -261,3 +262,25 @@ def test_rdfs_inference_changes_nothing(clean_report: Graph) -> None:
     assert results(inferred, severity=SH.Violation) == []
     warned = {inferred.value(r, SH.focusNode) for r in results(inferred, severity=SH.Warning)}
     assert warned == {clean_report.value(r, SH.focusNode) for r in results(clean_report, severity=SH.Warning)}
+
+
+def test_a_second_edition_adds_its_own_warnings_and_no_violation(tmp_path: Path, clean_report: Graph) -> None:
+    """Shared things (Euroclusters, regions, clusters) listed by two editions are not contradictions:
+    a copy of it/2023 filed as it/2099 gives each warning once per edition and nothing else."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA, data_dir, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    shutil.copytree(data_dir / "it/2023", data_dir / "it/2099")
+    toml = data_dir / "it/2099/factsheet.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('edition = "2023"', 'edition = "2099"'), encoding="utf-8")
+    graph = loaders.load_codelists(data_dir, M)
+    editions = loaders.discover_editions(data_dir)
+    assert [(e.country, e.edition) for e in editions] == [("IT", "2023"), ("IT", "2099")]
+    for edition in editions:
+        graph += loaders.load_edition(edition, M)
+    report = run(graph)
+    assert [str(report.value(r, SH.resultMessage)) for r in results(report, severity=SH.Violation)] == []
+    later = M.for_edition("IT", "2099")
+    expected = {clean_report.value(r, SH.focusNode) for r in results(clean_report, severity=SH.Warning)}
+    expected |= {URIRef(str(f).replace("/id/it/2023/", "/id/it/2099/")) for f in expected}
+    assert {report.value(r, SH.focusNode) for r in results(report, severity=SH.Warning)} == expected
+    assert later.stated("participation", "innosup-1") in expected
