@@ -21,6 +21,7 @@ class Stage:
     started: float = field(default_factory=time.monotonic)
 
     def elapsed(self) -> float:
+        """Seconds since the stage started."""
         return time.monotonic() - self.started
 
 
@@ -69,4 +70,5 @@ class Progress:
         self._write(text + "\n")
 
     def total(self) -> float:
+        """Seconds since the Progress was created (the whole command)."""
         return time.monotonic() - self.started

@@ -32,10 +32,12 @@ def default_data_dir() -> Path:
 
 
 def default_ontology_dir() -> Path:
+    """ontology/*.ttl as installed (the eccp_kg.ontology package)."""
     return package_dir("eccp_kg.ontology")
 
 
 def default_shapes_dir() -> Path:
+    """shapes/*.ttl as installed (the eccp_kg.shapes package)."""
     return package_dir("eccp_kg.shapes")
 
 

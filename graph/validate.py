@@ -35,6 +35,7 @@ class Finding:
     constraint: str = ""
 
     def format(self) -> str:
+        """The finding as an indented block: severity and focus node, then path, message, value, shape."""
         lines = [f"{self.severity.upper():<9} {self.focus_node}"]
         lines.append(f"          path: {self.path or '-'}")
         lines.append(f"          message: {self.message}")
@@ -55,6 +56,7 @@ class ValidationOutcome:
     findings: list[Finding] = field(default_factory=list)
 
     def count(self, severity: str) -> int:
+        """How many findings have this severity ('Violation', 'Warning', 'Info')."""
         return sum(1 for f in self.findings if f.severity == severity)
 
     @property
@@ -75,6 +77,7 @@ class ValidationOutcome:
         return self.violations == 0
 
     def summary(self) -> str:
+        """One line with the counts per severity (printed last, and by --quiet builds)."""
         return f"SHACL: {self.violations} violation(s), {self.warnings} warning(s), {self.infos} info(s)"
 
     def format(self) -> str:

@@ -12,6 +12,7 @@ from ._common import add_data_options, fail
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add `eccp-kg build` and its options (each --help line states its default)."""
     p = sub.add_parser(
         "build",
         help="build the knowledge graph: store, dumps, VoID/DCAT, build-info.json",
@@ -35,6 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Build; bad input and SHACL violations print why and return 1 with the output folder unchanged."""
     progress = Progress(sys.stderr, quiet=args.quiet)
     try:
         result = build_graph(args.out, args.data, args.base_iri, args.public_url, progress)

@@ -12,6 +12,7 @@ from ._common import fail
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add `eccp-kg export` and its options (each --help line states its default)."""
     p = sub.add_parser(
         "export",
         help="write a built store (or one named graph) as Turtle, N-Triples, N-Quads, TriG or JSON-LD",
@@ -27,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Serialise the store; a missing store or unknown graph prints why and returns 1."""
     try:
         store = open_store(args.store, read_only=True)
     except (FileNotFoundError, OSError) as exc:

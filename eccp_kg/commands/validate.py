@@ -12,6 +12,7 @@ from ._common import add_data_options, fail
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add `eccp-kg validate` and its options (each --help line states its default)."""
     p = sub.add_parser(
         "validate",
         help="load the sources and check them with SHACL; writes nothing",
@@ -25,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Load and validate; print the report; 1 on violations or bad input, else 0."""
     try:
         _sources, outcome = check_sources(args.data, args.base_iri, Progress(sys.stderr, quiet=args.quiet))
     except SourceError as exc:
