@@ -59,6 +59,8 @@ def render(rows: list[Row], command: str, machine: str, settings: str, started: 
         "  numbers are noisy; the ratios are the point.",
         "- Uncached: every request carries a unique comment (`# r<thread>-<n>`), so our result cache misses;",
         "  lookups also cycle through the 200 subjects with most statements. Repeated: one query text over and over.",
+        "- The repeated lookup asks for the resource with most statements; the uncached lookups cycle through",
+        "  200 resources, most of them smaller. Compare the two servers within a row, not rows with each other.",
         "- req/s counts successful (2xx) responses only.",
         "",
         "| scenario | kind | oxigraph req/s | ours req/s | ours/oxigraph | target | met | rows (oxi/ours) | errors (oxi/ours) | p99 ms (oxi/ours) |",
