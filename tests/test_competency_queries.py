@@ -96,6 +96,7 @@ TESTED = {
     "regions-with-a01-agglomeration", "eurocluster-partner-countries", "euroclusters-and-ecosystems",
     "escp-and-innosup-common-partners", "national-technology-clusters", "policy-objectives-shared",
     "policy-budget-funding-start", "state-of-play-scores", "validation-warnings",
+    "member-composition", "lombardy-technology-clusters", "semester-challenges",
 }
 
 
@@ -362,3 +363,39 @@ def test_a_later_edition_is_added_beside_and_answers_come_from_it(two_editions):
     assert [(r["edition"], r["count"]) for r in registered] == [("2023", 97), ("2099", 97)]
     for name in TESTED - {"cluster-organisations-registered", "validation-warnings"}:
         assert {r["edition"] for r in run(two_editions, name)} == {"2099"}, name
+
+
+def test_member_composition_with_the_eu_comparison(store, text):
+    printed = re.findall(r"(SMEs|large enterprises|research organisations) \((\d+)%, EU: (\d+)%\)", text)
+    assert len(printed) == 3
+    expected = sorted(((label, int(it), int(eu)) for label, it, eu in printed), key=lambda r: -r[1])
+    rows = run(store, "member-composition")
+    assert [(r["label"], int(r["share"]), int(r["euShare"])) for r in rows] == expected
+    assert all(r["printed"] in text for r in rows)
+
+
+def test_lombardy_technology_clusters_and_members(store, text):
+    focus = between(text, "Each regional technology cluster covers", "</ul>")
+    printed = [html.unescape(item) for item in re.findall(r"<li>• (.+?)</li>", focus)]
+    assert len(printed) == 9  # "nine technology clusters"
+    rows = run(store, "lombardy-technology-clusters")
+    assert [r["printed"] for r in rows] == printed
+    assert [r["members"] for r in rows] == [int(re.search(r"(\d+) members", item).group(1)) for item in printed]
+    for r in rows:
+        assert r["printed"].startswith(r["name"])
+        if r["acronym"]:
+            assert f"({r['acronym']})" in r["printed"]
+
+
+def test_semester_challenges_per_policy_area(store, text):
+    table = between(text, "**Table 5: Contribution", "Source: ECCP")
+    expected = []
+    for line in table.splitlines():
+        cells = line.split("\t")
+        head = re.match(r"\s*<b>(.+?)</b>", cells[0])
+        if head and len(cells) > 1:
+            for n, challenge in enumerate(re.findall(r"<li>• (.+?)</li>", cells[1]), start=1):
+                expected.append((head.group(1), n, html.unescape(challenge)))
+    assert [area for area, _n, _c in expected if _n == 1] == ["INNOVATION", "SKILLS", "GREEN TRANSITION"]
+    rows = run(store, "semester-challenges")
+    assert [(r["areaLabel"], r["position"], r["challenge"]) for r in rows] == expected
