@@ -27,7 +27,7 @@ class Endpoint:
         self.max_request_bytes = int(setting(config, "MAX_REQUEST_BYTES"))
         self.workers = int(setting(config, "QUERY_WORKERS"))
         self.worker_memory = int(setting(config, "WORKER_MEMORY"))
-        self.service_allowlist = [s for s in setting(config, "SERVICE_ALLOWLIST") or [] if s]
+        self.service_allowlist = tuple(s for s in setting(config, "SERVICE_ALLOWLIST") or [] if s)
         self.cache_max_age = int(setting(config, "CACHE_MAX_AGE"))
         self.cache = ResultCache(int(setting(config, "CACHE_BYTES")))
         self._in_process = bool(setting(config, "IN_PROCESS"))
@@ -58,7 +58,7 @@ class Endpoint:
         return self.evaluator
 
     def run(self, job: Job) -> Outcome:
-        """Evaluate a job within the timeout (raises evaluator.QueryTimeout)."""
+        """Evaluate a job within the timeout (raises pool.QueryTimeout)."""
         return self.start().run(job, self.timeout)
 
     def close(self) -> None:

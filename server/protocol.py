@@ -226,7 +226,7 @@ def _job(endpoint: Endpoint, preq: ProtocolRequest, choice: Choice) -> Job:
         max_rows=endpoint.max_rows,
         base_iri=_endpoint_url(),
         max_bytes=endpoint.max_result_bytes,
-        service_allowlist=tuple(endpoint.service_allowlist),
+        service_allowlist=endpoint.service_allowlist,
         known_graphs=known,
     )
 
@@ -290,7 +290,7 @@ def service_description(format_param: str | None) -> Response:
             resp.vary.add("Accept")
             return resp
     url = _endpoint_url()
-    etag = etag_for((endpoint.dataset.build_id, "service-description", url, fmt.name, tuple(endpoint.service_allowlist)))
+    etag = etag_for((endpoint.dataset.build_id, "service-description", url, fmt.name, endpoint.service_allowlist))
     if etag_matches(request.headers.get("If-None-Match"), etag):
         return _not_modified(etag, endpoint.cache_max_age)
     key = ("sd", etag)
