@@ -96,7 +96,7 @@ TESTED = {
     "regions-with-a01-agglomeration", "eurocluster-partner-countries", "euroclusters-and-ecosystems",
     "escp-and-innosup-common-partners", "national-technology-clusters", "policy-objectives-shared",
     "policy-budget-funding-start", "state-of-play-scores", "validation-warnings",
-    "member-composition", "lombardy-technology-clusters", "semester-challenges",
+    "member-composition", "lombardy-technology-clusters", "semester-challenges", "employment-ecosystems",
 }
 
 
@@ -399,3 +399,15 @@ def test_semester_challenges_per_policy_area(store, text):
     assert [area for area, _n, _c in expected if _n == 1] == ["INNOVATION", "SKILLS", "GREEN TRANSITION"]
     rows = run(store, "semester-challenges")
     assert [(r["areaLabel"], r["position"], r["challenge"]) for r in rows] == expected
+
+
+def test_employment_by_ecosystem(store, text):
+    top = re.search(r"The three main ecosystems by employment in Italy are “(.+?)”, “(.+?)”, and “(.+?)”, "
+                    r"in all of which more people are employed in Italy compared to the EU average", text).groups()
+    also = re.search(r"The same goes for the “(.+?)” and “(.+?)” sectors", text).groups()
+    double = re.search(r"share of the “(.+?)” ecosystem at the country level is higher – (.+?) –", text).groups()
+    rows = run(store, "employment-ecosystems")
+    assert [(r["label"], r["rank"]) for r in rows[:3]] == [(label, n) for n, label in enumerate(top, start=1)]
+    assert {r["label"] for r in rows[3:]} == set(also) and all(r["rank"] is None for r in rows[3:])
+    assert all(r["higherThanEU27"] == "true" for r in rows)
+    assert {r["label"]: r["comparison"] for r in rows if r["comparison"]} == {double[0]: double[1]}
