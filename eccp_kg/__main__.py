@@ -1,5 +1,5 @@
 from eccp_kg.cli import main
 
-# Guarded: the server's worker processes are started with "spawn", which imports __main__ again.
+# Guarded, so importing this module (e.g. by a multiprocessing "spawn" child) never runs the CLI.
 if __name__ == "__main__":
     raise SystemExit(main())
