@@ -97,6 +97,7 @@ TESTED = {
     "escp-and-innosup-common-partners", "national-technology-clusters", "policy-objectives-shared",
     "policy-budget-funding-start", "state-of-play-scores", "validation-warnings",
     "member-composition", "lombardy-technology-clusters", "semester-challenges", "employment-ecosystems",
+    "ecosystem-agglomeration-regions",
 }
 
 
@@ -411,3 +412,17 @@ def test_employment_by_ecosystem(store, text):
     assert {r["label"] for r in rows[3:]} == set(also) and all(r["rank"] is None for r in rows[3:])
     assert all(r["higherThanEU27"] == "true" for r in rows)
     assert {r["label"]: r["comparison"] for r in rows if r["comparison"]} == {double[0]: double[1]}
+
+
+def test_ecosystem_agglomerations_by_region(store, text):
+    expected = sorted((nuts, rank, label, count) for nuts, (count, listed) in table2(text).items()
+                      for rank, label in enumerate(listed, start=1))
+    rows = run(store, "ecosystem-agglomeration-regions")
+    assert sorted((r["nuts"], r["rank"], r["label"], r["stated"]) for r in rows) == expected
+    # the row that states 0 next to a listed ecosystem is kept as printed
+    assert any(r["stated"] == 0 for r in rows)
+    # printed variants of one ecosystem's name are one ecosystem
+    by_iri: dict[str, set[str]] = {}
+    for r in rows:
+        by_iri.setdefault(r["ecosystem"], set()).add(r["label"])
+    assert len(by_iri) == len({label.lower() for r in rows for label in [r["label"]]})
