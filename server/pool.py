@@ -26,6 +26,18 @@ from .evaluator import Job, Outcome
 log = logging.getLogger("eccp_kg.server.pool")
 
 
+class StoreChanged(RuntimeError):
+    """The store directory holds another database than the one the server opened."""
+
+
+def store_identity(store_dir: str | Path) -> str | None:
+    """The RocksDB IDENTITY of a store directory (unique per database), None if absent."""
+    try:
+        return (Path(store_dir) / "IDENTITY").read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
 # Where a worker gets its data from.
 @dataclass(frozen=True)
 class StoreSource:
@@ -35,9 +47,15 @@ class StoreSource:
     store_dir: str | None = None
     data_files: tuple[str, ...] = ()
     nquads: bytes | None = None
+    identity: str | None = None  # RocksDB IDENTITY of the store the server opened
 
     def open(self) -> ox.Store:
         if self.store_dir is not None:
+            if self.identity is not None and store_identity(self.store_dir) != self.identity:
+                raise StoreChanged(
+                    f"the store at {self.store_dir} changed since the server started (rebuilt?); "
+                    "restart eccp-kg serve to serve the new build"
+                )
             return ox.Store.read_only(self.store_dir)
         if self.data_files:
             from .dataset import load_data_files
@@ -51,8 +69,8 @@ class StoreSource:
 
 def source_for(store: ox.Store, store_dir: Path | None, data_files: list[str] | tuple[str, ...]) -> StoreSource:
     """The cheapest way for workers to get the same data the server process serves."""
-    if store_dir is not None:
-        return StoreSource(store_dir=str(store_dir))
+    if store_dir is not None:  # workers must open this very database, not a later rebuild
+        return StoreSource(store_dir=str(store_dir), identity=store_identity(store_dir))
     if data_files:
         return StoreSource(data_files=tuple(str(f) for f in data_files))
     return StoreSource(nquads=store.dump(format=ox.RdfFormat.N_QUADS))
@@ -135,6 +153,7 @@ class WorkerPool:
         self._closed = False
         self._start_timeout = start_timeout
         self.memory_limit = memory_limit
+        self.broken: str | None = None  # why replacements stopped (the store changed)
         self.replacements = 0
         self._all: set[_Worker] = set()  # every live worker, busy or idle (for close())
         workers = [_Worker(source, memory_limit) for _ in range(size)]
@@ -159,12 +178,20 @@ class WorkerPool:
     def _replace(self) -> None:
         """Start one worker to take a killed one's place (runs in a background thread)."""
         while not self._closed:
+            worker = None
             try:
                 worker = _Worker(self._source, self.memory_limit)
                 with self._lock:
                     self._all.add(worker)
                 worker.wait_ready(self._start_timeout)
-            except Exception:
+            except Exception as exc:
+                if worker is not None:
+                    with self._lock:
+                        self._all.discard(worker)
+                if StoreChanged.__name__ in str(exc):  # permanent: never serve a mix of builds
+                    self.broken = str(exc)
+                    log.error("query worker not replaced: %s", exc)
+                    return
                 log.exception("could not start a replacement query worker; retrying")
                 time.sleep(1.0)
                 continue
@@ -185,6 +212,8 @@ class WorkerPool:
     def run(self, job: Job, timeout: float) -> Outcome:
         """Run a job on a free worker within `timeout` seconds (waiting for a worker included)."""
         deadline = time.monotonic() + timeout
+        if self.broken is not None and not self._all:
+            return Outcome(503, title="Store Changed", detail=f"No query worker is left: {self.broken}.")
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import time
 
+import pyoxigraph as ox
 import pytest
 
 from eccp_kg.server.evaluator import Job, run_job
@@ -119,5 +120,31 @@ def test_no_free_worker_within_the_timeout(fixture_store):
         with pytest.raises(QueryTimeout, match="no query worker became free within 0.2 s"):
             p.run(job("ASK {}"), 0.2)
         t.join()
+    finally:
+        p.close()
+
+
+def test_workers_never_open_a_rebuilt_store(tmp_path, fixture_store):
+    """A replacement worker must not serve another build than the one the server opened."""
+    from eccp_kg.server.pool import store_identity
+
+    store_dir = tmp_path / "store"
+    disk = ox.Store(str(store_dir))
+    disk.extend(fixture_store)
+    disk.flush()
+    del disk
+    source = source_for(fixture_store, store_dir, [])
+    assert source.identity and source.identity == store_identity(store_dir)
+    p = WorkerPool(source, size=1)
+    try:
+        assert p.run(job("ASK { ?s ?p ?o }"), 60).status == 200
+        (store_dir / "IDENTITY").write_text("another-database\n", encoding="utf-8")  # as a rebuild would
+        with pytest.raises(QueryTimeout):
+            p.run(job(SLOW), 0.5)  # kills the only worker; its replacement sees the change
+        while p.broken is None:
+            time.sleep(0.05)
+        out = p.run(job("ASK { ?s ?p ?o }"), 60)
+        assert out.status == 503 and out.title == "Store Changed" and "restart eccp-kg serve" in out.detail
+        assert p.replacements == 0
     finally:
         p.close()
