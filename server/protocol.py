@@ -247,13 +247,15 @@ def health() -> Response:
     """Liveness and pool state for operators and tests: build id, worker counts, cache use."""
     endpoint = _endpoint()
     evaluator = endpoint.evaluator
+    broken = getattr(evaluator, "broken", None)
     body = {
-        "status": "ok",
+        "status": "store changed: restart the server" if broken else "ok",
         "build_id": endpoint.dataset.build_id,
         "workers": getattr(evaluator, "size", endpoint.workers) if evaluator is not None else endpoint.workers,
         "idle_workers": getattr(evaluator, "idle", 0) if evaluator is not None else 0,
         "replaced_workers": getattr(evaluator, "replacements", 0) if evaluator is not None else 0,
         "worker_pids": evaluator.pids() if hasattr(evaluator, "pids") else [],
+        "store_changed": getattr(evaluator, "broken", None),
         "cache": {"entries": len(endpoint.cache), "bytes": endpoint.cache.size_bytes, "hits": endpoint.cache.hits, "misses": endpoint.cache.misses},
     }
     resp = Response(json.dumps(body) + "\n", mimetype="application/json")
