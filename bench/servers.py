@@ -130,7 +130,7 @@ def stop(server: Server) -> None:
 
 @contextmanager
 def running(name: str, command: Sequence[str], endpoint: str, workdir: Path | None = None,
-            env: dict[str, str] | None = None) -> Iterator[Server]:
+            env: dict[str, str] | None = None, ready_seconds: float = READY_SECONDS) -> Iterator[Server]:
     """Run `command` in its own process group until the block ends; yields once it answers queries."""
     log_fd, log_name = tempfile.mkstemp(prefix=f"eccp-{name}-", suffix=".log")
     log = Path(log_name)
@@ -139,7 +139,7 @@ def running(name: str, command: Sequence[str], endpoint: str, workdir: Path | No
                                    start_new_session=True, env={**os.environ, **(env or {})})
     server = Server(name=name, endpoint=endpoint, process=process, log=log, workdir=workdir)
     try:
-        wait_ready(server)
+        wait_ready(server, ready_seconds)
         yield server
     finally:
         stop(server)

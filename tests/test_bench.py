@@ -3,6 +3,7 @@ report's verdicts and its error paths. No load is generated and nothing is timed
 runs wrk for one second against a tiny local HTTP server to prove the generated script works."""
 from __future__ import annotations
 
+import sys
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -139,3 +140,45 @@ def test_combine_adds_slices_up() -> None:
     assert merged.rps == 195.0 and merged.latency_p99_ms == 9.0 and merged.failures == ("400 y", "503 x")
     with pytest.raises(ValueError, match="at least one"):
         wrk.combine([])
+
+
+def test_wrk_failure_is_reported_with_its_message() -> None:
+    sc = wrk.Scenario("s", "lookup", "ASK {}")
+    with pytest.raises(wrk.WrkError, match=r"failed \(exit 1\)"):
+        wrk.run(sc, "http://127.0.0.1:1/sparql", 1, 1, 1)  # nothing listens on port 1
+
+
+def test_missing_build_says_to_build_first(tmp_path: Path) -> None:
+    from bench import run
+
+    with pytest.raises(SystemExit, match=r"store: not found; run `eccp-kg build --out"):
+        run.check_inputs(tmp_path / "nowhere")
+
+
+def test_server_that_exits_early_is_reported_with_its_output() -> None:
+    from bench import servers
+
+    cmd = [sys.executable, "-c", "import sys; print('cannot open the store'); sys.exit(3)"]
+    with pytest.raises(servers.ServerError, match=r"(?s)exited with code 3 .*cannot open the store"):
+        with servers.running("broken", cmd, f"http://127.0.0.1:{servers.free_port()}/sparql"):
+            pass
+
+
+def test_server_that_never_answers_is_stopped_and_reported() -> None:
+    from bench import servers
+
+    cmd = [sys.executable, "-c", "import time; print('starting', flush=True); time.sleep(600)"]
+    with pytest.raises(servers.ServerError, match=r"(?s)silent did not answer .* within 1 s .*starting"):
+        with servers.running("silent", cmd, f"http://127.0.0.1:{servers.free_port()}/sparql", ready_seconds=1):
+            pass
+
+
+def test_unknown_tool_and_bad_dump_are_errors(tmp_path: Path) -> None:
+    from bench import servers
+
+    with pytest.raises(servers.ServerError, match="no-such-tool-eccp: not found"):
+        servers.venv_tool("no-such-tool-eccp")
+    bad = tmp_path / "bad.nq"
+    bad.write_text("<http://a> <http://b> .\n")
+    with pytest.raises(servers.ServerError, match=r"oxigraph load .* failed"):
+        servers.load_oxigraph(bad, tmp_path / "store")

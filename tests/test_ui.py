@@ -227,6 +227,17 @@ def test_missing_npm_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "vendor: error: npm not found on PATH" in capsys.readouterr().err
 
 
+def test_failing_npm_ci_shows_its_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bin_dir = tmp_path / "bin"
+    fake = write(bin_dir / "npm", "#!/bin/sh\necho 'npm ERR! 404 Not Found - GET https://registry.npmjs.org/x' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    write(tmp_path / "package.json", "{}")
+    write(tmp_path / "package-lock.json", "{}")
+    with pytest.raises(vendor.VendorError, match=r"(?s)`ci --no-audit.*` failed in .* \(exit 1\):\nnpm ERR! 404"):
+        vendor.run_npm_ci(tmp_path)
+
+
 def test_npm_ci_without_lockfile_names_it(tmp_path: Path) -> None:
     write(tmp_path / "package.json", "{}")
     with pytest.raises(vendor.VendorError, match=r"package-lock\.json: not found"):
