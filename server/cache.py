@@ -35,6 +35,7 @@ class ResultCache:
         self.misses = 0
 
     def get(self, key: Hashable) -> CachedResult | None:
+        """The entry for `key` (now the most recently used), or None."""
         with self._lock:
             item = self._items.get(key)
             if item is None:
@@ -45,6 +46,7 @@ class ResultCache:
             return item
 
     def put(self, key: Hashable, item: CachedResult) -> None:
+        """Keep `item`, evicting the least recently used entries past the byte budget."""
         size = len(item.body)
         if size > self.max_bytes // 4:
             return

@@ -228,6 +228,7 @@ class InProcessEvaluator:
         self._store = store
 
     def run(self, job: Job, timeout: float) -> Outcome:
+        """Evaluate now, in this thread (`timeout` is not enforced here)."""
         return run_job(self._store, job)
 
     def close(self) -> None:

@@ -81,6 +81,7 @@ class MediaRange:
         return (self.type != "*") + (self.subtype != "*")
 
     def matches(self, media_type: str) -> bool:
+        """Whether this range covers `media_type` (wildcards included)."""
         mtype, _, msub = media_type.partition("/")
         return (self.type in ("*", mtype)) and (self.subtype in ("*", msub))
 
@@ -166,6 +167,7 @@ class Choice:
     graph: Format | None
 
     def for_kind(self, kind: str) -> Format | None:
+        """The choice for "results" (SELECT/ASK) or "graph" (CONSTRUCT/DESCRIBE)."""
         return self.results if kind == "results" else self.graph
 
 

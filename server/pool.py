@@ -50,6 +50,7 @@ class StoreSource:
     identity: str | None = None  # RocksDB IDENTITY of the store the server opened
 
     def open(self) -> ox.Store:
+        """Open the data in the worker (read-only for a store directory)."""
         if self.store_dir is not None:
             if self.identity is not None and store_identity(self.store_dir) != self.identity:
                 raise StoreChanged(
@@ -103,9 +104,11 @@ class _Worker:
         self.sender.send(source)
 
     def send(self, job: Job) -> None:
+        """Hand the worker a job (it answers on `conn`)."""
         self.sender.send(job)
 
     def wait_ready(self, timeout: float) -> None:
+        """Wait until the worker has opened the data; RuntimeError with its reason otherwise."""
         if not self.conn.poll(timeout):
             self.kill()
             raise RuntimeError("query worker did not start in time")
@@ -130,6 +133,7 @@ class _Worker:
         return self.process.pid
 
     def kill(self) -> None:
+        """Stop the process now (it may be in the middle of a query) and close the pipes."""
         try:
             self.process.kill()
             self.process.wait(5)

@@ -74,6 +74,7 @@ class QueryFacts:
 
     @property
     def has_dataset(self) -> bool:
+        """Whether the query names its own dataset (FROM / FROM NAMED)."""
         return bool(self.from_default or self.from_named)
 
 

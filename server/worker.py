@@ -46,6 +46,7 @@ def limit_memory(limit: int) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """Entry point: argv = read fd, write fd, heap limit in bytes (0 = none)."""
     read_fd, write_fd = int(argv[0]), int(argv[1])
     limit_memory(int(argv[2]) if len(argv) > 2 else 0)
     # stdout is not the protocol channel, but keep stray prints off the server's stdout

@@ -28,6 +28,7 @@ _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-.]*$")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add `eccp-kg query` and its options."""
     p = sub.add_parser(
         "query",
         help="run a SPARQL query on the built graph and print the result",
@@ -120,6 +121,7 @@ def execute(store: ox.Store, query: str, fmt: str) -> bytes:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the query and print it; exit 2 for a bad query or option, 1 for a missing store."""
     from eccp_kg.server.dataset import DataError
 
     try:

@@ -29,6 +29,7 @@ def _positive_float(text: str) -> float:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    """Add `eccp-kg serve` and its options (defaults from eccp_kg.server.config)."""
     from eccp_kg.server.config import DEFAULTS
 
     p = sub.add_parser(
@@ -97,6 +98,7 @@ def config_from_args(args: argparse.Namespace) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Open the data, start the query workers, then serve with waitress until SIGTERM/SIGINT."""
     import waitress
 
     from eccp_kg.server.app import create_app
