@@ -341,3 +341,26 @@ def test_differences_reports_a_real_difference(endpoints: tuple[str, str]) -> No
     a = post_query(ours, DATASET_PROBES["union-default-graph"], SELECT_JSON).json()
     b = post_query(theirs, "SELECT (COUNT(*) + 1 AS ?n) WHERE { ?s ?p ?o }", SELECT_JSON).json()
     assert compare_select(DATASET_PROBES["union-default-graph"], a, b)
+
+
+#: The other query forms, on data every build has (the ontology header, the code lists).
+FORM_PROBES = {
+    "construct-ontology-header": "CONSTRUCT { ?o ?p ?v } WHERE { ?o a <http://www.w3.org/2002/07/owl#Ontology> ; ?p ?v }",
+    "construct-scheme-labels": "CONSTRUCT { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } "
+                               "WHERE { ?s a <http://www.w3.org/2004/02/skos/core#ConceptScheme> ; "
+                               "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l }",
+    "ask-true": "ASK { ?s a <http://www.w3.org/2002/07/owl#Ontology> }",
+    "ask-false": "ASK { ?s a <http://example.org/NoSuchClass> }",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(FORM_PROBES))
+def test_construct_and_ask_agree(name: str, endpoints: tuple[str, str]) -> None:
+    """CONSTRUCT results (Turtle from both) compare as graphs, ASK as booleans."""
+    query = FORM_PROBES[name]
+    if query.startswith("CONSTRUCT"):
+        text = post_query(endpoints[0], query, "text/turtle").content
+        assert len(Graph().parse(data=text, format="turtle")) > 0, f"{name}: our endpoint built an empty graph"
+    assert differences(query, *endpoints) == []
+
