@@ -476,3 +476,44 @@ def test_views_list_the_validation_warnings_about_their_own_numbers(explore_clie
 
     doc = page(explore_client, "/explore/euroclusters")
     assert doc.find(".//section[@class='warnings']") is None
+
+
+# --- a later edition ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def two_editions_client(store_dir: Path):
+    """The real graph plus a made-up later edition: the it/2023 graph copied as it/2024, minus the
+    last Eurocluster partner listing. The explorer must show 2024 alone, never the two added up."""
+    import pyoxigraph as ox
+
+    from eccp_kg.server.app import create_app
+
+    source = ox.Store.read_only(str(store_dir))
+    store = ox.Store()
+    store.extend(source.quads_for_pattern(None, None, None, None))
+    edition = ox.NamedNode(base_iri() + "graph/it/2023")
+    dropped = f"id/it/2024/participation/euroclusters/partner/{len(partner_lists()['euroclusters'])}>"
+    lines = []
+    for quad in source.quads_for_pattern(None, None, None, edition):
+        line = str(quad).replace("/it/2023", "/it/2024")
+        line = line.replace('#edition> "2023"', '#edition> "2024"')
+        if dropped not in line:
+            lines.append(line + " .\n")
+    store.load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    return create_app({"TESTING": True, "IN_PROCESS": True}, store=store).test_client()
+
+
+def test_a_later_edition_replaces_the_numbers_instead_of_adding_to_them(two_editions_client):
+    lists = partner_lists()
+    doc = page(two_editions_client, "/explore/partnerships")
+    got = matrix(doc)
+    later = Counter(lists["euroclusters"][:-1])  # the 2024 copy lacks the last listing
+    assert {c: n["euroclusters"] for c, n in got.items() if "euroclusters" in n} == dict(later)
+    assert {c: n["innosup-1"] for c, n in got.items() if "innosup-1" in n} == dict(Counter(lists["innosup-1"]))
+    doc = page(two_editions_client, "/explore/regions")
+    cells = [c for c in doc.find(".//tr[@id='sectoral-ITC4']") if c.get("data-rank")]
+    assert [text(c.find(".//abbr")) for c in cells] == top5("ITC4")
+    doc = page(two_editions_client, "/explore/policies")
+    listed = [len(c.findall(".//li")) for c in list(doc.find(".//tr[@id='aspect-policy-objectives']"))[1:]]
+    per_policy = Counter(r["policy"] for r in table("policy_cells") if r["section"] == "POLICY OBJECTIVES")
+    assert listed == [per_policy[r["key"]] for r in sorted(table("policies"), key=lambda r: int(r["column"]))]
+    assert len(listed) == 2  # two policies, not four
