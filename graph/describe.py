@@ -6,7 +6,8 @@ SPARQL endpoint is, under which licence, and which source documents it was deriv
 
 Where things are published: the endpoint and downloads are given relative to a public URL,
 ``{public}sparql`` and ``{public}download/{file}``. The public URL is `--public-url` when given,
-otherwise the scheme and host of the base IRI (``https://w3id.org/`` for the default base IRI)."""
+otherwise the base IRI itself (``https://w3id.org/eccp-kg/`` by default): the server maps the base IRI to
+its own root, so ``B sparql`` is the endpoint wherever ``B id/...`` dereferences."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -27,14 +28,13 @@ MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 
 
 def public_base(base_iri: str, public_url: str | None = None) -> str:
-    """The URL the server is reachable at, ending in '/': `public_url`, else the base IRI's scheme and host."""
+    """The URL the server is reachable at, ending in '/': `public_url`, else the base IRI (the server's root)."""
     if public_url:
         parts = urlsplit(public_url)
         if not (parts.scheme in ("http", "https") and parts.netloc):
             raise ValueError(f"--public-url: expected an absolute http(s) URL like https://example.org/, got {public_url!r}")
         return public_url if public_url.endswith("/") else public_url + "/"
-    parts = urlsplit(base_iri)
-    return f"{parts.scheme}://{parts.netloc}/"
+    return base_iri if base_iri.endswith("/") else base_iri + "/"
 
 
 def describe(

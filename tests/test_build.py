@@ -287,10 +287,11 @@ def test_void_and_dcat_description(project):
     assert select(store, "SELECT ?e WHERE { ?d void:sparqlEndpoint ?e }") == [("http://127.0.0.1:8123/sparql",)]
 
 
-def test_endpoint_defaults_to_the_base_iri_host(project):
+def test_endpoint_defaults_to_the_base_iri(project):
+    """The server maps the base IRI to its root (B id/... dereferences at /id/...), so B sparql is the endpoint."""
     run_build(project)
     g = Graph().parse(project.out / "dumps" / "void.ttl", format="turtle")
-    assert g.value(Minter(BASE).dataset(), VOID.sparqlEndpoint) == URIRef("https://example.org/sparql")
+    assert g.value(Minter(BASE).dataset(), VOID.sparqlEndpoint) == URIRef(BASE + "sparql")
 
 
 def test_bad_public_url_is_rejected_before_anything_is_written(project):

@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="URL",
         default=None,
         help="URL the server is published at; the VoID/DCAT description gives the SPARQL endpoint as URL + "
-        "'sparql' and downloads as URL + 'download/FILE'; default: scheme and host of the base IRI",
+        "'sparql' and downloads as URL + 'download/FILE'; default: the base IRI (the server's root)",
     )
     p.add_argument("--quiet", action="store_true", help="print only errors and the final summary line (default: progress and report)")
     p.set_defaults(func=run)
