@@ -8,7 +8,7 @@ from flask import Flask
 
 from .config import DEFAULTS
 from .dataset import Dataset, load_data_files, open_store_read_only
-from .cors import install_cors
+from .cors import configured_origins, install_cors
 from .endpoint import Endpoint
 from .errors import register_error_handlers
 from .hotpath import HotPath
@@ -42,6 +42,8 @@ def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask
 
     for blueprint in (protocol.bp, ui.bp, resources.bp, explore.bp):
         app.register_blueprint(blueprint)
-    # repeated GET /sparql requests are answered before Flask runs (server/hotpath.py)
-    app.wsgi_app = HotPath(app.wsgi_app, app.extensions["eccp_kg.endpoint"].cache)  # type: ignore[method-assign]
+    # plain and repeated GET /sparql requests are answered before Flask runs (server/hotpath.py)
+    app.wsgi_app = HotPath(  # type: ignore[method-assign]
+        app.wsgi_app, app.extensions["eccp_kg.endpoint"], configured_origins(app.config)
+    )
     return app

@@ -25,6 +25,9 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
+#: WSGI environ key under which server/hotpath.py hands a request's non-200 Outcome (or its
+#: QueryTimeout) to the view; clients cannot set environ keys (headers arrive as HTTP_*).
+PRECOMPUTED = "eccp_kg.outcome"
 
 
 class ProtocolError(Problem):
@@ -119,14 +122,17 @@ def _cache_headers(resp: Response, etag: str, max_age: int) -> Response:
     return resp
 
 
-def _endpoint_url() -> str:
-    """The endpoint's own URL (scheme, host, mount point, /sparql): the service-defined base IRI.
+def endpoint_url(env: dict, path: str) -> str:
+    """The endpoint's own URL (scheme, host, mount point, path): the service-defined base IRI.
 
     Built from the WSGI environ directly; werkzeug's request.base_url does IRI decoding that
     costs more than the rest of a cached answer."""
-    env = request.environ
     host = env.get("HTTP_HOST") or f"{env.get('SERVER_NAME', 'localhost')}:{env.get('SERVER_PORT', '80')}"
-    return f"{env.get('wsgi.url_scheme', 'http')}://{host}{env.get('SCRIPT_NAME', '')}{request.path}"
+    return f"{env.get('wsgi.url_scheme', 'http')}://{host}{env.get('SCRIPT_NAME', '')}{path}"
+
+
+def _endpoint_url() -> str:
+    return endpoint_url(request.environ, request.path)
 
 
 def _not_modified(etag: str, max_age: int) -> Response:
@@ -167,16 +173,8 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
         return error_response(400, "Unknown Format", str(exc))
     if choice.results is None and choice.graph is None:
         return _not_acceptable(accept)
-    dataset = endpoint.dataset
-    key = (
-        dataset.build_id,
-        _endpoint_url(),  # relative IRIs in the query resolve against the endpoint URL
-        preq.query,
-        preq.default_graphs,
-        preq.named_graphs,
-        choice.results.name if choice.results else None,
-        choice.graph.name if choice.graph else None,
-    )
+    url = _endpoint_url()
+    key = result_key(endpoint, url, preq.query or "", preq.default_graphs, preq.named_graphs, choice)
     etag = etag_for(key)
     if etag_matches(request.headers.get("If-None-Match"), etag):
         return _not_modified(etag, endpoint.cache_max_age)
@@ -186,11 +184,15 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
         resp.headers["X-Cache"] = "hit"
         return _cache_headers(resp, etag, endpoint.cache_max_age)
     try:
-        job = _job(endpoint, preq, choice)
+        job = build_job(endpoint, url, preq.query or "", preq.default_graphs, preq.named_graphs, choice)
     except QueryRefused as exc:
         return error_response(exc.status, exc.title, exc.detail)
     try:
-        outcome = endpoint.run(job)
+        # the WSGI fast path (server/hotpath.py) already ran this very request's job and hands
+        # its non-200 outcome over, so errors take one shape without evaluating twice
+        outcome = request.environ.pop(PRECOMPUTED, None) or endpoint.run(job)
+        if isinstance(outcome, QueryTimeout):
+            raise outcome
     except QueryTimeout as exc:
         return error_response(
             503,
@@ -211,20 +213,40 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
     return _cache_headers(resp, etag, endpoint.cache_max_age)
 
 
-def _job(endpoint: Endpoint, preq: ProtocolRequest, choice: Choice) -> Job:
+def result_key(
+    endpoint: Endpoint, url: str, query: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...], choice: Choice
+) -> tuple:
+    """Everything a result depends on (the graph is fixed while served): the cache key and
+    the ETag's input. Relative IRIs in the query resolve against the endpoint URL."""
+    return (
+        endpoint.dataset.build_id,
+        url,
+        query,
+        default_graphs,
+        named_graphs,
+        choice.results.name if choice.results else None,
+        choice.graph.name if choice.graph else None,
+    )
+
+
+def build_job(
+    endpoint: Endpoint, url: str, query: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...], choice: Choice
+) -> Job:
     """The evaluation job; the request's dataset IRIs are checked here (cheap), the query's
     SERVICE and FROM in the worker (evaluator.dataset_arguments). Raises QueryRefused."""
     known = endpoint.known_graphs
-    check_dataset_iris(preq.default_graphs, known, "default-graph-uri")
-    check_dataset_iris(preq.named_graphs, known, "named-graph-uri")
+    if default_graphs:
+        check_dataset_iris(default_graphs, known, "default-graph-uri")
+    if named_graphs:
+        check_dataset_iris(named_graphs, known, "named-graph-uri")
     return Job(
-        query=preq.query or "",
-        default_graphs=preq.default_graphs,
-        named_graphs=preq.named_graphs,
+        query=query,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
         results_format=choice.results.name if choice.results else None,
         graph_format=choice.graph.name if choice.graph else None,
         max_rows=endpoint.max_rows,
-        base_iri=_endpoint_url(),
+        base_iri=url,
         max_bytes=endpoint.max_result_bytes,
         service_allowlist=endpoint.service_allowlist,
         known_graphs=known,
