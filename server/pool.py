@@ -8,7 +8,9 @@ workers meanwhile."""
 from __future__ import annotations
 
 import logging
+import marshal
 import os
+import pickle
 import queue
 import signal
 import subprocess
@@ -77,6 +79,38 @@ def source_for(store: ox.Store, store_dir: Path | None, data_files: list[str] | 
     return StoreSource(nquads=store.dump(format=ox.RdfFormat.N_QUADS))
 
 
+# The wire format between the server and its workers. Jobs and outcomes are flat records of
+# str/bytes/int/tuple/frozenset/dict values, so marshal (a few us) encodes them instead of
+# pickling dataclass objects; an outcome whose extra fields marshal cannot take falls back to
+# pickle. Both ends are this package, so the format needs no versioning.
+_MARSHAL, _PICKLE = b"M", b"P"
+
+
+def encode_job(job: Job) -> bytes:
+    """A job as bytes for Connection.send_bytes (fields in declaration order)."""
+    return marshal.dumps(tuple(job.__dict__.values()))
+
+
+def decode_job(data: bytes) -> Job:
+    """The job `encode_job` encoded."""
+    return Job(*marshal.loads(data))
+
+
+def encode_outcome(outcome: Outcome) -> bytes:
+    """An outcome as bytes (marshal, or pickle when an extra field needs it)."""
+    try:
+        return _MARSHAL + marshal.dumps(tuple(outcome.__dict__.values()))
+    except ValueError:
+        return _PICKLE + pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_outcome(data: bytes) -> Outcome:
+    """The outcome `encode_outcome` encoded."""
+    if data[:1] == _MARSHAL:
+        return Outcome(*marshal.loads(memoryview(data)[1:]))
+    return pickle.loads(memoryview(data)[1:])
+
+
 class QueryTimeout(Exception):
     """The query ran past the timeout (its worker was killed) or no worker became free in time."""
 
@@ -105,7 +139,7 @@ class _Worker:
 
     def send(self, job: Job) -> None:
         """Hand the worker a job (it answers on `conn`)."""
-        self.sender.send(job)
+        self.sender.send_bytes(encode_job(job))
 
     def wait_ready(self, timeout: float) -> None:
         """Wait until the worker has opened the data; RuntimeError with its reason otherwise."""
@@ -228,7 +262,7 @@ class WorkerPool:
             if not worker.conn.poll(remaining):
                 self._discard(worker)
                 raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
-            outcome = worker.conn.recv()
+            outcome = decode_outcome(worker.conn.recv_bytes())
         except (EOFError, OSError, BrokenPipeError):
             code = worker.exit_code()
             self._discard(worker)

@@ -1,8 +1,9 @@
 """A query worker process: `python -m eccp_kg.server.worker READ_FD WRITE_FD`.
 
-Started by evaluator.WorkerPool. Reads the StoreSource, opens the store once (read-only),
-answers "ready", then evaluates one Job at a time and sends back its Outcome, until the
-pipe closes (the server stopped) or the server kills it (timeout)."""
+Started by pool.WorkerPool. Reads the StoreSource, opens the store once (read-only),
+answers "ready", then evaluates one Job at a time and sends back its Outcome (encoded by
+pool.encode_job / pool.encode_outcome), until the pipe closes (the server stopped) or the
+server kills it (timeout)."""
 from __future__ import annotations
 
 import os
@@ -13,6 +14,7 @@ from multiprocessing.connection import Connection
 def serve(reader: Connection, writer: Connection) -> None:
     """The worker loop (separate from main() so it can be read and tested on its own)."""
     from .evaluator import Outcome, run_job
+    from .pool import decode_job, encode_outcome
 
     try:
         source = reader.recv()
@@ -23,7 +25,7 @@ def serve(reader: Connection, writer: Connection) -> None:
     writer.send(("ready", None))
     while True:
         try:
-            job = reader.recv()
+            job = decode_job(reader.recv_bytes())
         except (EOFError, OSError):
             return
         try:
@@ -31,7 +33,7 @@ def serve(reader: Connection, writer: Connection) -> None:
         except Exception as exc:  # a bad query must never kill the worker silently
             outcome = Outcome(500, title="Query Evaluation Error", detail=f"{type(exc).__name__}: {exc}")
         try:
-            writer.send(outcome)
+            writer.send_bytes(encode_outcome(outcome))
         except (EOFError, OSError):
             return
 
