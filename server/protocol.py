@@ -6,6 +6,7 @@ Thin view over plain functions: `read_protocol_request` (pure: what the client a
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, redirect, request
@@ -272,6 +273,7 @@ def health() -> Response:
     broken = getattr(evaluator, "broken", None)
     body = {
         "status": "store changed: restart the server" if broken else "ok",
+        "pid": os.getpid(),  # which server process answered (eccp-kg serve --http-processes)
         "build_id": endpoint.dataset.build_id,
         "workers": getattr(evaluator, "size", endpoint.workers) if evaluator is not None else endpoint.workers,
         "idle_workers": getattr(evaluator, "idle", 0) if evaluator is not None else 0,
