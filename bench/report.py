@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .ceiling import Ceiling
 from .wrk import Scenario, WrkResult
 
 
@@ -42,8 +43,27 @@ def _errors(result: WrkResult) -> str:
     return ", ".join(parts) or "0"
 
 
+def wsgi_note(wsgi: list[Ceiling], rows: list[Row]) -> list[str]:
+    """The bare-WSGI ceiling next to the Oxigraph server's uncached lookups: can a Python WSGI
+    stack reach the 0.5x lookup target on this machine at all?"""
+    lookup = next((row for row in rows if row.scenario.name == "lookup-uncached"), None)
+    parts = [f"{c.result.rps:.0f} req/s on {c.stack.label} (`{c.stack.shown()}`)" if c.result
+             else f"not measured on {c.stack.label} ({c.error})" for c in wsgi]
+    text = ("Bare-WSGI ceiling: a hello-world WSGI app (`bench/hello_wsgi.py`, no framework, no SPARQL) "
+            f"under the same wrk load answered {'; '.join(parts)}.")
+    best = max((c.result.rps for c in wsgi if c.result), default=0.0)
+    if lookup is not None and best:
+        need = lookup.target * lookup.oxigraph.rps
+        verdict = ("below what the uncached-lookup target needs: neither measured Python WSGI server reaches it "
+                   "even when answering nothing" if best < need else
+                   "above what the uncached-lookup target needs, so the target is not ruled out by the WSGI server alone")
+        text += (f" The Oxigraph server answered {lookup.oxigraph.rps:.0f} uncached lookups/s, so the "
+                 f"{lookup.target:g}x target means {need:.0f} req/s; the best bare-WSGI figure is {verdict}.")
+    return ["", text]
+
+
 def render(rows: list[Row], command: str, machine: str, settings: str, started: str,
-           ceiling: WrkResult | None = None) -> str:
+           ceiling: WrkResult | None = None, wsgi: list[Ceiling] | None = None) -> str:
     """The whole BENCHMARKS.md text."""
     lines = [
         "# Benchmarks",
@@ -83,6 +103,8 @@ def render(rows: list[Row], command: str, machine: str, settings: str, started: 
                       f"no SPARQL) answered {ceiling.rps:.0f} req/s in the same run (p99 {ceiling.latency_p99_ms:.1f} ms): "
                       "roughly what the web stack alone allows on this machine. With the background load changing, "
                       "single numbers move by 2-3x between runs."]
+    if wsgi:
+        lines += wsgi_note(wsgi, rows)
     missed = [row for row in rows if not row.met]
     lines += ["", "## Outcome", ""]
     if not rows:

@@ -2,7 +2,8 @@
 
 Loads the build's N-Quads dump (plus its meta graph, see servers.full_dump) into `oxigraph serve --union-default-graph`, starts `eccp-kg
 serve` over the build's store (same data, same union default graph), checks both give the same
-number of rows for every scenario's query, runs wrk against each in turn, and writes
+number of rows for every scenario's query, runs wrk against each in turn, and then a hello-world WSGI app on
+waitress and gunicorn (bench/ceiling.py: what a Python WSGI server alone allows), and writes
 BENCHMARKS.md (ratios ours/oxigraph against the targets of issue 3) plus the raw numbers as
 JSON under bench/results/ (git-ignored). Every server it starts is stopped before it exits.
 
@@ -22,6 +23,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from . import ceiling as ceiling_mod
 from . import scenarios as sc
 from . import servers, wrk
 from .report import Row, render
@@ -80,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         full = servers.full_dump(args.build, workdir)
         rows, ceiling = run_all(args, full, store, extra)
+        wsgi = wsgi_ceiling(args)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -88,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                f"load average at the end {load} (1, 5, 15 min); {versions}")
     settings = (f"wrk -t{args.threads} -c{args.connections}, {args.seconds} s per scenario and server "
                 f"in {args.rounds} alternating slices")
-    args.out.write_text(render(rows, command_line(argv), machine, settings, started, ceiling), encoding="utf-8")
+    args.out.write_text(render(rows, command_line(argv), machine, settings, started, ceiling, wsgi), encoding="utf-8")
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     raw = [{"scenario": r.scenario.name, "oxigraph": asdict(r.oxigraph), "ours": asdict(r.ours),
@@ -132,6 +135,16 @@ def run_all(args: argparse.Namespace, dump: Path, store: Path, extra: list[str])
         ceiling = wrk.run(sc.CEILING, health, args.seconds, args.threads, args.connections)
         print(f"ceiling (our /health): {ceiling.rps:.0f} req/s", flush=True)
     return rows, ceiling
+
+
+def wsgi_ceiling(args: argparse.Namespace) -> list[ceiling_mod.Ceiling]:
+    """The hello-world WSGI app on waitress and gunicorn under the same load (bench/ceiling.py),
+    after both SPARQL servers have stopped."""
+    measured = ceiling_mod.measure(args.seconds, args.threads, args.connections)
+    for item in measured:
+        shown = f"{item.result.rps:.0f} req/s" if item.result else f"not measured: {item.error}"
+        print(f"bare WSGI ({item.stack.label}): {shown}", flush=True)
+    return measured
 
 
 def tool_versions() -> str:
