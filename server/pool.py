@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import logging
 import marshal
+import math
 import os
 import pickle
 import queue
+import select
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -84,6 +87,7 @@ def source_for(store: ox.Store, store_dir: Path | None, data_files: list[str] | 
 # pickling dataclass objects; an outcome whose extra fields marshal cannot take falls back to
 # pickle. Both ends are this package, so the format needs no versioning.
 _MARSHAL, _PICKLE = b"M", b"P"
+_READ_SIZE = 1 << 16  # one read takes a whole small answer (pipe buffers hold 64 KiB)
 
 
 def encode_job(job: Job) -> bytes:
@@ -111,6 +115,18 @@ def decode_outcome(data: bytes) -> Outcome:
     return pickle.loads(memoryview(data)[1:])
 
 
+def _fill(fd: int, buf: bytes, n: int) -> bytes:
+    """`buf` extended from `fd` to at least `n` bytes (reads of 64 KiB to 1 MiB); EOFError at EOF."""
+    parts, got = [buf], len(buf)
+    while got < n:
+        chunk = os.read(fd, min(max(n - got, _READ_SIZE), 1 << 20))
+        if not chunk:
+            raise EOFError("the query worker closed its pipe")
+        parts.append(chunk)
+        got += len(chunk)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
 class QueryTimeout(Exception):
     """The query ran past the timeout (its worker was killed) or no worker became free in time."""
 
@@ -135,11 +151,32 @@ class _Worker:
             os.close(from_child_w)
         self.sender = Connection(to_child_w, readable=False)
         self.conn = Connection(from_child_r, writable=False)
+        # one poll object per worker: Connection.poll builds a selector on every call
+        self._poller = select.poll()
+        self._poller.register(from_child_r, select.POLLIN)
         self.sender.send(source)
 
     def send(self, job: Job) -> None:
         """Hand the worker a job (it answers on `conn`)."""
         self.sender.send_bytes(encode_job(job))
+
+    def wait_answer(self, timeout: float) -> bool:
+        """Whether the worker's answer (or its end: the pipe closes) arrived within `timeout` s."""
+        return bool(self._poller.poll(max(math.ceil(timeout * 1000), 0)))
+
+    def read_answer(self) -> bytes:
+        """The worker's next message, in as few reads as possible (usually one).
+
+        Same framing as Connection.send_bytes (4-byte big-endian length, or -1 and an 8-byte
+        one); only one message is ever in flight, so reading ahead cannot take the next.
+        EOFError when the worker has gone."""
+        fd = self.conn.fileno()
+        buf = _fill(fd, b"", 4)
+        size, header = struct.unpack("!i", buf[:4])[0], 4
+        if size == -1:
+            buf = _fill(fd, buf, 12)
+            size, header = struct.unpack("!Q", buf[4:12])[0], 12
+        return _fill(fd, buf, header + size)[header:]
 
     def wait_ready(self, timeout: float) -> None:
         """Wait until the worker has opened the data; RuntimeError with its reason otherwise."""
@@ -259,10 +296,10 @@ class WorkerPool:
         try:
             worker.send(job)
             remaining = max(deadline - time.monotonic(), 0.0)
-            if not worker.conn.poll(remaining):
+            if not worker.wait_answer(remaining):
                 self._discard(worker)
                 raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
-            outcome = decode_outcome(worker.conn.recv_bytes())
+            outcome = decode_outcome(worker.read_answer())
         except (EOFError, OSError, BrokenPipeError):
             code = worker.exit_code()
             self._discard(worker)
