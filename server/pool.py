@@ -115,6 +115,20 @@ def decode_outcome(data: bytes) -> Outcome:
     return pickle.loads(memoryview(data)[1:])
 
 
+def read_message(fd: int) -> bytes:
+    """The next message on a pipe, in as few reads as possible (usually one).
+
+    Same framing as Connection.send_bytes (4-byte big-endian length, or -1 and an 8-byte
+    one). Both ends keep at most one message in flight, so reading ahead cannot take part of
+    the next. EOFError when the other end has gone."""
+    buf = _fill(fd, b"", 4)
+    size, header = struct.unpack("!i", buf[:4])[0], 4
+    if size == -1:
+        buf = _fill(fd, buf, 12)
+        size, header = struct.unpack("!Q", buf[4:12])[0], 12
+    return _fill(fd, buf, header + size)[header:]
+
+
 def _fill(fd: int, buf: bytes, n: int) -> bytes:
     """`buf` extended from `fd` to at least `n` bytes (reads of 64 KiB to 1 MiB); EOFError at EOF."""
     parts, got = [buf], len(buf)
@@ -165,18 +179,8 @@ class _Worker:
         return bool(self._poller.poll(max(math.ceil(timeout * 1000), 0)))
 
     def read_answer(self) -> bytes:
-        """The worker's next message, in as few reads as possible (usually one).
-
-        Same framing as Connection.send_bytes (4-byte big-endian length, or -1 and an 8-byte
-        one); only one message is ever in flight, so reading ahead cannot take the next.
-        EOFError when the worker has gone."""
-        fd = self.conn.fileno()
-        buf = _fill(fd, b"", 4)
-        size, header = struct.unpack("!i", buf[:4])[0], 4
-        if size == -1:
-            buf = _fill(fd, buf, 12)
-            size, header = struct.unpack("!Q", buf[4:12])[0], 12
-        return _fill(fd, buf, header + size)[header:]
+        """The worker's next message (EOFError when the worker has gone)."""
+        return read_message(self.conn.fileno())
 
     def wait_ready(self, timeout: float) -> None:
         """Wait until the worker has opened the data; RuntimeError with its reason otherwise."""
@@ -223,7 +227,9 @@ class WorkerPool:
             raise ValueError("the worker pool needs at least one worker")
         self.size = size
         self._source = source
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # C SimpleQueue: a waiting get costs one lock, not queue.Queue's Python Conditions
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._idle_set: set[_Worker] = set()  # the same workers, listable (pids())
         self._lock = threading.Lock()
         self._closed = False
         self._start_timeout = start_timeout
@@ -236,10 +242,15 @@ class WorkerPool:
         try:
             for worker in workers:
                 worker.wait_ready(start_timeout)
-                self._idle.put(worker)
+                self._release(worker)
         except Exception:
             self.close()
             raise
+
+    def _release(self, worker: _Worker) -> None:
+        """Make a worker available for the next job."""
+        self._idle_set.add(worker)
+        self._idle.put(worker)
 
     @property
     def idle(self) -> int:
@@ -248,7 +259,7 @@ class WorkerPool:
 
     def pids(self) -> list[int]:
         """Process ids of idle workers (for tests and the health check)."""
-        return [w.pid for w in list(self._idle.queue)]
+        return [w.pid for w in list(self._idle_set)]
 
     def _replace(self) -> None:
         """Start one worker to take a killed one's place (runs in a background thread)."""
@@ -275,7 +286,7 @@ class WorkerPool:
                 return
             with self._lock:
                 self.replacements += 1
-            self._idle.put(worker)
+            self._release(worker)
             return
 
     def _discard(self, worker: _Worker) -> None:
@@ -291,6 +302,7 @@ class WorkerPool:
             return Outcome(503, title="Store Changed", detail=f"No query worker is left: {self.broken}.")
         try:
             worker = self._idle.get(timeout=timeout)
+            self._idle_set.discard(worker)
         except queue.Empty:
             raise QueryTimeout(f"no query worker became free within {timeout:g} s (all are busy)") from None
         try:
@@ -311,7 +323,7 @@ class WorkerPool:
                     "may use and was stopped; narrow it (LIMIT, more specific patterns, no ORDER BY over huge results).",
                 )
             return Outcome(500, title="Query Worker Failed", detail="The worker evaluating the query stopped unexpectedly; it has been replaced.")
-        self._idle.put(worker)
+        self._release(worker)
         return outcome
 
     def close(self) -> None:

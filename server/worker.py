@@ -14,7 +14,7 @@ from multiprocessing.connection import Connection
 def serve(reader: Connection, writer: Connection) -> None:
     """The worker loop (separate from main() so it can be read and tested on its own)."""
     from .evaluator import Outcome, run_job
-    from .pool import decode_job, encode_outcome
+    from .pool import decode_job, encode_outcome, read_message
 
     try:
         source = reader.recv()
@@ -25,7 +25,7 @@ def serve(reader: Connection, writer: Connection) -> None:
     writer.send(("ready", None))
     while True:
         try:
-            job = decode_job(reader.recv_bytes())
+            job = decode_job(read_message(reader.fileno()))
         except (EOFError, OSError):
             return
         try:
