@@ -101,8 +101,8 @@ def render(rows: list[Row], command: str, machine: str, settings: str, started: 
     if ceiling is not None:
         lines += ["", f"For reference: `GET /health` on our server (a small JSON page through Flask on waitress, "
                       f"no SPARQL) answered {ceiling.rps:.0f} req/s in the same run (p99 {ceiling.latency_p99_ms:.1f} ms): "
-                      "roughly what the web stack alone allows on this machine. With the background load changing, "
-                      "single numbers move by 2-3x between runs."]
+                      "what a Flask page costs on this machine (plain GET /sparql requests are answered before Flask "
+                      "runs, server/hotpath.py). With the background load changing, single numbers move by 2-3x between runs."]
     if wsgi:
         lines += wsgi_note(wsgi, rows)
     missed = [row for row in rows if not row.met]
