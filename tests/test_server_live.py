@@ -168,3 +168,13 @@ def test_get_timeout_stops_the_query_once(live_server):
             break
         threading.Event().wait(0.1)
     assert health["replaced_workers"] == before["replaced_workers"] + 1
+
+
+def test_large_result_crosses_the_worker_pipe_intact(live_server):
+    """A result of several MiB (many pipe reads, server/pool.read_message) arrives whole."""
+    doublings = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(15))
+    query = f'SELECT ?v15 WHERE {{ BIND("0123456789abcdef" AS ?v0) {doublings} }}'
+    r = requests.get(live_server + "/sparql", params={"query": query}, headers={"Accept": "text/tab-separated-values"}, timeout=60)
+    assert r.status_code == 200
+    header, value = r.text.rstrip("\n").split("\n")
+    assert header == "?v15" and value == '"' + "0123456789abcdef" * 2**15 + '"'
