@@ -170,6 +170,7 @@ def _serve_processes(args: argparse.Namespace, port: int) -> int:
         sock = socket.create_server((args.host, port), family=family, backlog=1024)
     except OSError as exc:
         return fail("serve", f"cannot listen on {args.host}:{port}: {exc}")
+    port = sock.getsockname()[1]  # the port chosen when asked for 0
     children: list[int] = []
     # no signal may slip in while children are forked: the parent's handler is not set yet,
     # and a child must not run it (it would stop its siblings); pending ones arrive below
