@@ -19,15 +19,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from eccp_kg.server.explore_views import VIEWS
+from tests.chromium import WatchedPage, offline_page
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "it" / "2023"
 ARTIFACTS = ROOT / "test-artifacts" / "explore"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 SIZES = {"laptop": (1280, 800), "phone": (390, 844)}
 #: How long a page may take to settle (a wait, not an assertion about speed).
 WAIT_MS = 60_000
@@ -69,10 +67,14 @@ def base_url(store_dir: Path, start_server, tmp_path_factory) -> Iterator[str]:
 class Tab:
     """One Chromium page with what went wrong in it: console errors, page errors, off-site requests."""
 
-    def __init__(self, page, base_url: str):
-        self.page, self.base_url = page, base_url
-        self.errors: list[str] = []
-        self.external: list[str] = []
+    def __init__(self, watched: WatchedPage, base_url: str):
+        self.page, self.base_url = watched.page, base_url
+        self.watched = watched
+        self.external = watched.external
+
+    @property
+    def errors(self) -> list[str]:
+        return self.watched.console_errors + self.watched.page_errors
 
     def open(self, path: str) -> None:
         self.page.goto(self.base_url + path, wait_until="load", timeout=WAIT_MS)
@@ -88,31 +90,10 @@ class Tab:
 
 @pytest.fixture()
 def tab(base_url: str, tmp_path: Path) -> Iterator[Tab]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (`make browser`, run by `make test`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": SIZES["laptop"][0], "height": SIZES["laptop"][1]})
-        try:
-            tool = Tab(context.new_page(), base_url)
-
-            def only_our_server(route) -> None:
-                url = route.request.url
-                if url.startswith(base_url + "/") or url.startswith(("data:", "file:")):
-                    route.continue_()
-                else:
-                    tool.external.append(url)
-                    route.abort()
-
-            context.route("**/*", only_our_server)
-            tool.page.on("console", lambda m: tool.errors.append(m.text) if m.type == "error" else None)
-            tool.page.on("pageerror", lambda exc: tool.errors.append(str(exc)))
-            yield tool
-        finally:
-            context.close()
+    width, height = SIZES["laptop"]
+    with offline_page(base_url, tmp_path / "profile", viewport={"width": width, "height": height},
+                      local_schemes=("data:", "file:")) as watched:
+        yield Tab(watched, base_url)
 
 
 @pytest.mark.parametrize("slug", ["", *VIEWS])

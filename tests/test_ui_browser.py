@@ -17,14 +17,12 @@ import requests
 from bench import servers  # importable through tests/conftest.py
 from eccp_kg.graph.namespaces import PREFIXES
 from eccp_kg.queries import PATH as QUERIES
+from tests.chromium import WatchedPage, offline_page
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 #: Factsheet Table 1, row "ITC4: Lombardy": the five NACE divisions with most sectoral agglomerations.
 LOMBARDY_TOP5 = ("T97", "C14", "M74", "M69", "C28")
 #: How long the page may take to show results (a wait, not an assertion about speed).
@@ -55,11 +53,11 @@ class Browser:
     """One page in a fresh Chromium profile, with the console errors, uncaught page errors and
     off-server requests it produced."""
 
-    def __init__(self, page, base_url: str):
-        self.page, self.base_url = page, base_url
-        self.console_errors: list[str] = []
-        self.page_errors: list[str] = []
-        self.external: list[str] = []
+    def __init__(self, watched: WatchedPage, base_url: str):
+        self.page, self.base_url = watched.page, base_url
+        self.console_errors = watched.console_errors
+        self.page_errors = watched.page_errors
+        self.external = watched.external
 
     def open_ui(self, path: str = "/") -> None:
         self.page.goto(self.base_url + path)
@@ -86,30 +84,8 @@ class Browser:
 @pytest.fixture()
 def browser(base_url: str, tmp_path: Path) -> Iterator[Browser]:
     """Chromium with a fresh user-data dir; requests to anything but the server are aborted."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (`make browser`, run by `make test`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = context.new_page()
-            tool = Browser(page, base_url)
-
-            def only_our_server(route) -> None:
-                if route.request.url.startswith(base_url + "/"):
-                    route.continue_()
-                else:
-                    tool.external.append(route.request.url)
-                    route.abort()
-
-            context.route("**/*", only_our_server)
-            page.on("console", lambda msg: tool.console_errors.append(msg.text) if msg.type == "error" else None)
-            page.on("pageerror", lambda exc: tool.page_errors.append(str(exc)))
-            yield tool
-        finally:
-            context.close()
+    with offline_page(base_url, tmp_path / "profile") as watched:
+        yield Browser(watched, base_url)
 
 
 def fetch_bindings(base_url: str, query: str) -> list[dict]:
