@@ -140,6 +140,18 @@ def test_index_without_examples_says_so(fixture_store, tmp_path: Path) -> None:
 
 
 # --- /queries --------------------------------------------------------------------------------
+def test_navigation_links_reach_every_part_of_the_site(ui_client) -> None:
+    """The header of / links the query UI, the competency queries, the explorer, the endpoint and
+    the dataset description, and each link answers (a dead link would be a 404 here)."""
+    body = ui_client.get("/").get_data(as_text=True)
+    nav = re.search(r'<nav class="eccp-nav">(.*?)</nav>', body, re.S).group(1)
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert {"/", "/queries", "/explore", "/sparql", "/dataset"} <= set(links)
+    for link in links:
+        headers = {"Accept": "text/turtle"} if link == "/sparql" else {"Accept": "text/html"}
+        assert ui_client.get(link, headers=headers).status_code == 200, link
+
+
 def test_queries_page_lists_questions_with_links(ui_client) -> None:
     resp = ui_client.get("/queries")
     assert resp.status_code == 200 and resp.mimetype == "text/html"
