@@ -117,7 +117,12 @@ def test_factsheet_toml_has_every_declared_field_and_nothing_else() -> None:
 
 
 def test_no_machine_paths_in_committed_data() -> None:
+    """No absolute path of this machine (the folder holding the checkout, home, temp) in the data."""
+    import os
+    import tempfile
+
+    roots = {str(DATA.resolve().parent.parent) + "/", os.path.expanduser("~") + "/", tempfile.gettempdir() + "/"}
     mine = [DATA / "schemas.toml", DATA / "README.md"] + sorted((DATA / "codelists").glob("*.csv"))
     for path in mine + sorted(p for p in DATA.glob("*/*/*") if p.suffix in (".csv", ".toml")):
         content = path.read_text(encoding="utf-8")
-        assert "/work/" not in content and "/tmp/" not in content, path
+        assert not [root for root in roots if len(root) > 2 and root in content], path
