@@ -8,10 +8,8 @@ of every view (laptop and phone widths) is written to test-artifacts/explore/.
 Never `playwright install`: `make test` installs Debian's chromium (Makefile target `browser`)."""
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -20,32 +18,15 @@ import pytest
 
 from eccp_kg.server.explore_views import VIEWS
 from tests.chromium import WatchedPage, offline_page
+from tests.test_explore import partner_lists, table, top5  # expectations from the source tables
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data" / "it" / "2023"
 ARTIFACTS = ROOT / "test-artifacts" / "explore"
 SIZES = {"laptop": (1280, 800), "phone": (390, 844)}
 #: How long a page may take to settle (a wait, not an assertion about speed).
 WAIT_MS = 60_000
-
-
-def table(name: str) -> list[dict[str, str]]:
-    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def partner_lists() -> dict[str, list[str]]:
-    lists: dict[str, list[str]] = defaultdict(list)
-    for row in sorted(table("programme_partner_countries"), key=lambda r: int(r["position"])):
-        lists[row["programme"]].append(row["country_code"])
-    return dict(lists)
-
-
-def lombardy_top5() -> list[str]:
-    rows = [r for r in table("sectoral_agglomerations") if r["nuts_code"] == "ITC4" and r["nace_code"]]
-    return [r["nace_code"] for r in sorted(rows, key=lambda r: int(r["rank"]))]
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +135,7 @@ def test_regions_show_lombardy_top5_in_rank_order(tab: Tab):
     cells = tab.page.locator("#sectoral-ITC4 td[data-rank]")
     assert cells.evaluate_all("cs => cs.map(c => Number(c.dataset.rank))") == list(range(1, 6))
     codes = tab.page.locator("#sectoral-ITC4 td[data-rank] abbr").all_inner_texts()
-    assert codes == lombardy_top5()
+    assert codes == top5("ITC4")
     # the region links to its resource page, which the server answers
     href = tab.page.get_attribute("#sectoral-ITC4 th a", "href")
     tab.page.click("#sectoral-ITC4 th a")
