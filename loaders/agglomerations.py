@@ -12,7 +12,7 @@ from typing import Iterator
 from rdflib import Literal
 
 from ..graph.namespaces import ECCP, QB, RDF, SKOS
-from .common import Context, Triple, count, en, positive
+from .common import Context, Triple, concept_in, concept_scheme, count, en, positive
 from .cube import dataset, observation, printed
 from .tables import Row, Tables
 
@@ -32,7 +32,6 @@ def regions(tables: Tables, ctx: Context) -> Iterator[Triple]:
 
     The preferred label is the one printed in the ecosystem table (whose cells have no line
     breaks), other printed spellings become skos:altLabel."""
-    scheme = ctx.minter.scheme("nuts-regions")
     labels: dict[str, list[str]] = {}
     for name in ("ecosystem_agglomeration_counts", "sectoral_agglomeration_counts"):
         for row in tables.get(name):
@@ -42,16 +41,13 @@ def regions(tables: Tables, ctx: Context) -> Iterator[Triple]:
     for code, names in sorted(labels.items()):
         iri = ctx.minter.nuts(code)
         yield iri, RDF.type, ECCP.NutsRegion
-        yield iri, RDF.type, SKOS.Concept
-        yield iri, SKOS.inScheme, scheme
+        yield from concept_in(ctx.minter, iri, "nuts-regions", names[0])
         yield iri, SKOS.notation, Literal(code)
         yield iri, ECCP.country, ctx.country
-        yield iri, SKOS.prefLabel, en(names[0])
         for other in names[1:]:
             yield iri, SKOS.altLabel, en(other)
     if labels:
-        yield scheme, RDF.type, SKOS.ConceptScheme
-        yield scheme, SKOS.prefLabel, en("NUTS regions named in the factsheets")
+        yield from concept_scheme(ctx.minter, "nuts-regions", "NUTS regions named in the factsheets")
 
 
 def _counts(tables: Tables, ctx: Context, kind: str, totals: dict[str, Row]) -> Iterator[Triple]:

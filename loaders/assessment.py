@@ -9,8 +9,8 @@ from typing import Iterator
 
 from rdflib import Literal, URIRef
 
-from ..graph.namespaces import ECCP, RDF, RDFS, SKOS
-from .common import Context, Triple, en, positive
+from ..graph.namespaces import ECCP, RDFS, SKOS
+from .common import Context, Triple, concept_in, concept_scheme, en, positive
 from .tables import Tables
 
 CRITERIA, LEVELS = "state-of-play-criteria", "state-of-play-levels"
@@ -31,14 +31,11 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
     criteria = {row["criterion"] for row in tables.get("framework_criteria")}
     if criteria:
         for key, label in ((CRITERIA, "State-of-play criteria"), (LEVELS, "State-of-play levels")):
-            yield ctx.minter.scheme(key), RDF.type, SKOS.ConceptScheme
-            yield ctx.minter.scheme(key), SKOS.prefLabel, en(label)
+            yield from concept_scheme(ctx.minter, key, label)
     for row in tables.get("framework_criteria"):
         iri = criterion_iri(ctx, row["criterion"])
         yield from ctx.typed(iri, ECCP.AssessmentCriterion, row)
-        yield iri, RDF.type, SKOS.Concept
-        yield iri, SKOS.inScheme, ctx.minter.scheme(CRITERIA)
-        yield iri, SKOS.prefLabel, en(row["label"])
+        yield from concept_in(ctx.minter, iri, CRITERIA, row["label"])
         yield iri, SKOS.definition, en(row["description"])
         yield iri, SKOS.notation, Literal(row["criterion"])
         yield iri, ECCP.position, positive(row["position"])
@@ -47,9 +44,7 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
             raise row.error("criterion", "a criterion of framework_criteria.csv", row["criterion"])
         iri = level_iri(ctx, row["criterion"], row["position"])
         yield from ctx.typed(iri, ECCP.AssessmentLevel, row)
-        yield iri, RDF.type, SKOS.Concept
-        yield iri, SKOS.inScheme, ctx.minter.scheme(LEVELS)
-        yield iri, SKOS.prefLabel, en(row["label"])
+        yield from concept_in(ctx.minter, iri, LEVELS, row["label"])
         yield iri, ECCP.criterion, criterion_iri(ctx, row["criterion"])
         yield iri, ECCP.levelOrder, positive(row["position"])
     for row in tables.get("state_of_play"):

@@ -12,7 +12,7 @@ from rdflib import Literal
 
 from ..graph.iris import slug
 from ..graph.namespaces import DCTERMS, ECCP, QB, RDF, RDFS, SDMX_ATTRIBUTE, SKOS, XSD
-from .common import Context, Triple, count, en, positive
+from .common import Context, Triple, concept_in, concept_scheme, count, en, positive
 from .cube import dataset, observation
 from .tables import Tables
 
@@ -40,11 +40,8 @@ def figures(tables: Tables, ctx: Context) -> Iterator[Triple]:
                                     "Member organisations of cluster organisations by type", shares[0]["source"])
         yield from triples
         unit = ctx.minter.concept("units", "percent")
-        yield unit, RDF.type, SKOS.Concept
-        yield unit, SKOS.prefLabel, en("percent")
-        yield unit, SKOS.inScheme, ctx.minter.scheme("units")
-        yield ctx.minter.scheme("units"), RDF.type, SKOS.ConceptScheme
-        yield ctx.minter.scheme("units"), SKOS.prefLabel, en("Units of measure")
+        yield from concept_in(ctx.minter, unit, "units", "percent")
+        yield from concept_scheme(ctx.minter, "units", "Units of measure")
         eu = ctx.minter.country_iri(EU_AREA)
         yield eu, RDF.type, DCTERMS.Location
         yield eu, SKOS.prefLabel, en(EU_AREA)
@@ -59,11 +56,8 @@ def figures(tables: Tables, ctx: Context) -> Iterator[Triple]:
                 yield obs, ECCP.extractionDate, Literal(extracted.isoformat(), datatype=XSD.date)
             continue
         member_type = ctx.minter.concept("member-types", slug(row["label"] or row["measure"]))
-        yield member_type, RDF.type, SKOS.Concept
-        yield member_type, SKOS.prefLabel, en(row["label"] or row["measure"])
-        yield member_type, SKOS.inScheme, ctx.minter.scheme("member-types")
-        yield ctx.minter.scheme("member-types"), RDF.type, SKOS.ConceptScheme
-        yield ctx.minter.scheme("member-types"), SKOS.prefLabel, en("Member types of cluster organisations")
+        yield from concept_in(ctx.minter, member_type, "member-types", row["label"] or row["measure"])
+        yield from concept_scheme(ctx.minter, "member-types", "Member types of cluster organisations")
         for area, key, value in ((ctx.country, ctx.edition.country, row["value"]), (eu, EU_AREA, row["eu_value"])):
             if value is None:
                 continue

@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 
 from ..graph.iris import Minter
 from ..graph.namespaces import ECCP, RDF, SKOS, TIME
-from .common import Lookups, Triple, en, positive, year
+from .common import Lookups, Triple, concept_in, concept_scheme, en, positive, year
 from .tables import Schemas, Tables
 
 SCHEMES = {  # scheme key -> label
@@ -33,11 +33,9 @@ SCHEMES = {  # scheme key -> label
 
 
 def _concept(minter: Minter, iri: URIRef, scheme: str, cls: URIRef | None, label: str, source: str | None) -> Iterator[Triple]:
-    yield iri, RDF.type, SKOS.Concept
+    yield from concept_in(minter, iri, scheme, label)
     if cls is not None:
         yield iri, RDF.type, cls
-    yield iri, SKOS.prefLabel, en(label)
-    yield iri, SKOS.inScheme, minter.scheme(scheme)
     yield iri, SKOS.topConceptOf, minter.scheme(scheme)
     yield minter.scheme(scheme), SKOS.hasTopConcept, iri
     if source:
@@ -60,8 +58,7 @@ def lookups(tables: Tables) -> Lookups:
 def load(tables: Tables, schemas: Schemas, minter: Minter) -> Iterator[Triple]:
     """Every code list as SKOS; cross-references between lists are checked (SourceError on a miss)."""
     for key, label in SCHEMES.items():
-        yield minter.scheme(key), RDF.type, SKOS.ConceptScheme
-        yield minter.scheme(key), SKOS.prefLabel, en(label)
+        yield from concept_scheme(minter, key, label)
     ecosystems = {r["slug"] for r in tables.get("ecosystems")}
     for r in tables.get("ecosystems"):
         iri = minter.ecosystem(r["slug"])

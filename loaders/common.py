@@ -15,7 +15,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from ..graph.iris import Minter
-from ..graph.namespaces import ECCP, PROV, RDF, XSD
+from ..graph.namespaces import ECCP, PROV, RDF, SKOS, XSD
 from .tables import Row, Schemas, TableSchema, Tables
 
 Triple = tuple[Node, Node, Node]
@@ -134,4 +134,17 @@ def year(value: Any) -> Literal:
 def en(text: str) -> Literal:
     """An English label (the factsheets are in English)."""
     return Literal(text, lang="en")
+
+
+def concept_scheme(minter: Minter, key: str, label: str) -> Iterator["Triple"]:
+    """A local code list, B id/scheme/{key}: every loader declares its schemes this one way."""
+    yield minter.scheme(key), RDF.type, SKOS.ConceptScheme
+    yield minter.scheme(key), SKOS.prefLabel, en(label)
+
+
+def concept_in(minter: Minter, iri: URIRef, key: str, label: str) -> Iterator["Triple"]:
+    """A concept of the code list `key`, labelled as printed."""
+    yield iri, RDF.type, SKOS.Concept
+    yield iri, SKOS.prefLabel, en(label)
+    yield iri, SKOS.inScheme, minter.scheme(key)
 

@@ -8,8 +8,8 @@ from typing import Iterator
 
 from rdflib import Literal, URIRef
 
-from ..graph.namespaces import ECCP, RDF, RDFS, SKOS
-from .common import Context, Triple, en, positive
+from ..graph.namespaces import ECCP, RDFS
+from .common import Context, Triple, concept_in, concept_scheme, en, positive
 from .tables import Tables
 
 SCHEME = "semester-policy-areas"
@@ -24,13 +24,10 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
     """Policy areas, their cluster-policy cells and challenges, and the clusters a cell lists."""
     areas = {row["policy_area"] for row in tables.get("semester_policy_areas")}
     if areas:
-        yield ctx.minter.scheme(SCHEME), RDF.type, SKOS.ConceptScheme
-        yield ctx.minter.scheme(SCHEME), SKOS.prefLabel, en("European Semester policy areas")
+        yield from concept_scheme(ctx.minter, SCHEME, "European Semester policy areas")
     for row in tables.get("semester_policy_areas"):
         area = area_iri(ctx, row["policy_area"])
-        yield area, RDF.type, SKOS.Concept
-        yield area, SKOS.prefLabel, en(row["policy_area"])
-        yield area, SKOS.inScheme, ctx.minter.scheme(SCHEME)
+        yield from concept_in(ctx.minter, area, SCHEME, row["policy_area"])
         yield area, ECCP.position, positive(row["position"])
         iri = ctx.minter.stated("semester-contribution", row["policy_area"])
         yield from ctx.typed(iri, ECCP.ClusterPolicyContribution, row)
