@@ -25,6 +25,8 @@ bp = Blueprint("protocol", __name__)
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
+#: Protocol parameters that describe a query's dataset (SPARQL 1.1 Protocol 2.1.4).
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
 #: WSGI environ key under which server/hotpath.py hands a request's non-200 Outcome (or its
 #: QueryTimeout) to the view; clients cannot set environ keys (headers arrive as HTTP_*).
@@ -96,6 +98,17 @@ def read_protocol_request(
     if updates:
         raise ProtocolError(403, "Update Not Allowed", READ_ONLY)
     query = _one_query(queries)
+    dataset = [name for name in DATASET_PARAMETERS if name in params]
+    if query is None and dataset:
+        # SPARQL 1.1 Protocol 2.1.4: dataset parameters belong to a query operation; without
+        # one the request is a malformed query, not a service-description request (whatever
+        # its Accept header: the 400 comes before any negotiation)
+        raise ProtocolError(
+            400,
+            "Bad Request",
+            f"The request has {' and '.join(dataset)} but no query: dataset parameters go with a query= "
+            "parameter (or an application/sparql-query body); GET /sparql without any parameter is the service description.",
+        )
     if method == "POST" and (query is None or not query.strip()):
         raise ProtocolError(400, "Bad Request", "No query: send query=... (form) or a application/sparql-query body.")
     if query is not None and not query.strip():

@@ -133,6 +133,32 @@ def test_protocol_errors(client, kwargs, status, fragment):
     assert fragment in r.get_json()["error"]["detail"]
 
 
+@pytest.mark.parametrize("accept", [None, "application/sparql-results+json", "text/turtle", "text/html", "image/png", "*/*"])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"method": "GET", "query_string": {"default-graph-uri": "http://example.org/g"}},
+        {"method": "GET", "query_string": {"named-graph-uri": "http://example.org/g", "format": "json"}},
+        {"method": "POST", "data": {"default-graph-uri": "http://example.org/g"}},
+        {"method": "POST", "query_string": {"named-graph-uri": "http://example.org/g"}},
+    ],
+)
+def test_dataset_parameters_without_a_query_are_a_malformed_query(client, kwargs, accept):
+    """SPARQL 1.1 Protocol 2.1.4: 400 whatever the Accept header (it was a 406 for the results types)."""
+    headers = {"Accept": accept} if accept else {}
+    r = client.open("/sparql", headers=headers, **kwargs)
+    assert r.status_code == 400
+    assert r.mimetype in ("application/json", "text/html")
+    text = r.get_data(as_text=True)
+    assert "no query" in text and "graph-uri" in text
+    assert r.headers["Cache-Control"] == "no-store"
+
+
+def test_service_description_still_answers_without_parameters(client):
+    assert client.get("/sparql", headers={"Accept": "text/turtle"}).status_code == 200
+    assert client.get("/sparql", query_string={"format": "ntriples"}).status_code == 200
+
+
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_other_methods_are_405_with_allow(client, method):
     r = client.open("/sparql", method=method)
