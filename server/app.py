@@ -38,9 +38,9 @@ def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask
     register_error_handlers(app)
     install_cors(app)
 
-    from . import explore, protocol, resources, ui
+    from . import downloads, explore, protocol, resources, ui
 
-    for blueprint in (protocol.bp, ui.bp, resources.bp, explore.bp):
+    for blueprint in (protocol.bp, ui.bp, resources.bp, downloads.bp, explore.bp):
         app.register_blueprint(blueprint)
     # plain and repeated GET /sparql requests are answered before Flask runs (server/hotpath.py)
     app.wsgi_app = HotPath(  # type: ignore[method-assign]

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from .explore_queries import ViewQuery
 from .explore_views import VIEWS, View
+from .iri_map import local_url
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -60,8 +61,6 @@ class ServerLinks:
     def resource(self, iri: str) -> str:
         """This site's page for a minted IRI (the linked-data blueprint's mapping, honouring
         BASE_IRI); external IRIs stay as they are."""
-        from .resources import local_url
-
         return local_url(iri) or iri
 
     def query_ui(self, query: str | None) -> str | None:

@@ -31,6 +31,8 @@ from flask import current_app
 from eccp_kg.graph.namespaces import ONTOLOGY_IRI, PREFIXES
 from eccp_kg.ontology import PATH as ONTOLOGY_PACKAGE_DIR
 
+from .iri_map import graph_iri
+
 _CACHE = "eccp_kg_ontology_doc"
 _LOCK = threading.Lock()
 _Q_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -38,17 +40,11 @@ _Q_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 _DOUBLE_ESCAPES = {"&amp;lt;": "&lt;", "&amp;gt;": "&gt;", "&amp;amp;": "&amp;"}
 
 
-def _base() -> str:
-    from .resources import configured_base
-
-    return configured_base()
-
-
 def ontology_triples() -> list[Any]:
     """The ontology's triples: the store's graph/ontology, else the packaged Turtle files."""
     cache = current_app.extensions.setdefault(_CACHE, {})
     if "triples" not in cache:
-        graph = ox.NamedNode(_base() + "graph/ontology")
+        graph = ox.NamedNode(graph_iri("ontology"))
         triples = current_app.extensions["eccp_kg"].construct(_Q_GRAPH, {"g": graph})
         if not triples:
             triples = _packaged_triples(Path(current_app.config.get("ONTOLOGY_DIR") or ONTOLOGY_PACKAGE_DIR))

@@ -1,7 +1,7 @@
 """Linked-data pages: every IRI the project mints resolves here (issue 4).
 
-Why: a linked-data IRI is only useful if it can be looked up. The server maps the configured
-base IRI (``BASE_IRI``, else ``ECCP_KG_BASE_IRI``, default https://w3id.org/eccp-kg/) onto its
+Why: a linked-data IRI is only useful if it can be looked up. The server maps the base IRI
+(see server/iri_map.py) onto its
 own URLs, so ``B id/nuts/ITC4`` is served at ``/id/nuts/ITC4`` and ``B graph/it/2023`` at
 ``/graph/it/2023``. Each answers in HTML for browsers and in Turtle, JSON-LD, N-Triples or
 RDF/XML for machines, chosen by Accept or by a file suffix (``.ttl``, ``.jsonld``, ``.nt``,
@@ -12,28 +12,28 @@ Routes (documented in docs/linking.md):
   /graph/<path>                          a named graph (HTML: its description; RDF: its triples)
   /ontology, /ontology/<version>         the ontology (HTML by pyLODE, see server/ontology_doc.py)
   /dataset, /.well-known/void            the VoID + DCAT description (graph B graph/meta)
-  /download/, /download/<file>           the dumps of the build
+
+The IRI <-> URL mapping is server/iri_map.py, how terms are shown server/terms.py, and the
+dumps at /download/ are server/downloads.py.
 
 All SPARQL here runs through the trusted Dataset (server/dataset.py) with the resource bound by
 ``substitutions``: no IRI is ever pasted into query text."""
 from __future__ import annotations
 
 import hashlib
-import mimetypes
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
-from werkzeug.security import safe_join
+from flask import Blueprint, Response, current_app, render_template, request
 
-from eccp_kg.graph.iris import base_iri as env_base_iri
-from eccp_kg.graph.namespaces import ONTOLOGY_IRI, PREFIXES, sparql_prologue
+from eccp_kg.graph.namespaces import PREFIXES, sparql_prologue
 
+from . import ontology_doc
+from .downloads import dump_files
 from .errors import error_response
+from .iri_map import configured_base, graph_iri, iri_for_path, query_ui_link
 from .negotiation import GRAPH_FORMATS, HTML, Format, choose
+from .terms import best_labels, curie, own_label, statement_views, term_view
 
 bp = Blueprint("resources", __name__)
 
@@ -54,19 +54,18 @@ _OX_FORMATS: dict[str, ox.RdfFormat] = {
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
+
+
+def split_suffix(path: str) -> tuple[str, Format | None]:
+    """('id/nuts/ITC4', turtle) for 'id/nuts/ITC4.ttl'; minted keys never contain a dot."""
+    for suffix, fmt in SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], fmt
+    return path, None
+
+
 #: Rows shown per direction on an HTML page; the RDF forms are never cut.
 MAX_ROWS_SHOWN = 1000
-#: Media types of the dump files, by suffix.
-DUMP_TYPES: dict[str, str] = {
-    ".ttl": "text/turtle",
-    ".nq": "application/n-quads",
-    ".nt": "application/n-triples",
-    ".trig": "application/trig",
-    ".jsonld": "application/ld+json",
-    ".rdf": "application/rdf+xml",
-    ".json": "application/json",
-}
-
 _P = sparql_prologue()
 _LABEL_PATH = "skos:prefLabel|rdfs:label|dcterms:title"
 
@@ -98,110 +97,6 @@ Q_DATASET_STATEMENTS = _P + f"""SELECT ?meta ?links ?s ?p ?o ?sl ?pl ?ol WHERE {
   {{ {_DATASET_WHERE} }}
   OPTIONAL {{ ?s {_LABEL_PATH} ?sl }} OPTIONAL {{ ?p {_LABEL_PATH} ?pl }} OPTIONAL {{ ?o {_LABEL_PATH} ?ol }}
 }}"""
-
-
-# --- IRIs <-> server URLs ----------------------------------------------------------------------
-
-
-def configured_base() -> str:
-    """The base IRI this server answers for (config BASE_IRI, else the environment/default)."""
-    value = current_app.config.get("BASE_IRI") or env_base_iri()
-    return value if value.endswith("/") else value + "/"
-
-
-def iri_for_path(path: str) -> str:
-    """The minted IRI a server path stands for: /id/nuts/ITC4 -> B id/nuts/ITC4."""
-    return configured_base() + path.lstrip("/")
-
-
-def local_url(iri: str) -> str | None:
-    """The server URL where an IRI we mint is served, or None for an external IRI.
-
-    Ontology terms (``...ontology#Region``) go to the ontology page, whatever the base."""
-    root = request.script_root
-    if iri == ONTOLOGY_IRI or iri.startswith(ONTOLOGY_IRI + "#") or iri.startswith(ONTOLOGY_IRI + "/"):
-        return root + "/ontology" + iri[len(ONTOLOGY_IRI):]
-    base = configured_base()
-    if iri.startswith(base):
-        return root + "/" + quote(iri[len(base):], safe="/#:@!$&'()*+,;=-._~%")
-    return None
-
-
-def split_suffix(path: str) -> tuple[str, Format | None]:
-    """('id/nuts/ITC4', turtle) for 'id/nuts/ITC4.ttl'; minted keys never contain a dot."""
-    for suffix, fmt in SUFFIXES.items():
-        if path.endswith(suffix):
-            return path[: -len(suffix)], fmt
-    return path, None
-
-
-def curie(iri: str) -> str:
-    """A short name for an IRI from the project's prefixes (longest namespace wins), else the IRI."""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            rest = iri[len(ns):]
-            if rest and all(c.isalnum() or c in "-_." for c in rest):
-                best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
-
-
-# --- terms for templates -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TermView:
-    """One RDF term as a page shows it: text, optional link, and the small print."""
-
-    text: str
-    href: str | None = None
-    external: bool = False
-    note: str = ""  # language tag, datatype or the IRI under a label
-    kind: str = "iri"
-
-
-def term_view(term: Any, label: Any = None) -> TermView:
-    """How a term (None = the default graph) is shown; values are escaped by Jinja's autoescape."""
-    if isinstance(term, ox.NamedNode):
-        local = local_url(term.value)
-        base = configured_base()
-        short = curie(term.value)
-        if isinstance(label, ox.Literal):
-            text = label.value
-        elif short == term.value and local is not None and term.value.startswith(base):
-            text = term.value[len(base):]  # our own IRIs: the path part reads best
-        else:
-            text = short
-        return TermView(text, local or term.value, external=local is None, note=term.value if text != term.value else "")
-    if isinstance(term, ox.Literal):
-        note = f"@{term.language}" if term.language else ""
-        if not note and term.datatype.value != PREFIXES["xsd"] + "string":
-            note = curie(term.datatype.value)
-        return TermView(term.value, note=note, kind="literal")
-    if term is None:  # an unbound graph: the store's default graph
-        return TermView("default graph", kind="other")
-    if isinstance(term, ox.BlankNode):
-        return TermView(f"_:{term.value}", kind="bnode")
-    return TermView(str(term), kind="other")
-
-
-def _label_rank(label: Any) -> int:
-    """English first, then untagged, then anything else."""
-    if not isinstance(label, ox.Literal):
-        return 9
-    return {"en": 0, None: 1}.get(label.language, 2)
-
-
-def best_labels(rows: list[dict[str, Any]], key: tuple[str, ...], label_vars: tuple[str, ...]) -> list[dict[str, Any]]:
-    """One row per `key` (the statement), keeping the best-ranked label for each label variable."""
-    merged: dict[tuple, dict[str, Any]] = {}
-    for row in rows:
-        k = tuple(str(row.get(v)) for v in key)
-        kept = merged.setdefault(k, dict(row))
-        for var in label_vars:
-            if _label_rank(row.get(var)) < _label_rank(kept.get(var)):
-                kept[var] = row[var]
-    return list(merged.values())
 
 
 # --- data access ---------------------------------------------------------------------------------
@@ -264,11 +159,6 @@ def _alternates(path: str) -> list[tuple[str, str]]:
     return [(f.name, root + s) for s, f in SUFFIXES.items() if f is not HTML]
 
 
-def describe_link(iri: str) -> str:
-    """The query UI opened on a DESCRIBE of the resource (YASGUI reads ?query= from the URL)."""
-    return request.script_root + "/?query=" + quote(f"DESCRIBE <{iri}>", safe="")
-
-
 # --- views ------------------------------------------------------------------------------------
 
 
@@ -285,28 +175,21 @@ def serve_resource(path: str) -> Response | str:
     if fmt is not HTML:
         return rdf_response(dataset().construct(Q_DESCRIBE, {"s": ox.NamedNode(iri)}), fmt)
     types = [r for r in out if r["p"].value == PREFIXES["rdf"] + "type"]
-    label = _own_label(out) or curie(iri)
+    label = own_label(out) or curie(iri)
     shown_out, shown_in = out[:MAX_ROWS_SHOWN], inc[:MAX_ROWS_SHOWN]
     page = render_template(
         "resources/resource.html",
         iri=iri,
         label=label,
         types=[term_view(r["o"], r.get("ol")) for r in types],
-        outgoing=[(term_view(r["p"], r.get("pl")), term_view(r["o"], r.get("ol")), term_view(r.get("g"))) for r in shown_out],
-        incoming=[(term_view(r["o"], r.get("ol")), term_view(r["p"], r.get("pl")), term_view(r.get("g"))) for r in shown_in],
+        outgoing=statement_views(shown_out),
+        incoming=statement_views(shown_in, incoming=True),
         counts=(len(out), len(inc)),
         cut=MAX_ROWS_SHOWN,
         alternates=_alternates(path),
-        describe=describe_link(iri),
+        describe=query_ui_link(f"DESCRIBE <{iri}>"),
     )
     return _vary(Response(page, content_type=HTML.content_type))
-
-
-def _own_label(out: list[dict[str, Any]]) -> str | None:
-    """The resource's best label among its outgoing statements."""
-    names = {PREFIXES["skos"] + "prefLabel", PREFIXES["rdfs"] + "label", PREFIXES["dcterms"] + "title"}
-    labels = [r["o"] for r in out if r["p"].value in names and isinstance(r["o"], ox.Literal)]
-    return min(labels, key=_label_rank).value if labels else None
 
 
 @bp.get("/id/<path:path>")
@@ -340,19 +223,14 @@ def named_graph(path: str) -> Response | str:
         "resources/graph.html",
         iri=iri,
         triples=dataset().graph_triple_counts().get(iri, 0),
-        outgoing=[(term_view(r["p"], r.get("pl")), term_view(r["o"], r.get("ol")), term_view(r.get("g"))) for r in out[:MAX_ROWS_SHOWN]],
-        incoming=[(term_view(r["o"], r.get("ol")), term_view(r["p"], r.get("pl")), term_view(r.get("g"))) for r in inc[:MAX_ROWS_SHOWN]],
+        outgoing=statement_views(out[:MAX_ROWS_SHOWN]),
+        incoming=statement_views(inc[:MAX_ROWS_SHOWN], incoming=True),
         subjects=[(term_view(r["s"], r.get("label")), int(r["n"].value)) for r in subjects[:MAX_ROWS_SHOWN]],
         more_subjects=len(subjects) > MAX_ROWS_SHOWN,
         alternates=_alternates(path),
-        query=request.script_root + "/?query=" + quote(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} LIMIT 100", safe=""),
+        query=query_ui_link(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }} LIMIT 100"),
     )
     return _vary(Response(page, content_type=HTML.content_type))
-
-
-def meta_graph_iri() -> str:
-    """B graph/meta, where the build writes the VoID/DCAT description."""
-    return configured_base() + "graph/meta"
 
 
 @bp.get("/dataset")
@@ -364,8 +242,8 @@ def dataset_description(suffix: str = "") -> Response | str:
     fmt = negotiated(SUFFIXES.get(suffix))
     if fmt is None:
         return not_acceptable()
-    g = ox.NamedNode(meta_graph_iri())
-    graphs = {"meta": g, "links": ox.NamedNode(configured_base() + "graph/links")}
+    g = ox.NamedNode(graph_iri("meta"))
+    graphs = {"meta": g, "links": ox.NamedNode(graph_iri("links"))}
     if fmt is not HTML:
         return rdf_response(dataset().construct(Q_DATASET, graphs), fmt)
     rows = best_labels(dataset().select(Q_DATASET_STATEMENTS, graphs), ("s", "p", "o"), ("sl", "pl", "ol"))
@@ -393,8 +271,6 @@ def ontology(suffix: str = "", version: str | None = None) -> Response | str:
     """The ontology: HTML documentation made by pyLODE, or the OWL in an RDF syntax.
 
     ``/ontology/<version>`` answers for the version IRI (owl:versionIRI) of the one ontology served."""
-    from . import ontology_doc
-
     if version is not None:
         version, path_format = split_suffix(version)
         if version not in ontology_doc.versions():
@@ -413,44 +289,3 @@ def ontology(suffix: str = "", version: str | None = None) -> Response | str:
     # pyLODE writes its own HTML; no script is needed to read it, so none may run.
     resp.headers["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
     return _vary(resp)
-
-
-# --- dumps ---------------------------------------------------------------------------------------
-
-
-def dumps_dir() -> Path | None:
-    """DUMPS_DIR, else the dumps/ folder next to the served store (build/store -> build/dumps)."""
-    configured = current_app.config.get("DUMPS_DIR")
-    if configured:
-        return Path(configured)
-    store_dir = getattr(dataset(), "store_dir", None)
-    return Path(store_dir).parent / "dumps" if store_dir is not None else None
-
-
-def dump_files() -> list[tuple[str, int]]:
-    """(name, size in bytes) of each regular file in the dumps folder."""
-    folder = dumps_dir()
-    if folder is None or not folder.is_dir():
-        return []
-    return sorted((p.name, p.stat().st_size) for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-
-
-@bp.get("/download/")
-def download_index() -> Response | str:
-    """The dump files, with sizes and media types."""
-    files = [(name, size, DUMP_TYPES.get(Path(name).suffix, "application/octet-stream")) for name, size in dump_files()]
-    return render_template("resources/downloads.html", files=files)
-
-
-@bp.get("/download/<path:name>")
-def download(name: str) -> Response:
-    """One dump file. Paths are joined with werkzeug's safe_join: no '..', no absolute paths,
-    no sub-folders, so nothing outside the dumps folder can be read."""
-    folder = dumps_dir()
-    if folder is None or "/" in name or "\\" in name or safe_join(str(folder), name) is None:
-        return error_response(404, "Not Found", f"No dump named {name!r}; see /download/ for the list.")
-    target = folder / name
-    if not target.is_file() or name.startswith("."):
-        return error_response(404, "Not Found", f"No dump named {name!r}; see /download/ for the list.")
-    mimetype = DUMP_TYPES.get(target.suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return send_from_directory(folder, name, mimetype=mimetype, conditional=True, max_age=300)

@@ -1,0 +1,64 @@
+"""The dumps of the build, served at /download/ (index) and /download/<file>.
+
+Why a blueprint of its own: serving files from a folder is a different job from describing
+resources, with its own safety rule (nothing outside the dumps folder can be read)."""
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, send_from_directory
+from werkzeug.security import safe_join
+
+from .errors import error_response
+
+bp = Blueprint("downloads", __name__)
+
+#: Media types of the dump files, by suffix.
+DUMP_TYPES: dict[str, str] = {
+    ".ttl": "text/turtle",
+    ".nq": "application/n-quads",
+    ".nt": "application/n-triples",
+    ".trig": "application/trig",
+    ".jsonld": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".json": "application/json",
+}
+
+
+def dumps_dir() -> Path | None:
+    """DUMPS_DIR, else the dumps/ folder next to the served store (build/store -> build/dumps)."""
+    configured = current_app.config.get("DUMPS_DIR")
+    if configured:
+        return Path(configured)
+    store_dir = getattr(current_app.extensions["eccp_kg"], "store_dir", None)
+    return Path(store_dir).parent / "dumps" if store_dir is not None else None
+
+
+def dump_files() -> list[tuple[str, int]]:
+    """(name, size in bytes) of each regular file in the dumps folder."""
+    folder = dumps_dir()
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted((p.name, p.stat().st_size) for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+@bp.get("/download/")
+def download_index() -> Response | str:
+    """The dump files, with sizes and media types."""
+    files = [(name, size, DUMP_TYPES.get(Path(name).suffix, "application/octet-stream")) for name, size in dump_files()]
+    return render_template("resources/downloads.html", files=files)
+
+
+@bp.get("/download/<path:name>")
+def download(name: str) -> Response:
+    """One dump file. Paths are joined with werkzeug's safe_join: no '..', no absolute paths,
+    no sub-folders, so nothing outside the dumps folder can be read."""
+    folder = dumps_dir()
+    if folder is None or "/" in name or "\\" in name or safe_join(str(folder), name) is None:
+        return error_response(404, "Not Found", f"No dump named {name!r}; see /download/ for the list.")
+    target = folder / name
+    if not target.is_file() or name.startswith("."):
+        return error_response(404, "Not Found", f"No dump named {name!r}; see /download/ for the list.")
+    mimetype = DUMP_TYPES.get(target.suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return send_from_directory(folder, name, mimetype=mimetype, conditional=True, max_age=300)
