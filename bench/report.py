@@ -63,7 +63,7 @@ def wsgi_note(wsgi: list[Ceiling], rows: list[Row]) -> list[str]:
 
 
 def render(rows: list[Row], command: str, machine: str, settings: str, started: str,
-           ceiling: WrkResult | None = None, wsgi: list[Ceiling] | None = None) -> str:
+           ceiling: WrkResult | None = None, wsgi: list[Ceiling] | None = None, ipc: str = "") -> str:
     """The whole BENCHMARKS.md text."""
     lines = [
         "# Benchmarks",
@@ -105,6 +105,8 @@ def render(rows: list[Row], command: str, machine: str, settings: str, started: 
                       "runs, server/hotpath.py). With the background load changing, single numbers move by 2-3x between runs."]
     if wsgi:
         lines += wsgi_note(wsgi, rows)
+    if ipc:
+        lines += ["", ipc]
     missed = [row for row in rows if not row.met]
     lines += ["", "## Outcome", ""]
     if not rows:

@@ -24,6 +24,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import ceiling as ceiling_mod
+from . import ipc as ipc_mod
 from . import scenarios as sc
 from . import servers, wrk
 from .report import Row, render
@@ -83,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         full = servers.full_dump(args.build, workdir)
         rows, ceiling = run_all(args, full, store, extra)
         wsgi = wsgi_ceiling(args)
+        ipc = ipc_mod.measure()
+        print(ipc.text(), flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -91,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
                f"load average at the end {load} (1, 5, 15 min); {versions}")
     settings = (f"wrk -t{args.threads} -c{args.connections}, {args.seconds} s per scenario and server "
                 f"in {args.rounds} alternating slices")
-    args.out.write_text(render(rows, command_line(argv), machine, settings, started, ceiling, wsgi), encoding="utf-8")
+    args.out.write_text(render(rows, command_line(argv), machine, settings, started, ceiling, wsgi, ipc.text()), encoding="utf-8")
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     raw = [{"scenario": r.scenario.name, "oxigraph": asdict(r.oxigraph), "ours": asdict(r.ours),

@@ -8,10 +8,9 @@ from flask import Flask
 
 from .config import DEFAULTS
 from .dataset import Dataset, load_data_files, open_store_read_only
-from .cors import configured_origins, install_cors
+from .cors import install_cors
 from .endpoint import Endpoint
 from .errors import register_error_handlers
-from .hotpath import HotPath
 
 
 def _open_dataset(app: Flask, store: Any) -> Dataset:
@@ -42,8 +41,4 @@ def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask
 
     for blueprint in (protocol.bp, ui.bp, resources.bp, downloads.bp, explore.bp):
         app.register_blueprint(blueprint)
-    # plain and repeated GET /sparql requests are answered before Flask runs (server/hotpath.py)
-    app.wsgi_app = HotPath(  # type: ignore[method-assign]
-        app.wsgi_app, app.extensions["eccp_kg.endpoint"], configured_origins(app.config)
-    )
     return app

@@ -31,10 +31,7 @@ def allowed_origin(origin: str | None, configured: list[str]) -> str | None:
 
 
 def cors_headers(origin: str | None, configured: list[str], method: str) -> tuple[list[tuple[str, str]], bool]:
-    """The CORS headers of a response, and whether `Vary` must name Origin.
-
-    One function for the Flask hook below and the WSGI fast path (server/hotpath.py), so both
-    send exactly the same headers."""
+    """The CORS headers of a response, and whether `Vary` must name Origin."""
     value = allowed_origin(origin, configured)
     if value is None:
         return [], bool(configured) and "*" not in configured

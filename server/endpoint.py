@@ -12,7 +12,7 @@ from typing import Any
 from .cache import ResultCache
 from .config import setting
 from .dataset import Dataset
-from .evaluator import InProcessEvaluator, Job, Outcome
+from .evaluator import Evaluator, InProcessEvaluator, Job, Outcome
 from .pool import WorkerPool, source_for
 
 
@@ -32,7 +32,7 @@ class Endpoint:
         self.cache = ResultCache(int(setting(config, "CACHE_BYTES")))
         self._in_process = bool(setting(config, "IN_PROCESS"))
         self._data_files = list(setting(config, "DATA_FILES") or [])
-        self.evaluator: Any = None  # started lazily by start()
+        self.evaluator: Evaluator | None = None  # started lazily by start()
         self._lock = threading.Lock()
         self._graphs: frozenset[str] | None = None
 
@@ -43,7 +43,7 @@ class Endpoint:
             self._graphs = frozenset(self.dataset.named_graphs())
         return self._graphs
 
-    def start(self) -> Any:
+    def start(self) -> Evaluator:
         """The evaluator, started on first use (worker processes unless IN_PROCESS)."""
         if self.evaluator is None:
             with self._lock:
@@ -57,9 +57,16 @@ class Endpoint:
                         weakref.finalize(self, self.evaluator.close)
         return self.evaluator
 
-    def run(self, job: Job) -> Outcome:
-        """Evaluate a job within the timeout (raises pool.QueryTimeout)."""
-        return self.start().run(job, self.timeout)
+    def run(self, job: Job, cancel: threading.Event | None = None) -> Outcome:
+        """Evaluate a job within the timeout (an Outcome always: 503 past the timeout)."""
+        return self.start().run(job, self.timeout, cancel)
+
+    def status(self) -> dict[str, Any]:
+        """The evaluator's state for /health (the configured size before the first query)."""
+        if self.evaluator is None:
+            return {"workers": self.workers, "idle_workers": 0, "replaced_workers": 0, "worker_pids": [],
+                    "store_changed": None}
+        return self.evaluator.status()
 
     def close(self) -> None:
         """Stop the worker processes."""

@@ -2,11 +2,16 @@
 
 Bounded in size (row cap, result byte bound) and serialised by pyoxigraph straight into
 the negotiated format. Bounded in time by where it runs: server/pool.py runs `run_job` in
-worker processes it can kill. No process or HTTP concerns here."""
+worker processes it can kill. No process or HTTP concerns here.
+
+`Evaluator` is the seam the /sparql view talks to (docs/architecture.md): the worker pool,
+the in-process evaluator of the tests, or another backend (a remote SPARQL engine) all take
+a Job and give an Outcome, never raising for the query's sake."""
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
@@ -45,7 +50,41 @@ class Outcome:
     body: bytes = b""
     title: str = ""
     detail: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # more fields of the error body (line, limit ...)
+    headers: dict[str, str] = field(default_factory=dict)  # response headers of an error (Retry-After)
+
+
+def timeout_outcome(why: str, timeout: float) -> Outcome:
+    """503 Query Timeout: the query ran past `timeout` s (and was stopped) or waited that long."""
+    return Outcome(
+        503,
+        title="Query Timeout",
+        detail=f"The query was stopped: {why}. Narrow it (LIMIT, more specific patterns) or try again later.",
+        extra={"timeout": timeout},
+        headers={"Retry-After": "5"},
+    )
+
+
+def cancelled_outcome() -> Outcome:
+    """499 Query Cancelled: the caller gave up (e.g. the client went away); its worker was stopped."""
+    return Outcome(499, title="Query Cancelled", detail="The query was cancelled before it finished; its worker was stopped.")
+
+
+class Evaluator(Protocol):
+    """What the /sparql view needs from whatever evaluates user queries.
+
+    `run` never raises for the query's sake: timeouts (503), cancellation (499), refusals,
+    syntax errors and caps all come back as an Outcome, so the view has one error path.
+    `cancel`, when given, is watched while the job waits for a worker and while it runs;
+    once set, the job is stopped (a worker process is killed and replaced)."""
+
+    size: int
+
+    def run(self, job: Job, timeout: float, cancel: threading.Event | None = None) -> Outcome: ...
+
+    def status(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
 
 
 def _syntax_outcome(exc: SyntaxError, query: str) -> Outcome:
@@ -219,17 +258,20 @@ def run_job(store: ox.Store, job: Job) -> Outcome:
 
 
 class InProcessEvaluator:
-    """`run_job` in the calling thread: no timeout enforcement. For in-process protocol tests."""
+    """`run_job` in the calling thread: no timeout or cancel enforcement. For in-process protocol tests."""
 
     size = 0
-    idle = 0
 
     def __init__(self, store: ox.Store):
         self._store = store
 
-    def run(self, job: Job, timeout: float) -> Outcome:
-        """Evaluate now, in this thread (`timeout` is not enforced here)."""
+    def run(self, job: Job, timeout: float, cancel: threading.Event | None = None) -> Outcome:
+        """Evaluate now, in this thread (`timeout` and `cancel` are not enforced here)."""
         return run_job(self._store, job)
+
+    def status(self) -> dict[str, Any]:
+        """No worker processes to report."""
+        return {"workers": 0, "idle_workers": 0, "replaced_workers": 0, "worker_pids": [], "store_changed": None}
 
     def close(self) -> None:
         pass

@@ -1,21 +1,24 @@
 """The worker processes that run user queries, so a query past its timeout can be killed.
 
 pyoxigraph cannot cancel a running query, so each worker process holds its own read-only
-handle on the store. The server thread sends a `Job`, waits at most the timeout for the
-serialised bytes, and on timeout kills that worker, starts a replacement in the background
-and answers 503 before any result byte is sent. Other requests keep using the other
-workers meanwhile."""
+handle on the store. The server thread sends a `Job`, waits at most the timeout (or until
+the caller's cancel event is set) for the `Outcome`, and otherwise kills that worker, starts
+a replacement in the background and returns a 503 (or 499) outcome before any result byte
+is sent. Other requests keep using the other workers meanwhile. `WorkerPool` implements the
+`evaluator.Evaluator` interface (docs/architecture.md).
+
+Jobs and outcomes travel as pickles over multiprocessing's own `Connection.send`/`recv`: the
+hand-written marshal framing this replaced was within the noise of it (bench/ipc.py, one
+round trip of a lookup job and a 6 KB answer: see BENCHMARKS.md), so it did not earn its code."""
 from __future__ import annotations
 
 import logging
-import marshal
 import math
 import os
 import pickle
 import queue
 import select
 import signal
-import struct
 import subprocess
 import sys
 import threading
@@ -23,10 +26,11 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
-from .evaluator import Job, Outcome
+from .evaluator import Job, Outcome, cancelled_outcome, timeout_outcome
 
 log = logging.getLogger("eccp_kg.server.pool")
 
@@ -82,74 +86,13 @@ def source_for(store: ox.Store, store_dir: Path | None, data_files: list[str] | 
     return StoreSource(nquads=store.dump(format=ox.RdfFormat.N_QUADS))
 
 
-# The wire format between the server and its workers. Jobs and outcomes are flat records of
-# str/bytes/int/tuple/frozenset/dict values, so marshal (a few us) encodes them instead of
-# pickling dataclass objects; an outcome whose extra fields marshal cannot take falls back to
-# pickle. Both ends are this package, so the format needs no versioning.
-_MARSHAL, _PICKLE = b"M", b"P"
-_READ_SIZE = 1 << 16  # one read takes a whole small answer (pipe buffers hold 64 KiB)
-
-
-def encode_job(job: Job) -> bytes:
-    """A job as bytes for Connection.send_bytes (fields in declaration order)."""
-    return marshal.dumps(tuple(job.__dict__.values()))
-
-
-def decode_job(data: bytes) -> Job:
-    """The job `encode_job` encoded."""
-    return Job(*marshal.loads(data))
-
-
-def encode_outcome(outcome: Outcome) -> bytes:
-    """An outcome as bytes (marshal, or pickle when an extra field needs it)."""
-    try:
-        return _MARSHAL + marshal.dumps(tuple(outcome.__dict__.values()))
-    except ValueError:
-        return _PICKLE + pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def decode_outcome(data: bytes) -> Outcome:
-    """The outcome `encode_outcome` encoded."""
-    if data[:1] == _MARSHAL:
-        return Outcome(*marshal.loads(memoryview(data)[1:]))
-    return pickle.loads(memoryview(data)[1:])
-
-
-def read_message(fd: int) -> bytes:
-    """The next message on a pipe, in as few reads as possible (usually one).
-
-    Same framing as Connection.send_bytes (4-byte big-endian length, or -1 and an 8-byte
-    one). Both ends keep at most one message in flight, so reading ahead cannot take part of
-    the next. EOFError when the other end has gone."""
-    buf = _fill(fd, b"", 4)
-    size, header = struct.unpack("!i", buf[:4])[0], 4
-    if size == -1:
-        buf = _fill(fd, buf, 12)
-        size, header = struct.unpack("!Q", buf[4:12])[0], 12
-    return _fill(fd, buf, header + size)[header:]
-
-
-def _fill(fd: int, buf: bytes, n: int) -> bytes:
-    """`buf` extended from `fd` to at least `n` bytes (reads of 64 KiB to 1 MiB); EOFError at EOF."""
-    parts, got = [buf], len(buf)
-    while got < n:
-        chunk = os.read(fd, min(max(n - got, _READ_SIZE), 1 << 20))
-        if not chunk:
-            raise EOFError("the query worker closed its pipe")
-        parts.append(chunk)
-        got += len(chunk)
-    return parts[0] if len(parts) == 1 else b"".join(parts)
-
-
-class QueryTimeout(Exception):
-    """The query ran past the timeout (its worker was killed) or no worker became free in time."""
-
-
 class _Worker:
     """One worker process (`python -m eccp_kg.server.worker`) and the two pipes to it.
 
-    A plain subprocess, not multiprocessing: spawn would re-import the parent's __main__
-    (a console script, gunicorn, a notebook ...), and fork is unsafe in a threaded server."""
+    A plain subprocess, not multiprocessing.Process: spawn would re-import the parent's
+    __main__ (a console script, granian's CLI, a notebook ...), and fork is unsafe in a
+    threaded server. The pipes are multiprocessing Connections, so messages are framed and
+    pickled by the standard library."""
 
     def __init__(self, source: StoreSource, memory_limit: int = 0):
         to_child_r, to_child_w = os.pipe()
@@ -172,29 +115,32 @@ class _Worker:
 
     def send(self, job: Job) -> None:
         """Hand the worker a job (it answers on `conn`)."""
-        self.sender.send_bytes(encode_job(job))
+        self.sender.send(job)
 
     def wait_answer(self, timeout: float) -> bool:
         """Whether the worker's answer (or its end: the pipe closes) arrived within `timeout` s."""
         return bool(self._poller.poll(max(math.ceil(timeout * 1000), 0)))
 
-    def read_answer(self) -> bytes:
-        """The worker's next message (EOFError when the worker has gone)."""
-        return read_message(self.conn.fileno())
+    def read_answer(self) -> Outcome:
+        """The worker's outcome (EOFError when the worker has gone)."""
+        return self.conn.recv()
 
     def wait_ready(self, timeout: float) -> None:
-        """Wait until the worker has opened the data; RuntimeError with its reason otherwise."""
+        """Wait until the worker has opened the data. StoreChanged when the store was rebuilt,
+        RuntimeError with the worker's reason otherwise."""
         if not self.conn.poll(timeout):
             self.kill()
             raise RuntimeError("query worker did not start in time")
         try:
-            status, message = self.conn.recv()
-        except (EOFError, OSError):
+            status, error = self.conn.recv()
+        except (EOFError, OSError, pickle.UnpicklingError):
             self.kill()
             raise RuntimeError("query worker exited while starting") from None
         if status != "ready":
             self.kill()
-            raise RuntimeError(f"query worker could not open the data: {message}")
+            if isinstance(error, StoreChanged):
+                raise error
+            raise RuntimeError(f"query worker could not open the data: {type(error).__name__}: {error}")
 
     def exit_code(self) -> int | None:
         """The process's exit status once it has ended (negative = killed by that signal)."""
@@ -217,8 +163,14 @@ class _Worker:
             self.conn.close()
 
 
+#: How often a wait looks at the caller's cancel event (only when one is given).
+CANCEL_POLL_SECONDS = 0.05
+
+
 class WorkerPool:
-    """A fixed number of worker processes; a worker killed on timeout is replaced in the background."""
+    """A fixed number of worker processes; a worker killed on timeout is replaced in the background.
+
+    Idle workers wait in a FIFO queue, so requests get workers in the order they asked."""
 
     def __init__(self, source: StoreSource, size: int = 2, start_timeout: float = 120.0, memory_limit: int = 0):
         """`memory_limit`: bytes of heap per worker (RLIMIT_DATA), 0 = unlimited; a query that
@@ -261,6 +213,11 @@ class WorkerPool:
         """Process ids of idle workers (for tests and the health check)."""
         return [w.pid for w in list(self._idle_set)]
 
+    def status(self) -> dict[str, Any]:
+        """The pool's state for /health."""
+        return {"workers": self.size, "idle_workers": self.idle, "replaced_workers": self.replacements,
+                "worker_pids": self.pids(), "store_changed": self.broken}
+
     def _replace(self) -> None:
         """Start one worker to take a killed one's place (runs in a background thread)."""
         while not self._closed:
@@ -270,14 +227,16 @@ class WorkerPool:
                 with self._lock:
                     self._all.add(worker)
                 worker.wait_ready(self._start_timeout)
-            except Exception as exc:
+            except StoreChanged as exc:  # permanent: never serve a mix of builds
+                with self._lock:
+                    self._all.discard(worker)
+                self.broken = str(exc)
+                log.error("query worker not replaced: %s", exc)
+                return
+            except Exception:
                 if worker is not None:
                     with self._lock:
                         self._all.discard(worker)
-                if StoreChanged.__name__ in str(exc):  # permanent: never serve a mix of builds
-                    self.broken = str(exc)
-                    log.error("query worker not replaced: %s", exc)
-                    return
                 log.exception("could not start a replacement query worker; retrying")
                 time.sleep(1.0)
                 continue
@@ -295,24 +254,51 @@ class WorkerPool:
         worker.kill()
         threading.Thread(target=self._replace, name="eccp-kg-worker-replacement", daemon=True).start()
 
-    def run(self, job: Job, timeout: float) -> Outcome:
-        """Run a job on a free worker within `timeout` seconds (waiting for a worker included)."""
+    def _take(self, deadline: float, cancel: threading.Event | None) -> _Worker | None:
+        """An idle worker, or None when the deadline passed or the caller cancelled."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or (cancel is not None and cancel.is_set()):
+                return None
+            try:
+                worker = self._idle.get(timeout=remaining if cancel is None else min(remaining, CANCEL_POLL_SECONDS))
+            except queue.Empty:
+                continue
+            self._idle_set.discard(worker)
+            return worker
+
+    def _await(self, worker: _Worker, deadline: float, cancel: threading.Event | None) -> str:
+        """Wait for the worker's answer: "answer", "timeout" or "cancelled"."""
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "answer" if worker.wait_answer(0) else "timeout"
+            if worker.wait_answer(remaining if cancel is None else min(remaining, CANCEL_POLL_SECONDS)):
+                return "answer"
+            if cancel is not None and cancel.is_set():
+                return "cancelled"
+
+    def run(self, job: Job, timeout: float, cancel: threading.Event | None = None) -> Outcome:
+        """Evaluate a job on a free worker within `timeout` seconds (waiting for a worker
+        included). Setting `cancel` stops the wait and kills the worker running the job."""
         deadline = time.monotonic() + timeout
         if self.broken is not None and not self._all:
             return Outcome(503, title="Store Changed", detail=f"No query worker is left: {self.broken}.")
-        try:
-            worker = self._idle.get(timeout=timeout)
-            self._idle_set.discard(worker)
-        except queue.Empty:
-            raise QueryTimeout(f"no query worker became free within {timeout:g} s (all are busy)") from None
+        worker = self._take(deadline, cancel)
+        if worker is None:
+            if cancel is not None and cancel.is_set():
+                return cancelled_outcome()
+            return timeout_outcome(f"no query worker became free within {timeout:g} s (all are busy)", timeout)
         try:
             worker.send(job)
-            remaining = max(deadline - time.monotonic(), 0.0)
-            if not worker.wait_answer(remaining):
+            waited = self._await(worker, deadline, cancel)
+            if waited != "answer":
                 self._discard(worker)
-                raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
-            outcome = decode_outcome(worker.read_answer())
-        except (EOFError, OSError, BrokenPipeError):
+                if waited == "cancelled":
+                    return cancelled_outcome()
+                return timeout_outcome(f"the query did not finish within {timeout:g} s and was stopped", timeout)
+            outcome = worker.read_answer()
+        except (EOFError, OSError):
             code = worker.exit_code()
             self._discard(worker)
             if code == -signal.SIGABRT and self.memory_limit:

@@ -17,7 +17,6 @@ from .endpoint import Endpoint
 from .errors import Problem, error_response
 from .evaluator import Job
 from .negotiation import ALL_FORMATS, GRAPH_FORMATS, GRAPH_SYNTAX, HTML, Choice, UnknownFormat, choose, lookup_format, negotiate
-from .pool import QueryTimeout
 from .safety import QueryRefused, check_dataset_iris
 
 bp = Blueprint("protocol", __name__)
@@ -28,9 +27,6 @@ SPARQL_UPDATE = "application/sparql-update"
 #: Protocol parameters that describe a query's dataset (SPARQL 1.1 Protocol 2.1.4).
 DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri")
 READ_ONLY = "This endpoint is read-only: SPARQL Update is not accepted."
-#: WSGI environ key under which server/hotpath.py hands a request's non-200 Outcome (or its
-#: QueryTimeout) to the view; clients cannot set environ keys (headers arrive as HTTP_*).
-PRECOMPUTED = "eccp_kg.outcome"
 
 
 class ProtocolError(Problem):
@@ -132,7 +128,7 @@ def _cache_headers(resp: Response, etag: str, max_age: int) -> Response:
     headers = resp.headers
     headers["ETag"] = etag
     headers["Cache-Control"] = f"public, max-age={max_age}"
-    headers["Vary"] = "Accept"  # set whole: cheaper than the parsed resp.vary on the hot path
+    headers["Vary"] = "Accept"  # set whole: cheaper than the parsed resp.vary
     return resp
 
 
@@ -201,24 +197,11 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
         job = build_job(endpoint, url, preq.query or "", preq.default_graphs, preq.named_graphs, choice)
     except QueryRefused as exc:
         return error_response(exc.status, exc.title, exc.detail)
-    try:
-        # the WSGI fast path (server/hotpath.py) already ran this very request's job and hands
-        # its non-200 outcome over, so errors take one shape without evaluating twice
-        outcome = request.environ.pop(PRECOMPUTED, None) or endpoint.run(job)
-        if isinstance(outcome, QueryTimeout):
-            raise outcome
-    except QueryTimeout as exc:
-        return error_response(
-            503,
-            "Query Timeout",
-            f"The query was stopped: {exc}. Narrow it (LIMIT, more specific patterns) or try again later.",
-            timeout=endpoint.timeout,
-            headers={"Retry-After": "5"},
-        )
+    outcome = endpoint.run(job)
     if outcome.status != 200:
         if outcome.status == 406:
             return _not_acceptable(accept, outcome.detail)
-        return error_response(outcome.status, outcome.title, outcome.detail, **outcome.extra)
+        return error_response(outcome.status, outcome.title, outcome.detail, headers=outcome.headers, **outcome.extra)
     fmt = choice.for_kind(outcome.kind)
     content_type = fmt.content_type if fmt else "application/octet-stream"
     endpoint.cache.put(key, CachedResult(outcome.body, content_type))
@@ -282,17 +265,12 @@ def _not_acceptable(accept: str | None, detail: str | None = None) -> Response:
 def health() -> Response:
     """Liveness and pool state for operators and tests: build id, worker counts, cache use."""
     endpoint = _endpoint()
-    evaluator = endpoint.evaluator
-    broken = getattr(evaluator, "broken", None)
+    pool = endpoint.status()
     body = {
-        "status": "store changed: restart the server" if broken else "ok",
-        "pid": os.getpid(),  # which server process answered (eccp-kg serve --http-processes)
+        "status": "store changed: restart the server" if pool["store_changed"] else "ok",
+        "pid": os.getpid(),  # which HTTP worker process answered (eccp-kg serve --http-processes)
         "build_id": endpoint.dataset.build_id,
-        "workers": getattr(evaluator, "size", endpoint.workers) if evaluator is not None else endpoint.workers,
-        "idle_workers": getattr(evaluator, "idle", 0) if evaluator is not None else 0,
-        "replaced_workers": getattr(evaluator, "replacements", 0) if evaluator is not None else 0,
-        "worker_pids": evaluator.pids() if hasattr(evaluator, "pids") else [],
-        "store_changed": getattr(evaluator, "broken", None),
+        **pool,
         "cache": {"entries": len(endpoint.cache), "bytes": endpoint.cache.size_bytes, "hits": endpoint.cache.hits, "misses": endpoint.cache.misses},
     }
     resp = Response(json.dumps(body) + "\n", mimetype="application/json")

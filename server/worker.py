@@ -1,31 +1,41 @@
-"""A query worker process: `python -m eccp_kg.server.worker READ_FD WRITE_FD`.
+"""A query worker process: `python -m eccp_kg.server.worker READ_FD WRITE_FD HEAP_BYTES`.
 
-Started by pool.WorkerPool. Reads the StoreSource, opens the store once (read-only),
-answers "ready", then evaluates one Job at a time and sends back its Outcome (encoded by
-pool.encode_job / pool.encode_outcome), until the pipe closes (the server stopped) or the
-server kills it (timeout)."""
+Started by pool.WorkerPool. Receives the StoreSource, opens the store once (read-only),
+answers ("ready", None) or ("failed", the exception), then evaluates one Job at a time and
+sends back its Outcome (multiprocessing Connection messages), until the pipe closes (the
+server stopped) or the server kills it (timeout, cancel)."""
 from __future__ import annotations
 
 import os
+import pickle
 import sys
 from multiprocessing.connection import Connection
+
+
+def _portable(exc: Exception) -> Exception:
+    """The exception itself when it survives pickling (StoreChanged must: the pool tells a
+    rebuilt store by its type), else a RuntimeError with its text."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 def serve(reader: Connection, writer: Connection) -> None:
     """The worker loop (separate from main() so it can be read and tested on its own)."""
     from .evaluator import Outcome, run_job
-    from .pool import decode_job, encode_outcome, read_message
 
     try:
         source = reader.recv()
         store = source.open()
     except Exception as exc:  # report, do not leave the server waiting
-        writer.send(("failed", f"{type(exc).__name__}: {exc}"))
+        writer.send(("failed", _portable(exc)))
         return
     writer.send(("ready", None))
     while True:
         try:
-            job = decode_job(read_message(reader.fileno()))
+            job = reader.recv()
         except (EOFError, OSError):
             return
         try:
@@ -33,7 +43,7 @@ def serve(reader: Connection, writer: Connection) -> None:
         except Exception as exc:  # a bad query must never kill the worker silently
             outcome = Outcome(500, title="Query Evaluation Error", detail=f"{type(exc).__name__}: {exc}")
         try:
-            writer.send_bytes(encode_outcome(outcome))
+            writer.send(outcome)
         except (EOFError, OSError):
             return
 

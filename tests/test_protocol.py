@@ -427,8 +427,8 @@ def test_triple_cap_in_every_graph_format(fixture_store, fmt):
     assert r.status_code == 400 and "more than 4 triples" in r.get_json()["error"]["detail"]
 
 
-# --- hot path (server/hotpath.py) ---------------------------------------------------------------
-def test_hot_path_repeats_headers_and_body(client, app):
+# --- result cache (server/cache.py) -------------------------------------------------------------
+def test_cache_repeats_headers_and_body(client, app):
     first = client.get("/sparql", query_string={"query": LABELS}, headers={"Origin": "https://a.example"})
     second = client.get("/sparql", query_string={"query": LABELS}, headers={"Origin": "https://a.example"})
     assert first.data == second.data and second.headers["X-Cache"] == "hit"
@@ -438,14 +438,14 @@ def test_hot_path_repeats_headers_and_body(client, app):
     assert csv_first.mimetype == "text/csv" and csv_first.headers["X-Cache"] == "miss"  # Accept is part of the identity
 
 
-def test_hot_path_never_keeps_errors(client):
+def test_cache_never_keeps_errors(client):
     bad = {"query": "SELECT * WHERE { ?s ?p }"}
     assert client.get("/sparql", query_string=bad).status_code == 400
     again = client.get("/sparql", query_string=bad)
     assert again.status_code == 400 and "X-Cache" not in again.headers
 
 
-def test_hot_path_leaves_conditional_and_head_to_the_app(client):
+def test_cache_with_conditional_and_head(client):
     etag = client.get("/sparql", query_string={"query": LABELS}).headers["ETag"]
     client.get("/sparql", query_string={"query": LABELS})
     assert client.get("/sparql", query_string={"query": LABELS}, headers={"If-None-Match": etag}).status_code == 304
@@ -453,7 +453,7 @@ def test_hot_path_leaves_conditional_and_head_to_the_app(client):
     assert head.status_code == 200 and head.data == b""
 
 
-def test_hot_path_off_without_cache(fixture_store):
+def test_cache_off_without_cache_bytes(fixture_store):
     c = make_client(fixture_store, CACHE_BYTES=0)
     c.get("/sparql", query_string={"query": LABELS})
     assert c.get("/sparql", query_string={"query": LABELS}).headers["X-Cache"] == "miss"

@@ -1,20 +1,32 @@
-"""The worker pool behind /sparql: jobs, timeouts that kill and replace a worker, clean shutdown."""
+"""The worker pool behind /sparql: jobs, timeouts that kill and replace a worker, cancellation,
+clean shutdown. Every wait here is bounded (`eventually`)."""
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections.abc import Callable
 
 import pyoxigraph as ox
 import pytest
 
 from eccp_kg.server.evaluator import Job, run_job
-from eccp_kg.server.pool import QueryTimeout, StoreSource, WorkerPool, source_for
+from eccp_kg.server.pool import StoreSource, WorkerPool, source_for
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(9)) + " }"
 
 
 def job(query: str, fmt: str = "json", max_rows: int = 1000) -> Job:
     return Job(query, results_format=fmt, max_rows=max_rows, base_iri="http://localhost/sparql")
+
+
+def eventually(condition: Callable[[], bool], what: str, seconds: float = 60.0) -> None:
+    """Wait until `condition()` holds, failing the test after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what}: not within {seconds:g} s")
+        time.sleep(0.05)
 
 
 def alive(pid: int) -> bool:
@@ -44,12 +56,12 @@ def test_pool_answers_like_run_job(pool, fixture_store):
 
 def test_timeout_kills_and_replaces_the_worker(pool):
     before = set(pool.pids())
-    with pytest.raises(QueryTimeout, match="did not finish within 0.5 s"):
-        pool.run(job(SLOW), 0.5)
+    out = pool.run(job(SLOW), 0.5)
+    assert out.status == 503 and out.title == "Query Timeout" and "did not finish within 0.5 s" in out.detail
+    assert out.extra == {"timeout": 0.5} and out.headers["Retry-After"]
     gone = before - set(pool.pids())
     assert len(gone) == 1 and not alive(gone.pop())  # the busy worker was killed
-    while pool.replacements == 0:  # wait (untimed) for the replacement to come up
-        time.sleep(0.05)
+    eventually(lambda: pool.replacements == 1, "the killed worker is replaced")
     assert pool.run(job("ASK { ?s ?p ?o }"), 30).body == b'{"head":{},"boolean":true}'
     assert pool.idle == 2
 
@@ -76,22 +88,52 @@ def test_bad_source_fails_clearly(tmp_path):
 
 def test_a_worker_that_dies_mid_query_is_a_500_and_is_replaced(pool):
     import signal
-    import threading
 
     idle_before = set(pool.pids())
     result = {}
     t = threading.Thread(target=lambda: result.setdefault("out", pool.run(job(SLOW), 120)))
     t.start()
-    while len(pool.pids()) != 1:  # the slow job has taken one worker
-        time.sleep(0.05)
+    eventually(lambda: len(pool.pids()) == 1, "the slow job takes one worker")
     busy = (idle_before - set(pool.pids())).pop()
     os.kill(busy, signal.SIGKILL)
-    t.join()
+    t.join(60)
+    assert not t.is_alive()
     out = result["out"]
     assert out.status == 500 and out.title == "Query Worker Failed"
-    while pool.replacements == 0:
-        time.sleep(0.05)
-    assert pool.idle == 2 and busy not in pool.pids()
+    eventually(lambda: pool.replacements == 1 and pool.idle == 2, "the dead worker is replaced")
+    assert busy not in pool.pids()
+
+
+def test_cancel_stops_the_running_query_and_replaces_its_worker(pool):
+    idle_before = set(pool.pids())
+    cancel = threading.Event()
+    result = {}
+    t = threading.Thread(target=lambda: result.setdefault("out", pool.run(job(SLOW), 120, cancel)))
+    t.start()
+    eventually(lambda: len(pool.pids()) == 1, "the slow job takes one worker")
+    busy = (idle_before - set(pool.pids())).pop()
+    cancel.set()
+    t.join(30)
+    assert not t.is_alive(), "cancel must end the wait long before the 120 s timeout"
+    assert result["out"].status == 499 and result["out"].title == "Query Cancelled"
+    eventually(lambda: not alive(busy), "the cancelled query's worker is killed")
+    eventually(lambda: pool.replacements == 1 and pool.idle == 2, "the cancelled worker is replaced")
+
+
+def test_cancel_while_waiting_for_a_worker(fixture_store):
+    p = WorkerPool(source_for(fixture_store, None, []), size=1)
+    try:
+        busy = threading.Thread(target=p.run, args=(job(SLOW), 5))
+        busy.start()
+        eventually(lambda: p.idle == 0, "the slow job takes the only worker")
+        cancel = threading.Event()
+        cancel.set()
+        out = p.run(job("ASK {}"), 30, cancel)
+        assert out.status == 499 and p.replacements == 0  # nothing ran, nothing was killed
+        busy.join(60)
+        assert not busy.is_alive()
+    finally:
+        p.close()
 
 
 def test_a_query_over_the_memory_limit_is_503_and_the_worker_replaced(fixture_store):
@@ -101,25 +143,24 @@ def test_a_query_over_the_memory_limit_is_503_and_the_worker_replaced(fixture_st
         huge = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o } ORDER BY ?a ?o"
         out = p.run(job(huge, max_rows=10**9), 120)
         assert out.status == 503 and out.title == "Query Too Expensive" and "300 MiB" in out.detail
-        while p.replacements == 0:
-            time.sleep(0.05)
+        eventually(lambda: p.replacements == 1, "the aborted worker is replaced")
         assert p.run(job("ASK { ?s ?p ?o }"), 60).status == 200
     finally:
         p.close()
 
 
 def test_no_free_worker_within_the_timeout(fixture_store):
-    import threading
-
     p = WorkerPool(source_for(fixture_store, None, []), size=1)
     try:
-        t = threading.Thread(target=lambda: pytest.raises(QueryTimeout, p.run, job(SLOW), 5))
+        result = {}
+        t = threading.Thread(target=lambda: result.setdefault("out", p.run(job(SLOW), 5)))
         t.start()
-        while p.idle:  # the slow job has the only worker
-            time.sleep(0.05)
-        with pytest.raises(QueryTimeout, match="no query worker became free within 0.2 s"):
-            p.run(job("ASK {}"), 0.2)
-        t.join()
+        eventually(lambda: p.idle == 0, "the slow job takes the only worker")
+        out = p.run(job("ASK {}"), 0.2)
+        assert out.status == 503 and "no query worker became free within 0.2 s" in out.detail
+        t.join(60)
+        assert not t.is_alive()
+        assert result["out"].status == 503 and "did not finish within 5 s" in result["out"].detail
     finally:
         p.close()
 
@@ -139,10 +180,9 @@ def test_workers_never_open_a_rebuilt_store(tmp_path, fixture_store):
     try:
         assert p.run(job("ASK { ?s ?p ?o }"), 60).status == 200
         (store_dir / "IDENTITY").write_text("another-database\n", encoding="utf-8")  # as a rebuild would
-        with pytest.raises(QueryTimeout):
-            p.run(job(SLOW), 0.5)  # kills the only worker; its replacement sees the change
-        while p.broken is None:
-            time.sleep(0.05)
+        assert p.run(job(SLOW), 0.5).status == 503  # kills the only worker; its replacement sees the change
+        eventually(lambda: p.broken is not None, "the replacement refuses the rebuilt store")
+        assert "changed since the server started" in p.broken
         out = p.run(job("ASK { ?s ?p ?o }"), 60)
         assert out.status == 503 and out.title == "Store Changed" and "restart eccp-kg serve" in out.detail
         assert p.replacements == 0

@@ -127,27 +127,9 @@ def test_serve_reports_bad_data_file(tmp_path):
     assert unknown.returncode == 1 and "unknown RDF file suffix" in unknown.stderr
 
 
-# --- the WSGI fast path (server/hotpath.py) ------------------------------------------------------
-def _same_headers(r: requests.Response) -> dict:
-    return {k: v for k, v in r.headers.items() if k not in ("Date", "Server", "X-Cache")}
-
-
-@pytest.mark.parametrize("origin", [None, "https://a.example"])
-def test_fast_path_answers_as_the_app_does(live_server, origin):
-    """A plain GET (answered before Flask) and the same query with one more parameter (which
-    sends it through the Flask view) give the same status, headers and body."""
-    headers = {"Accept": "text/csv"} | ({"Origin": origin} if origin else {})
-    query = QUICK + f" LIMIT 2 # fast path {origin}"
-    fast = requests.get(live_server + "/sparql", params={"query": query}, headers=headers, timeout=30)
-    app = requests.get(live_server + "/sparql", params={"query": query, "through": "app"}, headers=headers, timeout=30)
-    assert fast.status_code == app.status_code == 200
-    assert fast.headers["X-Cache"] == "miss" and app.headers["X-Cache"] == "hit"  # one result cache for both
-    assert _same_headers(fast) == _same_headers(app) and fast.content == app.content
-    assert fast.headers["Content-Type"].startswith("text/csv") and fast.headers["ETag"]
-
-
-def test_fast_path_errors_have_the_one_shape(live_server):
-    """Errors of queries evaluated on the fast path are built by the app: same shape, no cache."""
+# --- errors and large results over the real server ------------------------------------------
+def test_query_errors_have_the_one_shape(live_server):
+    """Errors of evaluated GET queries have the one error shape, are never cached, carry CORS."""
     r = requests.get(live_server + "/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}, headers={"Accept": "text/plain"}, timeout=30)
     assert r.status_code == 400 and r.headers["Content-Type"].startswith("text/plain")
     assert r.text.startswith("400 Query Syntax Error") and r.headers["Cache-Control"] == "no-store"
@@ -158,7 +140,7 @@ def test_fast_path_errors_have_the_one_shape(live_server):
 
 def test_get_timeout_stops_the_query_once(live_server):
     """A GET past the timeout gets 503 (in the error shape) and costs exactly one worker:
-    the query handed from the fast path to the app is not evaluated a second time."""
+    the query is evaluated once, not retried."""
     before = requests.get(live_server + "/health", timeout=30).json()
     r = requests.get(live_server + "/sparql", params={"query": PATHOLOGICAL + " # get"}, timeout=120)
     assert r.status_code == 503 and r.json()["error"]["title"] == "Query Timeout" and r.headers["Retry-After"]
@@ -171,7 +153,7 @@ def test_get_timeout_stops_the_query_once(live_server):
 
 
 def test_large_result_crosses_the_worker_pipe_intact(live_server):
-    """A result of several MiB (many pipe reads, server/pool.read_message) arrives whole."""
+    """A result of several MiB (many pipe reads between worker and server) arrives whole."""
     doublings = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(15))
     query = f'SELECT ?v15 WHERE {{ BIND("0123456789abcdef" AS ?v0) {doublings} }}'
     r = requests.get(live_server + "/sparql", params={"query": query}, headers={"Accept": "text/tab-separated-values"}, timeout=60)
