@@ -6,6 +6,9 @@ Routes:
   GET /explore/partnerships?programme=KEY[&programme=KEY...]
                                     the matrix restricted to those programmes (the page's filter
                                     without JavaScript); an unknown KEY is a 400 naming the known ones
+  GET /explore/<view>?sort=TABLE.COLUMN&order=asc|desc
+                                    the page with one table sorted (explore_sort.py)
+  GET /explore/<view>.json, .csv    the view's SPARQL results with the same filters (explore_export.py)
 Data comes from `app.extensions["eccp_kg"].select`, the in-process SPARQL runner of the dataset.
 
 Pages carry an ETag made of the build id, this process's start and the request URL: the graph is
@@ -18,8 +21,10 @@ import time
 
 from flask import Blueprint, Response, current_app, request
 
+from .explore_export import FORMATS, UnknownTable, tables, to_csv, to_json
 from .explore_render import ServerLinks, render_index, render_view
-from .explore_views import VIEWS, UnknownProgramme, build
+from .explore_sort import BadSort, apply
+from .explore_views import VIEWS, UnknownProgramme, View, build
 
 bp = Blueprint("explore", __name__, url_prefix="/explore")
 
@@ -63,18 +68,56 @@ def _html(text: str) -> Response:
 @bp.get("", strict_slashes=False)
 def index() -> Response:
     """The list of views."""
-    return _html(render_index(ServerLinks(request.script_root)))
+    return _html(render_index(_links()))
+
+
+def _links() -> ServerLinks:
+    return ServerLinks(request.script_root, request.path, list(request.args.items(multi=True)))
+
+
+def _view_or_404(slug: str) -> View | Response:
+    v = VIEWS.get(slug)
+    if v is None:
+        return _error(404, f"/explore/{slug}: no such view; expected one of {', '.join(VIEWS)}",
+                      allowed=list(VIEWS))
+    return v
 
 
 @bp.get("/<slug>")
 def view(slug: str) -> Response:
     """One explorer view, computed from its queries on every request (the store is immutable)."""
-    v = VIEWS.get(slug)
-    if v is None:
-        return _error(404, f"/explore/{slug}: no such view; expected one of {', '.join(VIEWS)}",
-                      allowed=list(VIEWS))
+    v = _view_or_404(slug)
+    if isinstance(v, Response):
+        return v
     try:
         queries, data = build(current_app.extensions["eccp_kg"].select, v, request.args.getlist("programme"))
+        state = apply(v.slug, data, request.args.get("sort"), request.args.get("order"))
     except UnknownProgramme as exc:
         return _error(400, str(exc), parameter="programme", allowed=exc.allowed)
-    return _html(render_view(v, queries, data, ServerLinks(request.script_root)))
+    except BadSort as exc:
+        return _error(400, str(exc), parameter=exc.parameter, allowed=exc.allowed)
+    return _html(render_view(v, queries, data, _links(), sort=state))
+
+
+@bp.get("/<slug>.<any(csv, json):fmt>")
+def export(slug: str, fmt: str) -> Response:
+    """The view's SPARQL results with the page's filters: JSON (every query, or ?query=NAME) or
+    CSV (one query: ?query=NAME, default the view's first)."""
+    v = _view_or_404(slug)
+    if isinstance(v, Response):
+        return v
+    only = request.args.get("query") or (v.queries[0] if fmt == "csv" else None)
+    try:
+        selected, found = tables(current_app.extensions["eccp_kg"].select, v,
+                                 request.args.getlist("programme"), only)
+    except UnknownProgramme as exc:
+        return _error(400, str(exc), parameter="programme", allowed=exc.allowed)
+    except UnknownTable as exc:
+        return _error(400, str(exc), parameter="query", allowed=exc.allowed)
+    body = to_csv(found[0]) if fmt == "csv" else to_json(v, found, selected)
+    resp = Response(body, content_type=f"{FORMATS[fmt]}; charset=utf-8")
+    name = f"{slug}-{found[0]['name']}" if fmt == "csv" else slug
+    resp.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
+    resp.set_etag(_etag())
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp

@@ -38,6 +38,8 @@ class Links(Protocol):
     def asset(self, path: str) -> str: ...  # a file under server/static/
     def resource(self, iri: str) -> str: ...  # a minted IRI's page
     def query_ui(self, query: str | None) -> str | None: ...  # the query UI, with this SPARQL in a tab
+    def sort(self, table: str, column: str, order: str) -> str | None: ...  # this page, sorted (None: in-page only)
+    def export(self, slug: str, fmt: str, query: str | None = None) -> str | None: ...  # the view as CSV/JSON
 
 
 def ui_fragment(query: str | None) -> str:
@@ -47,10 +49,25 @@ def ui_fragment(query: str | None) -> str:
 
 
 class ServerLinks:
-    """Links for pages served under /explore on the live server."""
+    """Links for pages served under /explore on the live server.
 
-    def __init__(self, root: str = "") -> None:
+    `args` are the request's query parameters: sort links and exports keep the page's filters."""
+
+    def __init__(self, root: str = "", path: str = "", args: list[tuple[str, str]] | None = None) -> None:
         self.root = root.rstrip("/")  # SCRIPT_NAME when mounted below /
+        self.path = path
+        self.args = list(args or [])
+
+    def _filters(self) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.args if k not in ("sort", "order", "query")]
+
+    def sort(self, table: str, column: str, order: str) -> str | None:
+        query = urlencode(self._filters() + [("sort", f"{table}.{column}"), ("order", order)])
+        return f"{self.root}{self.path}?{query}#{table}"
+
+    def export(self, slug: str, fmt: str, query: str | None = None) -> str | None:
+        params = self._filters() + ([("query", query)] if query else [])
+        return f"{self.root}/explore/{slug}.{fmt}" + (f"?{urlencode(params)}" if params else "")
 
     def view(self, slug: str | None) -> str:
         return f"{self.root}/explore" + (f"/{slug}" if slug else "")
@@ -85,6 +102,12 @@ class ReportLinks:
     def query_ui(self, query: str | None) -> str | None:
         return self.ui_url.split("#", 1)[0] + ui_fragment(query) if self.ui_url else None
 
+    def sort(self, table: str, column: str, order: str) -> str | None:
+        return None  # files cannot sort themselves: explore.js sorts in the page
+
+    def export(self, slug: str, fmt: str, query: str | None = None) -> str | None:
+        return None
+
 
 def _json_attr(value: Any) -> Markup:
     """JSON for a data-* attribute, HTML-escaped (the browser unescapes it before JSON.parse)."""
@@ -118,9 +141,13 @@ def render_index(links: Links, standalone: bool = False) -> str:
 
 
 def render_view(view: View, queries: list[ViewQuery], data: dict[str, Any], links: Links,
-                standalone: bool = False) -> str:
-    """One view page from its shaped data and the queries it came from."""
+                standalone: bool = False, sort: dict[str, Any] | None = None) -> str:
+    """One view page from its shaped data and the queries it came from; `sort` is the state
+    explore_sort.apply returned (None: the query's order)."""
+    from .explore_sort import apply
+
+    state = sort if sort is not None else apply(view.slug, data, None, None)
     return environment().get_template(f"explore/{view.slug}.html").render(
         view=view, views=list(VIEWS.values()), queries=queries, data=data, links=links,
-        chart_js=chart_js(), standalone=standalone, current=view.slug,
+        chart_js=chart_js(), standalone=standalone, current=view.slug, sort=state,
     )

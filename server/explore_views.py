@@ -16,9 +16,12 @@ from eccp_kg.graph.namespaces import ECCP
 from .explore_queries import Row, Select, ViewQuery, load_query, run
 
 
-def _key(iri: str) -> str:
+def key_of(iri: str) -> str:
     """The last path segment of an IRI: a stable, URL-safe key for filters and anchors."""
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+_key = key_of
 
 
 def _int(value: Any) -> int | None:
@@ -300,17 +303,33 @@ def fetch(select: Select, view: View) -> tuple[list[ViewQuery], dict[str, list[R
     return queries, rows
 
 
+def resolve_programmes(rows: Mapping[str, list[Row]], asked: Sequence[str]) -> list[str]:
+    """The programme keys a filter names: a key (`escp`) or any printed notation of the programme
+    or its sub-programmes (`ESCP-4i`), case-insensitively. Unknown values raise UnknownProgramme."""
+    names: dict[str, str] = {}
+    for r in rows.get("partnership-listings", []):
+        key = key_of(r["programme"])
+        names[key.casefold()] = key
+        for notation in str(r.get("programmeLabel") or "").split("/"):
+            if notation.strip():
+                names.setdefault(notation.strip().casefold(), key)
+    keys: list[str] = []
+    for value in asked:
+        key = names.get(value.strip().casefold())
+        if key is None:
+            raise UnknownProgramme(value, programme_keys(rows))
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 def build(select: Select, view: View, selected: Sequence[str] = ()) -> tuple[list[ViewQuery], dict[str, Any]]:
     """A view's queries and its template data (with its validation warnings); the one entry point
     for the server and the report. `selected` programme keys filter the partnerships matrix; an
     unknown key raises UnknownProgramme."""
     queries, rows = fetch(select, view)
     if view.slug == "partnerships":
-        known = programme_keys(rows)
-        for key in selected:
-            if key not in known:
-                raise UnknownProgramme(key, known)
-        data = view.shape(rows, selected)
+        data = view.shape(rows, resolve_programmes(rows, selected))
     else:
         data = view.shape(rows)
     data["warnings"] = [{"iri": r["focus"], "label": r.get("label"), "message": r["message"]}

@@ -326,7 +326,7 @@ def test_index_links_every_view(explore_client):
 
 def test_resource_links_resolve_on_this_server(explore_client):
     doc = page(explore_client, "/explore/regions")
-    ranking = [a.get("href") for a in doc.findall(".//table[@id='ranking']//a")]
+    ranking = [a.get("href") for a in doc.findall(".//table[@id='ranking']/tbody//a")]
     assert ranking and all(h.startswith("/id/nuts/") for h in ranking)
     hrefs = set()
     for slug in VIEWS:
@@ -375,7 +375,8 @@ def test_report_has_the_same_numbers_as_the_live_views(report_dir: Path, explore
             ident = tbl.get("id")
             same = static.find(f".//table[@id='{ident}']")
             assert same is not None, (slug, ident)
-            assert [text(tr) for tr in same.iter("tr")] == [text(tr) for tr in tbl.iter("tr")], (slug, ident)
+            body = lambda t: [text(tr) for part in ("tbody", "tfoot") for tr in t.findall(f"./{part}/tr")]  # noqa: E731
+            assert body(same) == body(tbl), (slug, ident)  # headers differ: live ones are sort links
     doc = html5lib.parse((report_dir / "regions.html").read_text(encoding="utf-8"), namespaceHTMLElements=False)
     cells = [c for c in doc.find(".//tr[@id='sectoral-ITC4']") if c.get("data-rank")]
     assert [text(c.find(".//abbr")) for c in cells] == top5("ITC4")

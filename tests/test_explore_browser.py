@@ -105,7 +105,8 @@ def test_programme_filter_works_without_reload_by_keyboard(tab: Tab):
     codes = [t.split()[0] for t in rows.all_inner_texts()]
     assert sorted(codes) == sorted(set(lists["euroclusters"]))
     assert len(codes) == len(lists["euroclusters"])  # the number of Eurocluster partner countries
-    assert tab.page.locator("#matrix thead th[data-programme]:not([hidden])").all_inner_texts() == ["Euroclusters"]
+    shown = tab.page.locator("#matrix thead th[data-programme]:not([hidden])")
+    assert shown.evaluate_all("hs => hs.map(h => h.dataset.programme)") == ["euroclusters"]
     status = tab.page.inner_text("#matrix-status")
     assert status.startswith(f"{len(codes)} of ")
     assert tab.page.evaluate("window.__sameDocument") is True, "the filter must not reload the page"
@@ -208,4 +209,27 @@ def test_keyboard_users_get_a_skip_link_focus_outlines_and_labelled_controls(tab
         .filter(el => el.tabIndex !== 0 || !(el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')))
         .length""")
     assert regions == 0, "scrollable tables are reachable by keyboard and named"
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("table,column", [("ranking", "ecosystems"), ("matrix", "innosup-1"), ("sectoral", "rank1")])
+def test_columns_sort_in_the_page_as_the_server_sorts_them(tab: Tab, table: str, column: str):
+    slug = "partnerships" if table == "matrix" else "regions"
+    order_js = f"() => [...document.querySelectorAll('#{table} tbody tr')].map(r => r.dataset.index)"
+    for order in ("asc", "desc"):
+        tab.open(f"/explore/{slug}?sort={table}.{column}&order={order}")
+        expected = tab.page.evaluate(order_js)
+        tab.open(f"/explore/{slug}")
+        tab.page.evaluate("window.__sameDocument = true")
+        header = tab.page.locator(f"#{table} thead th[data-sort='{column}'] a.sort")
+        header.focus()
+        tab.page.keyboard.press("Enter")  # keyboard: the header is a link
+        if order == "desc":
+            header.focus()
+            tab.page.keyboard.press("Enter")
+        assert tab.page.evaluate(order_js) == expected, order
+        assert tab.page.evaluate("window.__sameDocument") is True, "sorting must not reload the page"
+        sort = tab.page.get_attribute(f"#{table} thead th[data-sort='{column}']", "aria-sort")
+        assert sort == ("ascending" if order == "asc" else "descending")
+        assert parse_qs(urlsplit(tab.page.url).query)["sort"] == [f"{table}.{column}"]
     tab.assert_clean()

@@ -39,6 +39,70 @@
     form.addEventListener("submit", function (e) { e.preventDefault(); update(); });
   }
 
+
+  /* Sortable tables: a header link sorts on the server (no JavaScript needed); here the same rows
+     are sorted in the page with the server's rule (server/explore_sort.py): missing values ("–")
+     last, numbers by value, text lower-cased, ties in the query's order (data-index). */
+  function cellValue(cell) {
+    var v = cell.hasAttribute("data-value") ? cell.getAttribute("data-value") : cell.textContent.trim();
+    if (v === "" || v === "\u2013") { return null; }
+    return /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v.toLowerCase();
+  }
+  function compare(a, b) {
+    var na = typeof a === "number", nb = typeof b === "number";
+    if (na !== nb) { return na ? -1 : 1; }
+    return a < b ? -1 : (a > b ? 1 : 0);
+  }
+  function enhanceSort(table) {
+    var heads = Array.prototype.slice.call(table.querySelectorAll("thead th[data-sort]"));
+    if (!heads.length) { return; }
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    var box = table.closest(".scroll") || table;  /* outside the scrolling box, so it never widens the page */
+    box.parentNode.insertBefore(status, box.nextSibling);
+    heads.forEach(function (th) {
+      var control = th.querySelector("a.sort");
+      if (!control) {  /* the static report: no server to sort, so a button */
+        control = document.createElement("button");
+        control.type = "button";
+        control.className = "sort";
+        while (th.firstChild) { control.appendChild(th.firstChild); }
+        th.appendChild(control);
+      }
+      control.addEventListener("click", function (e) {
+        e.preventDefault();
+        var order = th.getAttribute("aria-sort") === "ascending" ? "desc" : "asc";
+        sortBy(table, th, order);
+        heads.forEach(function (h) { if (h !== th) { h.removeAttribute("aria-sort"); } });
+        th.setAttribute("aria-sort", order === "asc" ? "ascending" : "descending");
+        var label = th.textContent.replace(/, sort (a|de)scending$/, "");
+        status.textContent = "Sorted by " + label + ", " + (order === "asc" ? "ascending" : "descending") + ".";
+        if (window.location.protocol !== "file:" && window.history && window.history.replaceState) {
+          var params = new URLSearchParams(window.location.search);
+          params.set("sort", table.id + "." + th.getAttribute("data-sort"));
+          params.set("order", order);
+          window.history.replaceState(null, "", window.location.pathname + "?" + params.toString() + "#" + table.id);
+        }
+      });
+    });
+  }
+  function sortBy(table, th, order) {
+    var column = Array.prototype.indexOf.call(th.parentNode.children, th);
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows).map(function (row) {
+      return { row: row, value: cellValue(row.cells[column]), index: Number(row.getAttribute("data-index")) };
+    });
+    var present = rows.filter(function (r) { return r.value !== null; });
+    var missing = rows.filter(function (r) { return r.value === null; });
+    present.sort(function (a, b) {
+      var c = compare(a.value, b.value);
+      return (order === "desc" ? -c : c) || (a.index - b.index);
+    });
+    missing.sort(function (a, b) { return a.index - b.index; });
+    present.concat(missing).forEach(function (r) { body.appendChild(r.row); });
+  }
+
   var PALETTE = ["#0b5cad", "#d17a00", "#2e7d32", "#8e24aa"];
 
   /* Charts: drawn with the vendored chart.js when it is there; the table stays as the fallback. */
@@ -80,6 +144,7 @@
   function start() {
     document.querySelectorAll("form[data-filter=programmes]").forEach(enhanceFilter);
     document.querySelectorAll("canvas[data-chart]").forEach(drawChart);
+    document.querySelectorAll("table[id]").forEach(enhanceSort);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
