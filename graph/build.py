@@ -31,7 +31,7 @@ from .skolem import skolemise
 from .statistics import statistics
 from .sources import Sources, collect, default_data_dir, default_shapes_dir
 from .store import STORE_DIRNAME, add_graph, build_lock, content_hash, graph_counts, new_staging_dir, release, swap_in, write_atomic
-from .validate import ValidationOutcome, load_shapes, validate
+from .validate import DEFAULT_ENGINE, ValidationOutcome, load_shapes, validate
 
 DUMPS_DIRNAME = "dumps"
 BUILD_INFO = "build-info.json"
@@ -113,6 +113,7 @@ def check_sources(
     loaders: Any | None = None,
     ontology_dir: Path | None = None,
     shapes_dir: Path | None = None,
+    shacl_engine: str = DEFAULT_ENGINE,
 ) -> tuple[Sources, ValidationOutcome]:
     """Load every source and run SHACL; nothing is written. Used by `build` and by `eccp-kg validate`."""
     progress = progress or Progress(quiet=True)
@@ -123,8 +124,8 @@ def check_sources(
     sources = collect(folder, minter, progress, loaders=loaders, ontology_dir=ontology_dir)
     with progress.stage("SHACL validation") as st:
         shapes = load_shapes(Path(shapes_dir or default_shapes_dir()))
-        outcome = validate(sources.data_graph(), shapes, sources.ontology_graph())
-        st.detail = outcome.summary().removeprefix("SHACL: ")
+        outcome = validate(sources.data_graph(), shapes, sources.ontology_graph(), engine=shacl_engine)
+        st.detail = outcome.summary().removeprefix("SHACL: ") + f" ({shacl_engine})"
     return sources, outcome
 
 
@@ -153,6 +154,7 @@ def build_graph(
     loaders: Any | None = None,
     ontology_dir: Path | None = None,
     shapes_dir: Path | None = None,
+    shacl_engine: str = DEFAULT_ENGINE,
 ) -> BuildResult:
     """Build the knowledge graph into `out_dir` (store/, dumps/, build-info.json) and return what was built.
 
@@ -163,7 +165,7 @@ def build_graph(
     minter = make_minter(base)
     public_base(minter.base, public_url)  # reject a bad --public-url before the slow steps
     sources, outcome = check_sources(
-        Path(data_dir) if data_dir else None, minter.base, progress, loaders, ontology_dir, shapes_dir
+        Path(data_dir) if data_dir else None, minter.base, progress, loaders, ontology_dir, shapes_dir, shacl_engine
     )
     if not outcome.ok:
         raise ValidationFailed(outcome)

@@ -3,7 +3,10 @@ no violations and exactly the source contradictions the factsheet contains, as w
 
 The failing examples are small edits of the real Italy 2023 graph, each on a different focus node,
 so one pyshacl run checks them all (validation takes seconds; one run per shape would take minutes
-on a shared machine). Each case asserts a result for *its* focus node from *its* shape."""
+on a shared machine). Each case asserts a result for *its* focus node from *its* shape.
+
+pyshacl is the reference engine here; the build's default engine (pyshacl-turbo) must give the same
+report, real data and failing examples alike (the last tests)."""
 from __future__ import annotations
 
 import functools
@@ -12,14 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import pyshacl
 import pytest
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.term import Node
 
 from eccp_kg import loaders
 from eccp_kg.data import PATH as DATA
 from eccp_kg.graph.iris import Minter
+from eccp_kg.graph.validate import DEFAULT_ENGINE, ENGINES, engine_validate, findings_of
 from eccp_kg.loaders.links import load_links
 from eccp_kg.graph.namespaces import DCTERMS, ECCP, ECCPSH, PROV, QB, RDF, RDFS, SH, SKOS, TIME, VOID, XSD
 from eccp_kg.ontology import PATH as ONTOLOGY
@@ -55,8 +59,8 @@ def real_data() -> Graph:
     return graph
 
 
-def run(data: Graph, inference: str = "none") -> Graph:
-    _conforms, report, _text = pyshacl.validate(
+def run(data: Graph, inference: str = "none", engine: str = "pyshacl") -> Graph:
+    _conforms, report, _text = engine_validate(engine)(
         data, shacl_graph=shapes_graph(), ont_graph=ontology_graph(), inference=inference,
         advanced=True, allow_warnings=True)
     return report
@@ -177,9 +181,15 @@ def clean_report() -> Graph:
 
 
 @pytest.fixture(scope="module")
-def broken() -> tuple[Graph, list[Node]]:
+def broken_data() -> tuple[Graph, list[Node]]:
     data = real_data()
     focus = [case.mutate(data) for case in CASES]
+    return data, focus
+
+
+@pytest.fixture(scope="module")
+def broken(broken_data: tuple[Graph, list[Node]]) -> tuple[Graph, list[Node]]:
+    data, focus = broken_data
     return run(data), focus
 
 
@@ -284,3 +294,28 @@ def test_a_second_edition_adds_its_own_warnings_and_no_violation(tmp_path: Path,
     expected |= {URIRef(str(f).replace("/id/it/2023/", "/id/it/2099/")) for f in expected}
     assert {report.value(r, SH.focusNode) for r in results(report, severity=SH.Warning)} == expected
     assert later.stated("participation", "innosup-1") in expected
+
+
+def test_pyshacl_is_the_reference_and_not_the_default() -> None:
+    assert ENGINES == ("turbo", "pyshacl") and DEFAULT_ENGINE == "turbo"
+    with pytest.raises(ValueError, match="--shacl-engine: expected one of turbo, pyshacl, got 'jena'"):
+        engine_validate("jena")
+
+
+@pytest.mark.parametrize("engine", [e for e in ENGINES if e != "pyshacl"])
+def test_fast_engine_gives_the_reference_report_on_real_data(engine: str, clean_report: Graph) -> None:
+    fast = run(real_data(), engine=engine)
+    assert findings_of(fast) == findings_of(clean_report)
+    assert isomorphic(fast, clean_report)
+
+
+@pytest.mark.parametrize("engine", [e for e in ENGINES if e != "pyshacl"])
+def test_fast_engine_gives_the_reference_report_on_every_failing_example(
+        engine: str, broken_data: tuple[Graph, list[Node]], broken: tuple[Graph, list[Node]]) -> None:
+    """Every negative example at once: the same results, messages, values and shapes, and the same graph."""
+    data, _focus = broken_data
+    reference, _ = broken
+    fast = run(data, engine=engine)
+    assert len(findings_of(reference)) > len(CASES)  # each case fired (asserted one by one above)
+    assert findings_of(fast) == findings_of(reference)
+    assert isomorphic(fast, reference)

@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from eccp_kg.graph.namespaces import DEFAULT_BASE_IRI
+from eccp_kg.graph.validate import DEFAULT_ENGINE, ENGINES
 
 
 def add_data_options(p: argparse.ArgumentParser) -> None:
@@ -21,6 +22,17 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
         metavar="IRI",
         default=None,
         help=f"base IRI of minted resources; default: $ECCP_KG_BASE_IRI, else {DEFAULT_BASE_IRI}",
+    )
+
+
+def add_shacl_option(p: argparse.ArgumentParser) -> None:
+    """--shacl-engine: the fast Rust engine by default, pyshacl (the reference) on request."""
+    p.add_argument(
+        "--shacl-engine",
+        choices=ENGINES,
+        default=DEFAULT_ENGINE,
+        help=f"SHACL engine: turbo (pyshacl-turbo, Rust) or pyshacl (the reference; same report, ~10x slower); "
+        f"default: {DEFAULT_ENGINE}",
     )
 
 

@@ -8,7 +8,7 @@ from eccp_kg.graph.build import ValidationFailed, build_graph
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.progress import Progress
 
-from ._common import add_data_options, fail
+from ._common import add_data_options, add_shacl_option, fail
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", metavar="DIR", default="build", help="output folder; default: build")
     add_data_options(p)
+    add_shacl_option(p)
     p.add_argument(
         "--public-url",
         metavar="URL",
@@ -39,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     """Build; bad input and SHACL violations print why and return 1 with the output folder unchanged."""
     progress = Progress(sys.stderr, quiet=args.quiet)
     try:
-        result = build_graph(args.out, args.data, args.base_iri, args.public_url, progress)
+        result = build_graph(args.out, args.data, args.base_iri, args.public_url, progress,
+                             shacl_engine=args.shacl_engine)
     except SourceError as exc:
         return fail("build", f"{exc}\nnothing was written; {args.out} is unchanged")
     except ValidationFailed as exc:

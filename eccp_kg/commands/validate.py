@@ -8,7 +8,7 @@ from eccp_kg.graph.build import check_sources
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.progress import Progress
 
-from ._common import add_data_options, fail
+from ._common import add_data_options, add_shacl_option, fail
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "0 no violations (warnings allowed), 1 violations or bad input. No store is written.",
     )
     add_data_options(p)
+    add_shacl_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress lines (default: progress on stderr)")
     p.set_defaults(func=run)
 
@@ -28,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load and validate; print the report; 1 on violations or bad input, else 0."""
     try:
-        _sources, outcome = check_sources(args.data, args.base_iri, Progress(sys.stderr, quiet=args.quiet))
+        _sources, outcome = check_sources(args.data, args.base_iri, Progress(sys.stderr, quiet=args.quiet),
+                                      shacl_engine=args.shacl_engine)
     except SourceError as exc:
         return fail("validate", str(exc))
     except (ValueError, RuntimeError, OSError) as exc:
