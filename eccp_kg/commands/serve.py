@@ -6,6 +6,7 @@ docs/endpoint.md)."""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
 import socket
@@ -110,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
     """Serve until SIGTERM/SIGINT: in this process, or in --http-processes forked ones."""
     if args.base_iri:
         os.environ["ECCP_KG_BASE_IRI"] = args.base_iri
+    # server-side failures are logged with the request id their error response carries
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
     port = args.port if args.port is not None else int(os.environ.get("PORT", "8000"))
     if args.http_processes > 1:
         return _serve_processes(args, port)
