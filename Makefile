@@ -6,7 +6,7 @@ PORT   ?= 8000
 HOST   ?= 127.0.0.1
 OUT    ?= build
 
-SOURCES := $(shell find ontology shapes data loaders graph -type f \( -name '*.ttl' -o -name '*.csv' -o -name '*.py' -o -name '*.toml' \) 2>/dev/null)
+SOURCES := $(shell find ontology shapes data loaders graph -type f \( -name '*.ttl' -o -name '*.csv' -o -name '*.py' -o -name '*.toml' -o -name '*.md' \) 2>/dev/null)
 
 .PHONY: install serve build test vendor browser clean bench bench-tools report
 

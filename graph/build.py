@@ -24,7 +24,7 @@ from rdflib import Graph, URIRef
 
 from .describe import describe, public_base
 from .errors import SourceError
-from .dumps import DumpFile, write_dumps
+from .dumps import DumpFile, copy_source_documents, write_dumps
 from .iris import Minter, base_iri
 from .progress import Progress
 from .skolem import skolemise
@@ -189,15 +189,17 @@ def _write(out: Path, sources: Sources, outcome: ValidationOutcome, minter: Mint
         with progress.stage("dumps") as st:
             store = ox.Store(str(staged_store))
             dumps = write_dumps(store, staged_dumps)
+            documents = copy_source_documents(sources.editions, staged_dumps)
             stats = statistics(store, counts)
-            meta = describe(minter, counts, dumps, sources.editions, modified_time(), public_url, stats)
+            meta = describe(minter, counts, dumps, sources.editions, modified_time(), public_url, stats, documents)
             add_graph(store, meta_iri, meta)
             meta.serialize(staged_dumps / VOID_FILE, format="turtle", encoding="utf-8")
             store.optimize()
             counts = graph_counts(store)
             release(store)
             del store
-            st.detail = ", ".join(f"{d.name} {d.byte_size} B" for d in dumps) + f", {VOID_FILE}"
+            st.detail = ", ".join(f"{d.name} {d.byte_size} B" for d in dumps) + f", {VOID_FILE}" + "".join(
+                f", {d.name} (factsheet text)" for _e, d in documents)
         result = BuildResult(
             out_dir=out,
             build_id=build_id,

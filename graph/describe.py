@@ -45,9 +45,11 @@ def describe(
     modified: datetime,
     public_url: str | None = None,
     stats: Statistics | None = None,
+    documents: Iterable[tuple[Any, DumpFile]] = (),
 ) -> Graph:
     """VoID + DCAT triples for a build: `counts` are triples per named graph (without B graph/meta),
-    `stats` the class and property partitions (graph.statistics)."""
+    `stats` the class and property partitions (graph.statistics), `documents` the factsheet texts
+    served beside the dumps (each factsheet dcterms:hasFormat its download URL)."""
     g = Graph()
     bind_all(g)
     public = public_base(minter.base, public_url)
@@ -92,6 +94,16 @@ def describe(
         g.add((dist, DCAT.byteSize, Literal(dump.byte_size, datatype=XSD.nonNegativeInteger)))
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCTERMS.license, LICENSE))
+
+    for edition, document in documents:
+        url = URIRef(public + "download/" + document.name)
+        factsheet = minter.for_edition(str(edition.country), str(edition.edition)).factsheet()
+        g.add((factsheet, DCTERMS.hasFormat, url))
+        g.add((url, RDFS.label, Literal(f"The factsheet text ({edition.meta['source_file']})", lang="en")))
+        g.add((url, DCTERMS["format"], URIRef(MEDIA_TYPES + document.media_type)))
+        g.add((url, DCAT.byteSize, Literal(document.byte_size, datatype=XSD.nonNegativeInteger)))
+        if edition.meta.get("license"):
+            g.add((url, DCTERMS.license, URIRef(str(edition.meta["license"]))))
 
     if stats is not None:
         _statistics(g, minter, dataset, stats)

@@ -2,12 +2,15 @@
 
 People and tools that do not speak SPARQL want files: Turtle (one readable graph, the union of the
 named graphs, with every project prefix), N-Quads (lossless, graphs kept) and JSON-LD. Output is
-sorted, so the same store gives byte-identical files."""
+sorted, so the same store gives byte-identical files. Beside them the build puts the text of each
+factsheet edition (`source_file` of its factsheet.toml, copied unchanged), so a reader can check any
+eccp:sourceLocator against the document it points into."""
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -117,4 +120,32 @@ def write_dumps(store: ox.Store, dumps_dir: Path, exclude: Iterable[str] = ()) -
         path = dumps_dir / file_name
         serialize_quads(quads, fmt, path)
         written.append(DumpFile(path, fmt.media_type, path.stat().st_size))
+    return written
+
+
+#: Media types of the source documents by suffix (the factsheet texts are Markdown).
+SOURCE_MEDIA_TYPES: dict[str, str] = {".md": "text/markdown"}
+
+
+def source_document_name(edition: Any) -> str:
+    """'factsheet-it-2023.md': the download name of an edition's text (flat, one folder for all editions)."""
+    suffix = Path(str(edition.meta["source_file"])).suffix
+    return f"factsheet-{str(edition.country).lower()}-{edition.edition}{suffix}"
+
+
+def copy_source_documents(editions: Iterable[Any], dumps_dir: Path) -> list[tuple[Any, DumpFile]]:
+    """Copy each edition's factsheet text (loaders.Edition: path, meta["source_file"]) into `dumps_dir`
+    byte for byte; returns (edition, written file) pairs for the dataset description. An edition
+    that names no text (a test's stand-in loader) has none to copy."""
+    dumps_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for edition in editions:
+        name = (getattr(edition, "meta", None) or {}).get("source_file")
+        if not name:
+            continue
+        source = Path(edition.path) / str(name)
+        target = dumps_dir / source_document_name(edition)
+        shutil.copyfile(source, target)
+        media_type = SOURCE_MEDIA_TYPES.get(target.suffix, "application/octet-stream")
+        written.append((edition, DumpFile(target, media_type, target.stat().st_size)))
     return written

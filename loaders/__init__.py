@@ -12,6 +12,7 @@ on the first bad one; nothing is returned until every table of the edition has l
 Country and edition come from factsheet.toml, never from code."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -83,8 +84,29 @@ def discover_editions(data_dir: Path | None = None) -> list[Edition]:
             raise SourceError(display, None, "country_code", f"the country code of its folder ('{path.parent.parent.name}')", country)
         if path.parent.name != edition:
             raise SourceError(display, None, "edition", f"the edition of its folder ('{path.parent.name}')", edition)
+        _check_source_document(path, meta, display)
         editions.append(Edition(country, edition, path.parent, data_dir, meta))
     return editions
+
+
+def _check_source_document(toml: Path, meta: dict, display: str) -> None:
+    """The factsheet text named by source_file is in the edition folder and, when source_sha256 is
+    given, byte for byte the published one: the build serves it for readers to check every locator."""
+    folder, name = toml.parent, str(meta["source_file"])
+    document = folder / name
+    lines = toml.read_text(encoding="utf-8").splitlines()
+
+    def line(key: str) -> int | None:
+        return next((n for n, text in enumerate(lines, 1) if text.split("=")[0].strip() == key), None)
+
+    if "/" in name or "\\" in name or name.startswith(".") or not document.is_file():
+        raise SourceError(display, line("source_file"), "source_file", f"the name of a file in {folder.name}/ beside factsheet.toml", name)
+    expected = meta.get("source_sha256")
+    if expected:
+        actual = hashlib.sha256(document.read_bytes()).hexdigest()
+        if actual != expected:
+            raise SourceError(display, line("source_sha256"), "source_sha256", f"the SHA-256 of {name} ({actual}): the factsheet text "
+                              "must stay as published", expected)
 
 
 def load_edition(edition: Edition, minter: Minter | None = None) -> Graph:

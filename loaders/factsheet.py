@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from ..graph.namespaces import DCTERMS, ECCP, RDF, RDFS, SKOS, XSD
 from .common import Context, Triple, en, lit, positive, year
@@ -31,6 +31,8 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
         yield iri, DCTERMS.issued, year(meta["reference_year"])
     if meta.get("legal_notice"):
         yield iri, DCTERMS.rights, Literal(meta["legal_notice"])
+    if meta.get("license"):
+        yield iri, DCTERMS.license, URIRef(meta["license"])
     if meta.get("data_extraction_date"):
         yield iri, ECCP.extractionDate, Literal(meta["data_extraction_date"].isoformat(), datatype=XSD.date)
     for row in tables.get("references"):

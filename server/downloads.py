@@ -23,6 +23,7 @@ DUMP_TYPES: dict[str, str] = {
     ".jsonld": "application/ld+json",
     ".rdf": "application/rdf+xml",
     ".json": "application/json",
+    ".md": "text/markdown; charset=utf-8",  # the factsheet texts the build serves beside the dumps
 }
 
 

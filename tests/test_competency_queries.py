@@ -1,13 +1,14 @@
 """Competency queries (queries/*.rq) against the real built graph, each answer checked against the factsheet.
 
-Expected answers are read from the factsheet text itself (../shared/seeds/eccp-country-factsheet-italy.md,
-the document data/it/2023 transcribes), not pasted here, so a transcription or loader error shows up as
+Expected answers are read from the factsheet text itself (data/it/2023/eccp-country-factsheet-italy.md,
+the source document of the edition the tables transcribe), not pasted here, so a transcription or loader error shows up as
 a difference between the graph and the document. Queries run as the server runs them: pyoxigraph with
 the union of the named graphs as default graph."""
 from __future__ import annotations
 
 import html
 import re
+import tomllib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,14 +18,13 @@ from eccp_kg.graph.namespaces import PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = ROOT / "queries"
-SEED = ROOT.parent / "shared" / "seeds" / "eccp-country-factsheet-italy.md"
+EDITION = ROOT / "data" / "it" / "2023"
+SEED = EDITION / tomllib.loads((EDITION / "factsheet.toml").read_text(encoding="utf-8"))["source_file"]
 
 
 # --- reading the factsheet -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def text() -> str:
-    if not SEED.exists():
-        pytest.skip(f"the factsheet text is not beside the checkout ({SEED.name}); the answers are read from it")
     return SEED.read_text(encoding="utf-8")
 
 

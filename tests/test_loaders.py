@@ -242,6 +242,48 @@ def test_factsheet_toml_undeclared_field(data: Path) -> None:
     assert info.value.column == "colour" and "declared" in info.value.expected
 
 
+def _toml_line(path: Path, key: str) -> int:
+    return next(i for i, t in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if t.startswith(key + " "))
+
+
+def test_factsheet_text_must_be_in_the_edition_folder(data: Path) -> None:
+    """The build serves the text beside the dumps: a factsheet.toml naming no file there stops it."""
+    (data / "it/2023/eccp-country-factsheet-italy.md").unlink()
+    with pytest.raises(SourceError) as info:
+        loaders.discover_editions(data)
+    err = info.value
+    line = _toml_line(data / "it/2023/factsheet.toml", "source_file")
+    assert (err.file, err.line, err.column, err.got) == (EDITION + "factsheet.toml", line, "source_file", "eccp-country-factsheet-italy.md")
+    assert "beside factsheet.toml" in err.expected
+
+
+@pytest.mark.parametrize("name", ["../2023/eccp-country-factsheet-italy.md", "/abs/eccp-country-factsheet-italy.md", ".hidden.md", "absent.md"])
+def test_factsheet_text_outside_the_edition_folder_is_refused(data: Path, name: str) -> None:
+    toml = data / "it/2023/factsheet.toml"
+    edit(toml, _toml_line(toml, "source_file"), '"eccp-country-factsheet-italy.md"', f'"{name}"')
+    with pytest.raises(SourceError) as info:
+        loaders.discover_editions(data)
+    assert (info.value.column, info.value.got) == ("source_file", name)
+
+
+def test_a_changed_factsheet_text_is_refused(data: Path) -> None:
+    """source_sha256 pins the text as published: one changed byte (a "fix" of a typo) stops the build."""
+    text = data / "it/2023/eccp-country-factsheet-italy.md"
+    text.write_bytes(text.read_bytes().replace(b"Autonomo us", b"Autonomous", 1))
+    with pytest.raises(SourceError) as info:
+        loaders.discover_editions(data)
+    err = info.value
+    assert (err.line, err.column) == (_toml_line(data / "it/2023/factsheet.toml", "source_sha256"), "source_sha256")
+    assert "must stay as published" in err.expected and len(err.got) == 64
+
+
+def test_the_factsheet_carries_its_reuse_licence() -> None:
+    (edition,) = [e for e in loaders.discover_editions() if e.country == "IT"]
+    graph = loaders.load_edition(edition, Minter(BASE))
+    licence = URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert list(graph.subjects(URIRef("http://purl.org/dc/terms/license"), licence)) == [URIRef(BASE + "id/factsheet/it/2023")]
+
+
 def test_multi_line_cell_reports_the_line_the_record_starts_on(tmp_path: Path) -> None:
     schemas = tmp_path / "schemas.toml"
     schemas.write_text(

@@ -65,7 +65,8 @@ def test_wheel_ships_code_and_package_data(wheel_names):
 
     # every such file of the source tree is in the wheel
     for folder, pattern, prefix in (("ontology", "*.ttl", "eccp_kg/ontology/"), ("shapes", "*.ttl", "eccp_kg/shapes/"),
-                                    ("queries", "*.rq", "eccp_kg/queries/"), ("data", "**/*.csv", "eccp_kg/data/")):
+                                    ("queries", "*.rq", "eccp_kg/queries/"), ("data", "**/*.csv", "eccp_kg/data/"),
+                                    ("data", "**/*.md", "eccp_kg/data/")):  # the factsheet texts too
         files = {str(p.relative_to(ROOT / folder)) for p in (ROOT / folder).glob(pattern)}
         assert files, f"no {pattern} under {folder}/"
         missing = files - {n.removeprefix(prefix) for n in shipped(prefix, pattern.rsplit(".", 1)[1])}

@@ -62,3 +62,33 @@ def test_build_id_and_etag(built_server, built_store):
     first = requests.get(built_server + "/sparql", params=q, timeout=60)
     assert int(first.json()["results"]["bindings"][0]["n"]["value"]) > 0
     assert requests.get(built_server + "/sparql", params=q, headers={"If-None-Match": first.headers["ETag"]}, timeout=60).status_code == 304
+
+
+def test_factsheet_text_is_downloadable_and_linked_from_the_factsheet_page(built_server):
+    """A reader checks a source locator against the document: the factsheet's page links its text,
+    served byte for byte as the repository holds it, and every locator's place is in that text."""
+    import tomllib
+
+    edition = Path(__file__).resolve().parents[1] / "data" / "it" / "2023"
+    source = edition / tomllib.loads((edition / "factsheet.toml").read_text(encoding="utf-8"))["source_file"]
+    page = requests.get(built_server + "/id/factsheet/it/2023", headers={"Accept": "text/html"}, timeout=60)
+    assert page.status_code == 200
+    assert 'href="/download/factsheet-it-2023.md"' in page.text
+    assert 'href="/download/factsheet-it-2023.md"' in requests.get(built_server + "/download/", timeout=60).text
+    r = requests.get(built_server + "/download/factsheet-it-2023.md", timeout=60)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/markdown")
+    assert r.content == source.read_bytes()
+    rows = requests.post(built_server + "/sparql", timeout=60, headers={"Accept": "application/sparql-results+json"}, data={
+        "query": "SELECT DISTINCT ?l WHERE { ?s <https://w3id.org/eccp-kg/ontology#sourceLocator> ?l }"}).json()
+    locators = {b["l"]["value"] for b in rows["results"]["bindings"]}
+    assert len(locators) > 50
+    text = r.content.decode("utf-8")
+    for locator in locators:  # "Table 3, BUDGET, ...", "Section 2.3, ...", "Footnote 3": the place is printed
+        place = locator.split(",")[0].removesuffix(" caption")
+        kind, _, number = place.partition(" ")
+        if kind in ("Table", "Figure"):
+            assert f"{place}:" in text or f"{place} " in text, locator
+        elif kind == "Section":
+            assert f"# {number}" in text or f"{number} " in text, locator
+        elif kind == "Footnote":
+            assert f"<sup>{number}</sup>" in text, locator

@@ -116,6 +116,21 @@ def test_factsheet_toml_has_every_declared_field_and_nothing_else() -> None:
     assert doc["data_extraction_date"].isoformat() == "2023-12-21"
 
 
+def test_the_source_document_is_in_the_edition_folder_as_published() -> None:
+    """The factsheet text ships with its tables: pinned by SHA-256 (byte for byte the published text,
+    so no editor "fixes" it) and reused under the licence and attribution factsheet.toml states."""
+    import hashlib
+
+    doc = tomllib.loads((EDITION / "factsheet.toml").read_text(encoding="utf-8"))
+    text = (EDITION / doc["source_file"]).read_bytes()
+    assert hashlib.sha256(text).hexdigest() == doc["source_sha256"]
+    assert text.decode("utf-8").lstrip().startswith("EUROPEAN CLUSTER")
+    assert doc["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert "CC BY 4.0" in doc["reuse_terms"] and "attribution" in doc["reuse_terms"]
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    assert doc["attribution"] in readme and "CC BY 4.0" in readme
+
+
 def test_no_machine_paths_in_committed_data() -> None:
     """No absolute path of this machine (the folder holding the checkout, home, temp) in the data."""
     import os

@@ -2,14 +2,14 @@
 
 Why: the knowledge graph is only as trustworthy as the CSVs the loaders read. These tests use only
 csv/tomllib (the typed validation is the loaders' job) and, wherever possible, re-read the factsheet
-markdown (../shared/seeds/ beside the repository, or ECCP_KG_SEED) instead of hard-coding answers, so a
-transcription slip or a "silent fix" of a printed inconsistency fails here.
+markdown (the edition's own source document, data/it/2023/eccp-country-factsheet-italy.md, named by
+factsheet.toml) instead of hard-coding answers, so a transcription slip or a "silent fix" of a printed
+inconsistency fails here.
 """
 from __future__ import annotations
 
 import csv
 import html
-import os
 import re
 import tomllib
 from collections import Counter
@@ -25,14 +25,8 @@ SCHEMAS = tomllib.loads((DATA / "schemas.toml").read_text(encoding="utf-8"))
 TABLES = SCHEMAS["tables"]
 
 
-def _seed_path() -> Path:
-    """Where the Italy factsheet markdown is: ECCP_KG_SEED, else ../shared/seeds/ next to the repo."""
-    env = os.environ.get("ECCP_KG_SEED")
-    return Path(env) if env else REPO.parent / "shared" / "seeds" / "eccp-country-factsheet-italy.md"
-
-
-SEED_PATH = _seed_path()
-needs_seed = pytest.mark.skipif(not SEED_PATH.exists(), reason=f"factsheet markdown not found at {SEED_PATH}")
+#: The factsheet text the tables transcribe: the file factsheet.toml names, in the edition folder.
+SEED_PATH = EDITION / tomllib.loads((EDITION / "factsheet.toml").read_text(encoding="utf-8"))["source_file"]
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +67,6 @@ def find_rows(name: str, **match: str) -> list[dict[str, str]]:
 
 # ------------------------------------------------------------------ files against schemas.toml
 
-@needs_seed
 def test_factsheet_toml_matches_the_printed_document(seed: str) -> None:
     doc = tomllib.loads((EDITION / "factsheet.toml").read_text(encoding="utf-8"))
     assert f"extracted on {doc['data_extraction_date_as_printed']}" in seed
@@ -90,7 +83,6 @@ def _table_lines(seed_lines: list[str], cells: int) -> list[list[str]]:
     return [l.split("\t") for l in seed_lines if l.startswith("<b>IT") and len(l.split("\t")) == cells]
 
 
-@needs_seed
 def test_table1_regions_counts_and_every_cell_as_printed(seed_lines: list[str]) -> None:
     printed = _table_lines(seed_lines, 7)
     assert len(printed) == 21
@@ -127,7 +119,6 @@ def test_nace_codes_in_table1_answer_the_a01_question() -> None:
     assert a01 == ["ITF2", "ITF4", "ITF5", "ITF6", "ITG1", "ITH1"]
 
 
-@needs_seed
 def test_table2_counts_and_cells_as_printed(seed_lines: list[str]) -> None:
     printed = _table_lines(seed_lines, 4)
     assert len(printed) == 21
@@ -160,7 +151,6 @@ def test_table_regions_are_the_same_21_nuts_codes() -> None:
 
 # ------------------------------------------------------------------ Section 1, 2.1, 2.2
 
-@needs_seed
 def test_section_totals_and_statements_are_quoted_from_the_text(seed: str) -> None:
     text = plain(seed)
     for r in rows("agglomeration_totals"):
@@ -185,7 +175,6 @@ def test_employment_order_and_eu_comparison() -> None:
     assert find_rows("employment_statements", ecosystem_label="Textile")[0]["eu27_comparison"] == "about double"
 
 
-@needs_seed
 def test_section1_lists_in_printed_order(seed: str) -> None:
     text = plain(seed)
     areas = "; ".join(r["label"] for r in rows("pnrr_cluster_areas"))
@@ -199,7 +188,6 @@ def test_section1_lists_in_printed_order(seed: str) -> None:
     assert find_rows("policy_documents", key="erdf-partnership-agreement-2021-2027")[0]["mentions_clusters"] == "no"
 
 
-@needs_seed
 def test_paragraphs_are_verbatim_and_cover_each_section(seed: str) -> None:
     text = plain(seed)
     paras = rows("paragraphs")
@@ -211,7 +199,6 @@ def test_paragraphs_are_verbatim_and_cover_each_section(seed: str) -> None:
 
 # ------------------------------------------------------------------ Section 2.3
 
-@needs_seed
 def test_cluster_organisation_figures_as_printed(seed: str) -> None:
     text = plain(seed)
     for r in rows("cluster_organisation_figures"):
@@ -232,7 +219,6 @@ def test_most_and_fewest_regions_in_printed_order() -> None:
         assert labels[r["nuts_code"]] == r["region_label"]
 
 
-@needs_seed
 def test_cluster_organisations_per_ecosystem_match_the_printed_list(seed_lines: list[str]) -> None:
     printed = [re.fullmatch(r"- (.+) \((\d+) (cluster organisations?)\)", l) for l in seed_lines]
     printed = [m.groups() for m in printed if m]
@@ -243,7 +229,6 @@ def test_cluster_organisations_per_ecosystem_match_the_printed_list(seed_lines: 
     assert sum(int(c) for _, c, _ in got) < registered  # not all organisations gave an ecosystem, as the text says
 
 
-@needs_seed
 def test_partner_country_lists_exactly_as_printed(seed: str) -> None:
     text = plain(seed)
     expected = {"escp": ("member states (", 22), "innosup-1": ("22 countries (", 22), "euroclusters": ("19 countries (", 19)}
@@ -256,7 +241,6 @@ def test_partner_country_lists_exactly_as_printed(seed: str) -> None:
     assert innosup.count("EL") == 2 and len(set(innosup)) == 21
 
 
-@needs_seed
 def test_programme_figures_quote_the_text(seed: str) -> None:
     text = plain(seed)
     for r in rows("programme_figures"):
@@ -269,7 +253,6 @@ def test_programme_figures_quote_the_text(seed: str) -> None:
     assert {r["programme"] for r in rows("programme_partner_countries")} <= programmes
 
 
-@needs_seed
 def test_euroclusters_and_their_ecosystems(seed: str) -> None:
     text = plain(seed)
     names = [r["name"] for r in sorted(rows("euroclusters"), key=lambda r: int(r["position"]))]
@@ -294,7 +277,6 @@ def _cells(policy: str, section: str, kind: str | None = None) -> list[dict[str,
 NATIONAL, LOMBARDY = "cluster-tecnologici-nazionali-national-technology-clusters", "regional-technology-clusters-lombardy"
 
 
-@needs_seed
 def test_policy_objectives_are_the_bold_items_in_printed_order(seed_lines: list[str]) -> None:
     start = next(i for i, l in enumerate(seed_lines) if "<b>POLICY OBJECTIVES</b>" in l)
     first_page = [seed_lines[start].replace("<b>POLICY OBJECTIVES</b>", "")] + seed_lines[start + 1:start + 10]
@@ -320,7 +302,6 @@ def test_shared_and_own_objectives_via_categories() -> None:
         == "Fostering innovation and strengthening innovation ecosystem"  # printed singular, kept
 
 
-@needs_seed
 def test_every_table3_text_is_verbatim(seed: str) -> None:
     text = re.sub(r"\s+", " ", plain(re.sub(r"</?(p|li|ul|ol)[^>]*>", "\n", seed)))
     for r in rows("policy_cells"):
@@ -349,7 +330,6 @@ def test_table3_rows_per_section_and_values() -> None:
     assert find_rows("policies", key=LOMBARDY)[0]["nuts_code"] == "ITC4"
 
 
-@needs_seed
 def test_policy_clusters_twelve_national_nine_lombardy_with_member_counts(seed: str) -> None:
     national = [r for r in rows("policy_clusters") if r["policy"] == NATIONAL]
     lombardy = [r for r in rows("policy_clusters") if r["policy"] == LOMBARDY]
@@ -368,7 +348,6 @@ def test_policy_clusters_twelve_national_nine_lombardy_with_member_counts(seed: 
 
 # ------------------------------------------------------------------ Table 4, Annex, Table 5
 
-@needs_seed
 def test_state_of_play_levels_and_selection_as_printed(seed_lines: list[str]) -> None:
     for criterion in {r["criterion"] for r in rows("state_of_play")}:
         levels = sorted(find_rows("state_of_play", criterion=criterion), key=lambda r: int(r["position"]))
@@ -383,7 +362,6 @@ def test_state_of_play_levels_and_selection_as_printed(seed_lines: list[str]) ->
     assert selected == {"policy-scope": "4", "continuity": "4", "evidence-of-performance": "1", "cluster-support-instruments": "4"}
 
 
-@needs_seed
 def test_annex_framework_as_printed(seed_lines: list[str]) -> None:
     printed = [l.split("\t") for l in seed_lines if "</b>\tassessment" in l]
     crits = sorted(rows("framework_criteria"), key=lambda r: int(r["position"]))
@@ -397,7 +375,6 @@ def test_annex_framework_as_printed(seed_lines: list[str]) -> None:
     assert captions.count("Table 5") == 2  # the Annex table is captioned "Table 5" as printed
 
 
-@needs_seed
 def test_semester_table_as_printed(seed: str) -> None:
     text = plain(seed)
     for r in rows("semester_challenges") + rows("semester_listed_clusters"):
@@ -410,7 +387,6 @@ def test_semester_table_as_printed(seed: str) -> None:
     assert [r["name"] for r in rows("semester_listed_clusters")][1] == "Lombardy Green Chemistry Association,"
 
 
-@needs_seed
 def test_references_and_footnotes_are_complete(seed: str) -> None:
     refs = seed.split("## References")[1].split("## Annex")[0]
     entries = [l for l in refs.splitlines() if l.strip()]
@@ -462,7 +438,6 @@ def test_nace_and_country_code_lists_cover_what_the_tables_use() -> None:
     assert {"EL", "UK"} <= countries and "GR" not in countries and "GB" not in countries
 
 
-@needs_seed
 def test_every_printed_sentence_outside_tables_is_somewhere_in_the_tables(seed_lines: list[str]) -> None:
     """Completeness: each prose line, list item, caption, note, footnote and reference of the factsheet is
     found verbatim in some cell (or in its structured form: caption, 'label (n cluster organisations)')."""
@@ -490,7 +465,6 @@ def test_every_printed_sentence_outside_tables_is_somewhere_in_the_tables(seed_l
     assert not missing, missing
 
 
-@needs_seed
 def test_every_table3_fragment_is_in_a_cell(seed: str) -> None:
     """Completeness of Table 3: every bold item, paragraph, list item and plain cell printed between its
     caption and section 4 is in policy_cells (text or row label) or policies (type, name)."""
