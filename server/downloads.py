@@ -1,4 +1,4 @@
-"""The dumps of the build, served at /download/ (index) and /download/<file>.
+"""The dumps of the build and the factsheet texts beside them, served at /download/ (index) and /download/<file>.
 
 Why a blueprint of its own: serving files from a folder is a different job from describing
 resources, with its own safety rule (nothing outside the dumps folder can be read)."""
