@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import keyword
 import sys
 
-COMMANDS = ("build", "validate", "query", "export", "serve", "report")
+COMMANDS = ("build", "validate", "query", "export", "serve", "report", "import")
+
+
+def command_module(name: str) -> str:
+    """The module of a command: its name, with a trailing '_' when the name is a Python keyword (import)."""
+    return f"eccp_kg.commands.{name}_" if keyword.iskeyword(name) else f"eccp_kg.commands.{name}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"eccp-kg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
-        importlib.import_module(f"eccp_kg.commands.{name}").register(sub)
+        importlib.import_module(command_module(name)).register(sub)
     return parser
 
 
