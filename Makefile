@@ -8,7 +8,7 @@ OUT    ?= build
 
 SOURCES := $(shell find ontology shapes data loaders graph -type f \( -name '*.ttl' -o -name '*.csv' -o -name '*.py' -o -name '*.toml' -o -name '*.md' \) 2>/dev/null)
 
-.PHONY: install serve build test vendor browser clean bench bench-tools report
+.PHONY: install serve build test vendor browser engines clean bench bench-tools report
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser build
+# Virtuoso Open Source 7 for the push and remote-backend tests (Debian's package; the tests start a private copy).
+engines:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq virtuoso-opensource >/dev/null; }
+
+test: install browser engines build
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # wrk drives the benchmark: Debian's package, installed the same way as Chromium.

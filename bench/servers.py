@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import re
+
 import pyoxigraph as ox
 
 from eccp_kg.graph.iris import Minter
@@ -210,3 +212,79 @@ def full_dump(build_dir: Path, workdir: Path) -> Path:
     with out.open("ab") as fh:
         fh.write(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
     return out
+
+
+@contextmanager
+def oxigraph_store(location: Path | None = None) -> Iterator[Server]:
+    """`oxigraph serve --union-default-graph` over an empty (or given) store: Graph Store at /store,
+    queries at /query. `push` loads it; its default graph is then the union of the pushed graphs."""
+    workdir = None if location is not None else Path(tempfile.mkdtemp(prefix="eccp-oxigraph-"))
+    store = location if location is not None else workdir / "store"  # type: ignore[operator]
+    port = free_port()
+    cmd = [venv_tool("oxigraph"), "serve", "--location", str(store), "--bind", f"127.0.0.1:{port}",
+           "--union-default-graph"]
+    with running("oxigraph", cmd, f"http://127.0.0.1:{port}/query", workdir=workdir) as server:
+        yield server
+
+
+#: Debian's stock configuration of Virtuoso Open Source 7; a private copy of it is started.
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+#: Credentials of a freshly created Virtuoso database (the private one the tests start).
+VIRTUOSO_USER = ("dba", "dba")
+#: Virtuoso's SPARQL endpoint and its digest-authenticated Graph Store (paths on its HTTP port).
+VIRTUOSO_QUERY_PATH = "/sparql"
+VIRTUOSO_GSP_PATH = "/sparql-graph-crud-auth"
+
+
+def virtuoso_ini(template: str, workdir: Path, sql_port: int, http_port: int) -> str:
+    """A private virtuoso.ini: database files in `workdir`, both ports on 127.0.0.1, result rows not capped
+    below ours (the stock 10,000 would cut competency answers on large builds), everything else as shipped."""
+    section = ""
+    out: list[str] = []
+    files = ("DatabaseFile", "ErrorLogFile", "LockFile", "TransactionFile", "xa_persistent_file")
+    for line in template.splitlines(keepends=True):
+        head = re.match(r"\s*\[(.+)\]", line)
+        if head:
+            section = head.group(1)
+        key = re.match(r"\s*([A-Za-z_]+)\s*=\s*([^;]*)", line)
+        if key:
+            name, value = key.group(1), key.group(2).strip()
+            if section in ("Database", "TempDatabase") and name in files:
+                line = f"{name} = {workdir / Path(value).name}\n"
+            elif section == "Parameters" and name == "ServerPort":
+                line = f"ServerPort = 127.0.0.1:{sql_port}\n"
+            elif section == "HTTPServer" and name == "ServerPort":
+                line = f"ServerPort = 127.0.0.1:{http_port}\n"
+            elif section == "Parameters" and name == "DirsAllowed":
+                line = f"DirsAllowed = ., {workdir}, /usr/share/virtuoso-opensource-7/vad\n"
+            elif section == "SPARQL" and name == "ResultSetMaxRows":
+                line = "ResultSetMaxRows = 10000000\n"
+            elif section == "URIQA" and name == "DefaultHost":
+                line = f"DefaultHost = 127.0.0.1:{http_port}\n"
+        out.append(line)
+    return "".join(out)
+
+
+@contextmanager
+def virtuoso() -> Iterator[Server]:
+    """Virtuoso Open Source 7 (Debian's virtuoso-opensource) with a private database and free ports:
+    `virtuoso-t +foreground +configfile INI`. Its endpoint is /sparql; the Graph Store is
+    Server.endpoint with VIRTUOSO_GSP_PATH instead of VIRTUOSO_QUERY_PATH (digest auth, dba/dba)."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None or not VIRTUOSO_INI.is_file():
+        raise ServerError("virtuoso-t or /etc/virtuoso-opensource-7/virtuoso.ini not found: install Debian's "
+                          "virtuoso-opensource (`make engines`, which `make test` runs)")
+    workdir = Path(tempfile.mkdtemp(prefix="eccp-virtuoso-"))
+    sql_port, http_port = free_port(), free_port()
+    ini = workdir / "virtuoso.ini"
+    ini.write_text(virtuoso_ini(VIRTUOSO_INI.read_text(encoding="utf-8"), workdir, sql_port, http_port), encoding="utf-8")
+    cmd = [binary, "+foreground", "+configfile", str(ini)]
+    with running("virtuoso", cmd, f"http://127.0.0.1:{http_port}{VIRTUOSO_QUERY_PATH}", workdir=workdir) as server:
+        yield server
+
+
+def gsp_url(server: Server) -> str:
+    """The Graph Store HTTP Protocol URL of a server started by oxigraph_store() or virtuoso()."""
+    if server.name == "virtuoso":
+        return server.endpoint.removesuffix(VIRTUOSO_QUERY_PATH) + VIRTUOSO_GSP_PATH
+    return server.endpoint.removesuffix("/query") + "/store"

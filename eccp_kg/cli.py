@@ -9,7 +9,7 @@ import importlib
 import keyword
 import sys
 
-COMMANDS = ("build", "validate", "query", "export", "serve", "report", "import")
+COMMANDS = ("build", "validate", "query", "export", "push", "serve", "report", "import")
 
 
 def command_module(name: str) -> str:

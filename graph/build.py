@@ -191,7 +191,8 @@ def _write(out: Path, sources: Sources, outcome: ValidationOutcome, minter: Mint
             dumps = write_dumps(store, staged_dumps)
             documents = copy_source_documents(sources.editions, staged_dumps)
             stats = statistics(store, counts)
-            meta = describe(minter, counts, dumps, sources.editions, modified_time(), public_url, stats, documents)
+            meta = describe(minter, counts, dumps, sources.editions, modified_time(), public_url, stats, documents,
+                            build_id)
             add_graph(store, meta_iri, meta)
             meta.serialize(staged_dumps / VOID_FILE, format="turtle", encoding="utf-8")
             store.optimize()

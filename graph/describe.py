@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .dumps import DumpFile
 from .iris import Minter, slug
-from .namespaces import DCAT, DCTERMS, ECCP, PREFIXES, PROV, RDF, RDFS, VOID, XSD, bind_all
+from .namespaces import DCAT, DCTERMS, ECCP, OWL, PREFIXES, PROV, RDF, RDFS, VOID, XSD, bind_all
 from .statistics import Statistics
 
 #: Data derived from the EU's ECCP factsheets is published under CC BY 4.0 (the Commission's reuse policy).
@@ -46,10 +46,12 @@ def describe(
     public_url: str | None = None,
     stats: Statistics | None = None,
     documents: Iterable[tuple[Any, DumpFile]] = (),
+    build_id: str | None = None,
 ) -> Graph:
     """VoID + DCAT triples for a build: `counts` are triples per named graph (without B graph/meta),
     `stats` the class and property partitions (graph.statistics), `documents` the factsheet texts
-    served beside the dumps (each factsheet dcterms:hasFormat its download URL)."""
+    served beside the dumps (each factsheet dcterms:hasFormat its download URL), `build_id` the
+    content hash (owl:versionInfo: a server over a remote store keys its caches on it)."""
     g = Graph()
     bind_all(g)
     public = public_base(minter.base, public_url)
@@ -71,6 +73,8 @@ def describe(
     g.add((dataset, VOID.vocabulary, URIRef(str(ECCP))))
     g.add((dataset, VOID.sparqlEndpoint, endpoint))
     g.add((dataset, VOID.triples, Literal(sum(counts.values()), datatype=XSD.integer)))
+    if build_id:
+        g.add((dataset, OWL.versionInfo, Literal(build_id)))
 
     for edition in editions:
         scoped = minter.for_edition(str(edition.country), str(edition.edition))
