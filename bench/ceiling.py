@@ -1,64 +1,99 @@
-"""The bare-WSGI ceiling: requests/s a hello-world WSGI app gets on waitress and on gunicorn.
+"""HTTP servers compared: granian, waitress and gunicorn serving a hello-world WSGI app and our app.
 
-Why: the uncached-lookup target (>= 0.5x the Oxigraph server) asks more of our endpoint than
-Python WSGI servers may give on this machine at all. Measuring an app that does nothing
-(bench/hello_wsgi.py) under the same wrk load shows that limit next to the Oxigraph figure, so
-the report can say whether the target is reachable with this stack. Each server runs in its
+Why: `eccp-kg serve` should run on the fastest maintained WSGI server. Each stack serves
+bench/hello_wsgi.py (what the server alone allows on this machine) and bench/our_wsgi.py (our
+Flask app over the build's store, uncached lookups: what users get), under the same wrk load,
+the stacks alternating per round so background load hits all alike. Each server runs in its
 own process group and is always stopped (bench/servers.py)."""
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import servers, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = "bench.hello_wsgi:app"
+HELLO_APP = "bench.hello_wsgi:app"
+OUR_APP = "bench.our_wsgi:app"
 HELLO = wrk.Scenario("wsgi-hello", "baseline", "ASK {}")
 
 
 @dataclass(frozen=True)
 class Stack:
-    """One WSGI server setup: a label for the report and its command (with {port})."""
+    """One WSGI server setup: a label for the report and its command (with {port} and {app})."""
 
     label: str
     command: tuple[str, ...]
 
-    def argv(self, port: int) -> list[str]:
-        """The command for a port, with the server's console script from this environment."""
+    def argv(self, port: int, app: str) -> list[str]:
+        """The command for a port and app, with the server's console script from this environment."""
         tool, *rest = self.command
-        return [servers.venv_tool(tool), *(part.format(port=port) for part in rest)]
+        return [servers.venv_tool(tool), *(part.format(port=port, app=app) for part in rest)]
 
     def shown(self) -> str:
         """The command as the report prints it."""
-        return " ".join(self.command).replace("{port}", "PORT")
+        return " ".join(self.command).replace("{port}", "PORT").replace("{app}", "APP")
 
 
+#: Two processes each where the server has processes (2 cores), 8 threads each where it has threads.
 STACKS: tuple[Stack, ...] = (
-    Stack("waitress, 8 threads", ("waitress-serve", "--listen=127.0.0.1:{port}", "--threads=8", APP)),
-    Stack("gunicorn, 2 sync workers", ("gunicorn", "-w", "2", "-b", "127.0.0.1:{port}", APP)),
+    Stack("granian, 2 workers x 8 threads", ("granian", "--interface", "wsgi", "--workers", "2", "--blocking-threads", "8",
+                                             "--no-ws", "--log-level", "error", "--host", "127.0.0.1", "--port", "{port}", "{app}")),
+    Stack("waitress, 8 threads", ("waitress-serve", "--listen=127.0.0.1:{port}", "--threads=8", "{app}")),
+    Stack("gunicorn, 2 workers x 8 threads", ("gunicorn", "-w", "2", "--threads", "8", "-b", "127.0.0.1:{port}", "{app}")),
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Ceiling:
-    """One stack's result: requests/s, or why it could not be measured."""
+    """One stack's results: hello-world and our uncached lookups (None: not measured, see error)."""
 
     stack: Stack
-    result: wrk.WrkResult | None
+    result: wrk.WrkResult | None = None  # hello world
+    ours: wrk.WrkResult | None = None  # our app, uncached lookups
     error: str = ""
 
 
-def measure(seconds: int, threads: int, connections: int) -> list[Ceiling]:
-    """wrk against the hello-world app on every stack, one at a time."""
-    out: list[Ceiling] = []
-    for stack in STACKS:
-        port = servers.free_port()
-        try:
-            argv = stack.argv(port)
-            with servers.running(stack.label, argv, f"http://127.0.0.1:{port}/", ready_seconds=60,
-                                 env={"PYTHONPATH": str(ROOT)}) as server:
-                out.append(Ceiling(stack, wrk.run(HELLO, server.endpoint, seconds, threads, connections)))
-        except (servers.ServerError, wrk.WrkError) as exc:
-            out.append(Ceiling(stack, None, str(exc).splitlines()[0]))
+def _alternate(app: str, scenario: wrk.Scenario, path: str, seconds: int, threads: int, connections: int,
+               rounds: int, env: dict[str, str], out: list[Ceiling]) -> list[wrk.WrkResult | None]:
+    """Start every stack on `app` at once (idle servers cost no CPU), then load them in turn,
+    `rounds` slices each; None for a stack that failed (its error kept in `out`)."""
+    slices: list[list[wrk.WrkResult]] = [[] for _ in out]
+    with ExitStack() as running:
+        live: list[servers.Server | None] = []
+        for item in out:
+            port = servers.free_port()
+            try:
+                live.append(running.enter_context(servers.running(
+                    item.stack.label, item.stack.argv(port, app), f"http://127.0.0.1:{port}{path}",
+                    ready_seconds=120, env=env)))
+            except servers.ServerError as exc:
+                item.error = item.error or str(exc).splitlines()[0]
+                live.append(None)
+        per_slice = max(1, seconds // rounds)
+        for _ in range(rounds):
+            for i, server in enumerate(live):
+                if server is None:
+                    continue
+                try:
+                    slices[i].append(wrk.run(scenario, server.endpoint, per_slice, threads, connections))
+                except wrk.WrkError as exc:
+                    out[i].error = out[i].error or str(exc).splitlines()[0]
+    return [wrk.combine(parts) if parts else None for parts in slices]
+
+
+def measure(seconds: int, threads: int, connections: int, store: Path | None = None,
+            lookups: wrk.Scenario | None = None, rounds: int = 2) -> list[Ceiling]:
+    """wrk against every stack, alternating `rounds` times: the hello-world app, then (given a
+    store and the lookup scenario) our app's uncached lookups."""
+    out = [Ceiling(stack) for stack in STACKS]
+    env = {"PYTHONPATH": str(ROOT)}
+    for item, result in zip(out, _alternate(HELLO_APP, HELLO, "/", seconds, threads, connections, rounds, env, out)):
+        item.result = result
+    if store is not None and lookups is not None:
+        env["ECCP_BENCH_STORE"] = str(store)
+        for item, result in zip(out, _alternate(OUR_APP, lookups, "/sparql", seconds, threads, connections, rounds,
+                                                env, out)):
+            item.ours = result
     return out

@@ -1,8 +1,8 @@
-"""Server <-> query-worker messages: multiprocessing's own pickling against hand-written marshal.
+"""Server <-> query-worker messages: pickled objects against marshalled tuples, both over multiprocessing's framing.
 
-Why: server/pool.py sends each Job to a worker process and reads its Outcome back. The pool
-uses `Connection.send`/`recv` (pickle); an earlier version framed marshalled tuples by hand.
-This measures one round trip of a typical lookup job and a 6 KB answer both ways, with an echo
+Why: server/pool.py sends each Job to a worker process and reads its Outcome back, as
+marshalled tuples over multiprocessing's `Connection.send_bytes`/`recv_bytes`; the plainer
+choice would be `Connection.send`/`recv` (pickle). This measures one round trip of a typical lookup job and a 6 KB answer both ways, with an echo
 process per variant, alternating so background load hits both alike, and reports microseconds
 per round trip (median of the slices). `python -m bench.ipc`, or part of `python -m bench.run`."""
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from eccp_kg.server.evaluator import Job, Outcome
+from eccp_kg.server.pool import decode_job, decode_outcome, encode_job, encode_outcome
 
 JOB = Job(
     "SELECT ?p ?o WHERE { <https://w3id.org/eccp-kg/id/organisation/it/example> ?p ?o }\n# r1-23\n",
@@ -25,9 +26,11 @@ JOB = Job(
 ANSWER_BYTES = 6000
 
 _ECHO = r"""
-import marshal, sys
+import sys
 from multiprocessing.connection import Connection
-from eccp_kg.server.evaluator import Job, Outcome
+from eccp_kg.server.evaluator import Outcome
+from eccp_kg.server.pool import decode_job, encode_outcome
+from eccp_kg.server.pool import decode_job, decode_outcome, encode_job, encode_outcome
 rd, wr, mode, size = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 reader, writer = Connection(rd, writable=False), Connection(wr, readable=False)
 out = Outcome(200, "results", "json", b"x" * size)
@@ -37,8 +40,8 @@ while True:
             reader.recv()
             writer.send(out)
         else:
-            Job(*marshal.loads(reader.recv_bytes()))
-            writer.send_bytes(marshal.dumps(tuple(out.__dict__.values())))
+            decode_job(reader.recv_bytes())
+            writer.send_bytes(encode_outcome(out))
     except EOFError:
         break
 """
@@ -46,24 +49,46 @@ while True:
 
 @dataclass(frozen=True)
 class IpcFigure:
-    """Median microseconds per round trip for each way of framing."""
+    """Median microseconds per round trip for each way of framing, and the CPU time of encoding
+    and decoding one job and one outcome (no pipes: what the framing itself costs)."""
 
     pickle_us: float
     marshal_us: float
     round_trips: int
+    pickle_codec_us: float = 0.0
+    marshal_codec_us: float = 0.0
 
     def text(self) -> str:
         return (f"Worker messages (bench/ipc.py, {self.round_trips} round trips of a lookup job and a "
-                f"{ANSWER_BYTES}-byte answer each way, alternating): multiprocessing's `Connection.send`/`recv` "
-                f"(pickle, what server/pool.py uses) {self.pickle_us:.1f} us, hand-written marshal framing "
-                f"{self.marshal_us:.1f} us per round trip.")
+                f"{ANSWER_BYTES}-byte answer, alternating): multiprocessing's `Connection.send`/`recv` "
+                f"(pickle) {self.pickle_us:.1f} us, marshalled tuples over `send_bytes`/`recv_bytes` (what "
+                f"server/pool.py uses) {self.marshal_us:.1f} us per round trip; encoding and decoding a job and an outcome alone "
+                f"cost {self.pickle_codec_us:.1f} us (pickle) and {self.marshal_codec_us:.1f} us (marshal) of CPU.")
+
+
+def codec_us(number: int = 50000) -> tuple[float, float]:
+    """CPU microseconds to encode and decode one job and one outcome: (pickle, marshal)."""
+    import pickle
+    import timeit
+
+    out = Outcome(200, "results", "json", b"x" * ANSWER_BYTES)
+    proto = pickle.HIGHEST_PROTOCOL
+
+    def with_pickle() -> None:
+        pickle.loads(pickle.dumps(JOB, proto))
+        pickle.loads(pickle.dumps(out, proto))
+
+    def with_marshal() -> None:
+        decode_job(encode_job(JOB))
+        decode_outcome(encode_outcome(out))
+
+    times = [min(timeit.repeat(f, number=number // 5, repeat=5)) / (number // 5) * 1e6 for f in (with_pickle, with_marshal)]
+    return times[0], times[1]
 
 
 class _Echo:
     def __init__(self, mode: str):
-        import marshal
-
-        self.mode, self._marshal = mode, marshal
+        self.mode = mode
         to_r, to_w = os.pipe()
         from_r, from_w = os.pipe()
         self.proc = subprocess.Popen([sys.executable, "-c", _ECHO, str(to_r), str(from_w), mode, str(ANSWER_BYTES)],
@@ -77,8 +102,8 @@ class _Echo:
             self.send.send(JOB)
             self.recv.recv()
         else:
-            self.send.send_bytes(self._marshal.dumps(tuple(JOB.__dict__.values())))
-            Outcome(*self._marshal.loads(self.recv.recv_bytes()))
+            self.send.send_bytes(encode_job(JOB))
+            decode_outcome(self.recv.recv_bytes())
 
     def close(self) -> None:
         self.send.close()
@@ -104,7 +129,8 @@ def measure(round_trips: int = 20000, slices: int = 10) -> IpcFigure:
     finally:
         for echo in echoes.values():
             echo.close()
-    return IpcFigure(statistics.median(times["pickle"]), statistics.median(times["marshal"]), per_slice * slices)
+    return IpcFigure(statistics.median(times["pickle"]), statistics.median(times["marshal"]), per_slice * slices,
+                     *codec_us())
 
 
 if __name__ == "__main__":

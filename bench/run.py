@@ -2,9 +2,10 @@
 
 Loads the build's N-Quads dump (plus its meta graph, see servers.full_dump) into `oxigraph serve --union-default-graph`, starts `eccp-kg
 serve` over the build's store (same data, same union default graph), checks both give the same
-number of rows for every scenario's query, runs wrk against each in turn, and then a hello-world WSGI app on
-waitress and gunicorn (bench/ceiling.py: what a Python WSGI server alone allows), and writes
-BENCHMARKS.md (ratios ours/oxigraph against the targets of issue 3) plus the raw numbers as
+number of rows for every scenario's query, runs wrk against each in turn, then compares HTTP servers
+(granian, waitress, gunicorn) serving a hello-world WSGI app and our app (bench/ceiling.py) and the
+worker message framing (bench/ipc.py), and writes BENCHMARKS.md (ratios ours/oxigraph against the
+targets of issue 9) plus the raw numbers as
 JSON under bench/results/ (git-ignored). Every server it starts is stopped before it exits.
 
 Options: --build DIR (default build), --seconds N per scenario and server (10), --threads N
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         full = servers.full_dump(args.build, workdir)
         rows, ceiling = run_all(args, full, store, extra)
-        wsgi = wsgi_ceiling(args)
+        wsgi = wsgi_ceiling(args, store, rows)
         ipc = ipc_mod.measure()
         print(ipc.text(), flush=True)
     finally:
@@ -140,13 +141,15 @@ def run_all(args: argparse.Namespace, dump: Path, store: Path, extra: list[str])
     return rows, ceiling
 
 
-def wsgi_ceiling(args: argparse.Namespace) -> list[ceiling_mod.Ceiling]:
-    """The hello-world WSGI app on waitress and gunicorn under the same load (bench/ceiling.py),
-    after both SPARQL servers have stopped."""
-    measured = ceiling_mod.measure(args.seconds, args.threads, args.connections)
+def wsgi_ceiling(args: argparse.Namespace, store: Path, rows: list[Row]) -> list[ceiling_mod.Ceiling]:
+    """granian, waitress and gunicorn serving the hello-world app and our app (uncached lookups)
+    under the same load (bench/ceiling.py), after both SPARQL servers have stopped."""
+    lookups = next((row.scenario for row in rows if row.scenario.name == "lookup-uncached"), None)
+    measured = ceiling_mod.measure(args.seconds, args.threads, args.connections, store, lookups, args.rounds)
     for item in measured:
-        shown = f"{item.result.rps:.0f} req/s" if item.result else f"not measured: {item.error}"
-        print(f"bare WSGI ({item.stack.label}): {shown}", flush=True)
+        shown = (f"hello {item.result.rps:.0f} req/s" + (f", our lookups {item.ours.rps:.0f} req/s" if item.ours else "")
+                 if item.result else f"not measured: {item.error}")
+        print(f"HTTP server ({item.stack.label}): {shown}", flush=True)
     return measured
 
 

@@ -7,12 +7,15 @@ a replacement in the background and returns a 503 (or 499) outcome before any re
 is sent. Other requests keep using the other workers meanwhile. `WorkerPool` implements the
 `evaluator.Evaluator` interface (docs/architecture.md).
 
-Jobs and outcomes travel as pickles over multiprocessing's own `Connection.send`/`recv`: the
-hand-written marshal framing this replaced was within the noise of it (bench/ipc.py, one
-round trip of a lookup job and a 6 KB answer: see BENCHMARKS.md), so it did not earn its code."""
+Jobs and outcomes travel over multiprocessing's own framing (`Connection.send_bytes`/
+`recv_bytes`) as marshalled tuples of their fields, not pickles: bench/ipc.py measures both
+side by side (BENCHMARKS.md: marshal took about a third of pickle's CPU to encode and decode
+a job and an outcome, and the round trip was faster in most runs), and the records hold only
+str/bytes/int/float/tuple/frozenset/dict values, which marshal takes."""
 from __future__ import annotations
 
 import logging
+import marshal
 import math
 import os
 import pickle
@@ -86,13 +89,33 @@ def source_for(store: ox.Store, store_dir: Path | None, data_files: list[str] | 
     return StoreSource(nquads=store.dump(format=ox.RdfFormat.N_QUADS))
 
 
+def encode_job(job: Job) -> bytes:
+    """A job as bytes for Connection.send_bytes (its fields in declaration order)."""
+    return marshal.dumps(tuple(job.__dict__.values()))
+
+
+def decode_job(data: bytes) -> Job:
+    """The job `encode_job` encoded."""
+    return Job(*marshal.loads(data))
+
+
+def encode_outcome(outcome: Outcome) -> bytes:
+    """An outcome as bytes (ValueError if a field holds something marshal cannot take)."""
+    return marshal.dumps(tuple(outcome.__dict__.values()))
+
+
+def decode_outcome(data: bytes) -> Outcome:
+    """The outcome `encode_outcome` encoded."""
+    return Outcome(*marshal.loads(data))
+
+
 class _Worker:
     """One worker process (`python -m eccp_kg.server.worker`) and the two pipes to it.
 
     A plain subprocess, not multiprocessing.Process: spawn would re-import the parent's
     __main__ (a console script, granian's CLI, a notebook ...), and fork is unsafe in a
-    threaded server. The pipes are multiprocessing Connections, so messages are framed and
-    pickled by the standard library."""
+    threaded server. The pipes are multiprocessing Connections, so the standard library frames
+    the messages."""
 
     def __init__(self, source: StoreSource, memory_limit: int = 0):
         to_child_r, to_child_w = os.pipe()
@@ -115,7 +138,7 @@ class _Worker:
 
     def send(self, job: Job) -> None:
         """Hand the worker a job (it answers on `conn`)."""
-        self.sender.send(job)
+        self.sender.send_bytes(encode_job(job))
 
     def wait_answer(self, timeout: float) -> bool:
         """Whether the worker's answer (or its end: the pipe closes) arrived within `timeout` s."""
@@ -123,7 +146,7 @@ class _Worker:
 
     def read_answer(self) -> Outcome:
         """The worker's outcome (EOFError when the worker has gone)."""
-        return self.conn.recv()
+        return decode_outcome(self.conn.recv_bytes())
 
     def wait_ready(self, timeout: float) -> None:
         """Wait until the worker has opened the data. StoreChanged when the store was rebuilt,

@@ -2,8 +2,8 @@
 
 Started by pool.WorkerPool. Receives the StoreSource, opens the store once (read-only),
 answers ("ready", None) or ("failed", the exception), then evaluates one Job at a time and
-sends back its Outcome (multiprocessing Connection messages), until the pipe closes (the
-server stopped) or the server kills it (timeout, cancel)."""
+sends back its Outcome (marshalled by pool.encode_job / pool.encode_outcome over multiprocessing
+Connections), until the pipe closes (the server stopped) or the server kills it (timeout, cancel)."""
 from __future__ import annotations
 
 import os
@@ -25,6 +25,7 @@ def _portable(exc: Exception) -> Exception:
 def serve(reader: Connection, writer: Connection) -> None:
     """The worker loop (separate from main() so it can be read and tested on its own)."""
     from .evaluator import Outcome, run_job
+    from .pool import decode_job, encode_outcome
 
     try:
         source = reader.recv()
@@ -35,7 +36,7 @@ def serve(reader: Connection, writer: Connection) -> None:
     writer.send(("ready", None))
     while True:
         try:
-            job = reader.recv()
+            job = decode_job(reader.recv_bytes())
         except (EOFError, OSError):
             return
         try:
@@ -43,7 +44,11 @@ def serve(reader: Connection, writer: Connection) -> None:
         except Exception as exc:  # a bad query must never kill the worker silently
             outcome = Outcome(500, title="Query Evaluation Error", detail=f"{type(exc).__name__}: {exc}")
         try:
-            writer.send(outcome)
+            data = encode_outcome(outcome)
+        except ValueError as exc:  # a field marshal cannot take: a bug, reported, not fatal
+            data = encode_outcome(Outcome(500, title="Query Evaluation Error", detail=f"unsendable result: {exc}"))
+        try:
+            writer.send_bytes(data)
         except (EOFError, OSError):
             return
 

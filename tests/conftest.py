@@ -74,7 +74,8 @@ class LiveServer:
         self.sparql = self.url + "/sparql"
         self.log_path = log_path
         script = Path(sys.executable).with_name("eccp-kg")
-        cmd = [str(script), "serve", "--host", "127.0.0.1", "--port", str(self.port), *args]
+        # one HTTP process unless the test asks for more: /health then describes the whole server
+        cmd = [str(script), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--http-processes", "1", *args]
         self._log = log_path.open("wb")
         self.process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 

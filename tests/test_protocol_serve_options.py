@@ -1,4 +1,5 @@
-"""`eccp-kg serve` options map onto the documented server settings (server/config.py)."""
+"""`eccp-kg serve` options map onto the documented server settings (server/config.py), and
+docs/endpoint.md and --help show exactly the one option table."""
 from __future__ import annotations
 
 import os
@@ -12,7 +13,9 @@ import requests
 
 from eccp_kg.cli import build_parser
 from eccp_kg.commands.serve import config_from_args
-from eccp_kg.server.config import DEFAULTS
+from eccp_kg.server.config import DEFAULTS, SERVE_OPTIONS, docs_table
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "endpoint.md"
 
 
 def parse(*argv: str) -> dict:
@@ -25,13 +28,31 @@ def test_defaults_are_the_documented_ones():
     assert cfg["QUERY_TIMEOUT"] == 30 and cfg["MAX_ROWS"] == 100_000 and cfg["QUERY_WORKERS"] == 2
     assert cfg["MAX_REQUEST_BYTES"] == 1_000_000 and cfg["MAX_RESULT_BYTES"] == 128 * 1024 * 1024
     assert cfg["CORS_ORIGINS"] == ["*"] and cfg["SERVICE_ALLOWLIST"] == []
-    for key in ("QUERY_TIMEOUT", "MAX_ROWS", "QUERY_WORKERS", "WORKER_MEMORY", "MAX_REQUEST_BYTES", "MAX_RESULT_BYTES", "CACHE_BYTES", "CACHE_MAX_AGE"):
-        assert cfg[key] == DEFAULTS[key]
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "endpoint.md").read_text(encoding="utf-8")
-    for option in ("--store", "--data", "--host", "--port", "--workers", "--worker-memory", "--threads", "--timeout", "--max-rows",
-                   "--max-result-bytes", "--max-request-bytes", "--cache-bytes", "--max-age", "--cors-origin",
-                   "--service-allowlist", "--base-iri"):
-        assert f"`{option}" in docs, f"{option} is not documented in docs/endpoint.md"
+    assert cfg == {key: DEFAULTS[key] for key in cfg}  # the command line's defaults are the app's
+
+
+def test_docs_show_the_one_option_table():
+    """The table in docs/endpoint.md is the one server/config.py renders, option for option."""
+    text = DOCS.read_text(encoding="utf-8")
+    start = text.index("<!-- serve options:")
+    block = text[text.index("\n", start) + 1:text.index("<!-- end serve options -->")].strip()
+    assert block == docs_table(), "docs/endpoint.md is stale: paste `python -m eccp_kg.server.config` into it"
+    assert len(block.splitlines()) == len(SERVE_OPTIONS) + 2
+
+
+def test_help_shows_every_option_with_its_default(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100000")  # no wrapping (textwrap breaks words at hyphens)
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for option in SERVE_OPTIONS:
+        assert option.flag in shown
+        assert " ".join(option.help().replace("%%", "%").split()) in shown, option.flag
+
+
+def test_every_config_key_has_a_default():
+    keys = {o.key for o in SERVE_OPTIONS if o.key}
+    assert keys | {"IN_PROCESS"} == set(DEFAULTS)
 
 
 def test_options_set_settings():
@@ -45,7 +66,8 @@ def test_options_set_settings():
     assert parse("--cors-origin")["CORS_ORIGINS"] == []  # no value: CORS off
 
 
-@pytest.mark.parametrize("argv", [["--workers", "0"], ["--timeout", "0"], ["--timeout", "-1"], ["--max-rows", "x"]])
+@pytest.mark.parametrize("argv", [["--workers", "0"], ["--timeout", "0"], ["--timeout", "-1"], ["--max-rows", "x"],
+                                  ["--cache-bytes", "-1"], ["--http-processes", "0"]])
 def test_bad_values_are_rejected(argv, capsys):
     with pytest.raises(SystemExit) as exc:
         parse(*argv)
