@@ -1,14 +1,12 @@
-"""The build: sources -> SHACL -> a new on-disk store, dumps and a dataset description, swapped in atomically.
+"""Writing a build: validated named graphs -> a new on-disk store, dumps and a dataset description, swapped in atomically.
 
-`build_graph` is the one function behind `eccp-kg build`, the competency-query tests and anything
-else that needs a built graph. Its guarantees:
+The pipeline that loads and validates the sources and then calls `write_build` is
+eccp_kg.pipeline (it sits above `graph` and `loaders`). What this module guarantees:
 
-* a SourceError (bad CSV cell, bad Turtle) or any SHACL violation stops it before anything in the
-  output directory changes; the previous store, dumps and build-info.json stay as they were;
-* warnings (inconsistencies of the factsheet itself) do not stop it; the SHACL report is stored in
-  B graph/validation so they can be queried;
-* the same input gives the same quads (blank nodes are skolemised from content) and therefore the
-  same build id; only B graph/meta (its dcterms:modified) and build-info.json's time differ."""
+* nothing in the output directory changes until the staged store and dumps are complete; then
+  they replace the old ones, and build-info.json is written last;
+* the same graphs give the same quads (blank nodes are skolemised from content) and therefore
+  the same build id; only B graph/meta (its dcterms:modified) and build-info.json's time differ."""
 from __future__ import annotations
 
 import json
@@ -22,16 +20,15 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from .describe import describe, public_base
-from .errors import SourceError
+from .describe import describe
 from .dumps import DumpFile, copy_source_documents, write_dumps
 from .iris import Minter, base_iri
 from .progress import Progress
 from .skolem import skolemise
 from .statistics import statistics
-from .sources import Sources, collect, default_data_dir, default_shapes_dir
-from .store import STORE_DIRNAME, add_graph, build_lock, content_hash, graph_counts, new_staging_dir, release, swap_in, write_atomic
-from .validate import DEFAULT_ENGINE, ValidationOutcome, load_shapes, validate
+from .sources import Sources
+from .store import STORE_DIRNAME, add_graph, content_hash, graph_counts, new_staging_dir, release, swap_in, write_atomic
+from .validate import ValidationOutcome
 
 DUMPS_DIRNAME = "dumps"
 BUILD_INFO = "build-info.json"
@@ -106,29 +103,6 @@ def modified_time() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def check_sources(
-    data_dir: Path | None = None,
-    base: str | None = None,
-    progress: Progress | None = None,
-    loaders: Any | None = None,
-    ontology_dir: Path | None = None,
-    shapes_dir: Path | None = None,
-    shacl_engine: str = DEFAULT_ENGINE,
-) -> tuple[Sources, ValidationOutcome]:
-    """Load every source and run SHACL; nothing is written. Used by `build` and by `eccp-kg validate`."""
-    progress = progress or Progress(quiet=True)
-    minter = make_minter(base)
-    folder = Path(data_dir or default_data_dir())
-    if not folder.is_dir():
-        raise SourceError(folder, None, None, "a folder of source tables (--data)")
-    sources = collect(folder, minter, progress, loaders=loaders, ontology_dir=ontology_dir)
-    with progress.stage("SHACL validation") as st:
-        shapes = load_shapes(Path(shapes_dir or default_shapes_dir()))
-        outcome = validate(sources.data_graph(), shapes, sources.ontology_graph(), engine=shacl_engine)
-        st.detail = outcome.summary().removeprefix("SHACL: ") + f" ({shacl_engine})"
-    return sources, outcome
-
-
 def _graph_scope(minter: Minter, iri: URIRef) -> str:
     """'it/2023' for B graph/it/2023: the skolem scope of a named graph."""
     return str(iri).removeprefix(minter.graph(""))
@@ -145,38 +119,11 @@ def _fill_store(path: Path, graphs: dict[URIRef, Graph], minter: Minter) -> tupl
     return counts, build_id
 
 
-def build_graph(
-    out_dir: str | Path = "build",
-    data_dir: str | Path | None = None,
-    base: str | None = None,
-    public_url: str | None = None,
-    progress: Progress | None = None,
-    loaders: Any | None = None,
-    ontology_dir: Path | None = None,
-    shapes_dir: Path | None = None,
-    shacl_engine: str = DEFAULT_ENGINE,
-) -> BuildResult:
-    """Build the knowledge graph into `out_dir` (store/, dumps/, build-info.json) and return what was built.
+def write_build(out: Path, sources: Sources, outcome: ValidationOutcome, minter: Minter, public_url: str | None,
+                progress: Progress) -> BuildResult:
+    """Fill a staged store and dumps beside the live ones and swap them in (caller holds the build lock).
 
-    Raises SourceError for bad input and ValidationFailed for SHACL violations; in both cases
-    `out_dir` is left exactly as it was."""
-    out = Path(out_dir)
-    progress = progress or Progress(quiet=True)
-    minter = make_minter(base)
-    public_base(minter.base, public_url)  # reject a bad --public-url before the slow steps
-    sources, outcome = check_sources(
-        Path(data_dir) if data_dir else None, minter.base, progress, loaders, ontology_dir, shapes_dir, shacl_engine
-    )
-    if not outcome.ok:
-        raise ValidationFailed(outcome)
-
-    with build_lock(out):
-        return _write(out, sources, outcome, minter, public_url, progress)
-
-
-def _write(out: Path, sources: Sources, outcome: ValidationOutcome, minter: Minter, public_url: str | None,
-           progress: Progress) -> BuildResult:
-    """Fill a staged store and dumps beside the live ones and swap them in (caller holds the build lock)."""
+    The graphs in `sources` are skolemised first (blank nodes -> ``B .well-known/genid/...``)."""
     graphs = dict(sources.graphs)
     graphs[minter.graph("validation")] = outcome.report
     meta_iri = str(minter.graph("meta"))

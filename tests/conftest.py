@@ -44,10 +44,10 @@ def client(app):
 # --- build (graph engineer) ------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def built_graph(tmp_path_factory):
-    """The real graph, built once per test session from the shipped data (eccp_kg.graph.build.build_graph).
+    """The real graph, built once per test session from the shipped data (eccp_kg.pipeline.build_graph).
 
     Returns the BuildResult; its `store_path` is the on-disk store. Tests must not write into it."""
-    from eccp_kg.graph.build import build_graph
+    from eccp_kg.pipeline import build_graph
 
     return build_graph(tmp_path_factory.mktemp("built") / "build")
 
@@ -138,7 +138,7 @@ def live_server(tmp_path_factory, fixture_data_files):
 
 @pytest.fixture(scope="session")
 def built_store(built_graph) -> Path:
-    """The real graph built once per session (eccp_kg.graph.build); yields its store directory."""
+    """The real graph built once per session (eccp_kg.pipeline); yields its store directory."""
     return Path(built_graph.store_path)  # the session's one build (see built_graph)
 
 

@@ -1,4 +1,4 @@
-"""The build pipeline (graph.build, store, dumps, describe, skolem, progress) against a small stand-in
+"""The build pipeline (eccp_kg.pipeline, graph.build, store, dumps, describe, skolem, progress) against a small stand-in
 for the loader API, so its guarantees are tested independently of the real source tables:
 atomic swap, failure leaves the old build untouched, warnings stored, reproducible build id,
 VoID/DCAT description, export."""
@@ -14,7 +14,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
-from eccp_kg.graph.build import ValidationFailed, build_graph, check_sources, read_build_info
+from eccp_kg.graph.build import read_build_info
+from eccp_kg.pipeline import ValidationFailed, build_graph, check_sources
 from eccp_kg.graph.dumps import export
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.iris import Minter
@@ -380,17 +381,6 @@ def test_content_hash_ignores_excluded_graphs():
 def test_open_store_names_the_missing_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="no pyoxigraph store here"):
         open_store(tmp_path / "nothing")
-
-
-def test_a_missing_loader_function_is_named(project):
-    class Incomplete:
-        discover_editions = StandIn.discover_editions
-        load_edition = StandIn.load_edition
-
-    with pytest.raises(RuntimeError, match=r"eccp_kg.loaders does not provide load_codelists\(\)"):
-        build_graph(project.out, project.data, base=BASE, loaders=Incomplete,
-                    ontology_dir=project.ontology, shapes_dir=project.shapes)
-    assert not (project.out / "store").exists()
 
 
 def test_without_a_links_loader_there_is_no_links_graph(project):

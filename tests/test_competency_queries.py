@@ -333,7 +333,7 @@ def two_editions(tmp_path_factory) -> ox.Store:
     agglomeration relabelled), to check that the queries answer from the latest edition only."""
     import shutil
 
-    from eccp_kg.graph.build import build_graph
+    from eccp_kg.pipeline import build_graph
     from eccp_kg.graph.sources import default_data_dir
     from eccp_kg.graph.store import open_store
 

@@ -1,10 +1,10 @@
-"""`eccp-kg build`: load, validate and write the store, dumps and dataset description (see graph.build)."""
+"""`eccp-kg build`: load, validate and write the store, dumps and dataset description (see eccp_kg.pipeline)."""
 from __future__ import annotations
 
 import argparse
 import sys
 
-from eccp_kg.graph.build import ValidationFailed, build_graph
+from eccp_kg.pipeline import ValidationFailed, build_graph
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.progress import Progress
 

@@ -1,10 +1,10 @@
-"""`eccp-kg validate`: load every source and run SHACL, writing nothing (see graph.build.check_sources)."""
+"""`eccp-kg validate`: load every source and run SHACL, writing nothing (see eccp_kg.pipeline.check_sources)."""
 from __future__ import annotations
 
 import argparse
 import sys
 
-from eccp_kg.graph.build import check_sources
+from eccp_kg.pipeline import check_sources
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.progress import Progress
 

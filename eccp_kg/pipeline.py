@@ -1,0 +1,125 @@
+"""The build pipeline: loaders -> SHACL -> a new on-disk store, dumps and a dataset description.
+
+Why here, above both `graph` and `loaders`: the build is the one place that runs the loaders
+(`eccp_kg.loaders`, which use `graph`) and hands their graphs to `graph` for validation, storing
+and dumping. `graph` itself imports no loader, so it stays the bottom layer (docs/architecture.md).
+
+`build_graph` is the one function behind `eccp-kg build`, the competency-query tests and anything
+else that needs a built graph. Its guarantees:
+
+* a SourceError (bad CSV cell, bad Turtle) or any SHACL violation stops it before anything in the
+  output directory changes; the previous store, dumps and build-info.json stay as they were;
+* warnings (inconsistencies of the factsheet itself) do not stop it; the SHACL report is stored in
+  B graph/validation so they can be queried;
+* the same input gives the same quads (blank nodes are skolemised from content) and therefore the
+  same build id; only B graph/meta (its dcterms:modified) and build-info.json's time differ."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from eccp_kg import loaders as project_loaders
+from eccp_kg.graph.build import BuildResult, ValidationFailed, make_minter, write_build
+from eccp_kg.graph.describe import public_base
+from eccp_kg.graph.errors import SourceError
+from eccp_kg.graph.iris import Minter
+from eccp_kg.graph.progress import Progress
+from eccp_kg.graph.sources import Sources, default_data_dir, default_ontology_dir, default_shapes_dir, parse_turtle_files
+from eccp_kg.graph.store import build_lock
+from eccp_kg.graph.validate import DEFAULT_ENGINE, ValidationOutcome, load_shapes, validate
+from eccp_kg.loaders.links import load_links as project_load_links
+
+__all__ = ["BuildResult", "ValidationFailed", "build_graph", "check_sources", "collect"]
+
+
+def collect(
+    data_dir: Path,
+    minter: Minter,
+    progress: Progress,
+    loaders: Any | None = None,
+    ontology_dir: Path | None = None,
+) -> Sources:
+    """Load ontology, code lists, every edition found under `data_dir`, and link sets.
+
+    `loaders` replaces the project's loaders (tests pass a stand-in with load_codelists,
+    discover_editions, load_edition and optionally load_links). Bad input raises
+    eccp_kg.graph.errors.SourceError (from the loaders or the Turtle parser)."""
+    api = loaders if loaders is not None else project_loaders
+    load_links = getattr(api, "load_links", None) if loaders is not None else project_load_links
+    sources = Sources(minter=minter)
+    with progress.stage("ontology") as st:
+        files = sorted(Path(ontology_dir or default_ontology_dir()).glob("*.ttl"))
+        graph = parse_turtle_files(files, "ontology")
+        sources.graphs[sources.ontology_iri] = graph
+        st.detail = f"{len(graph)} triples from {len(files)} file(s)"
+    with progress.stage("code lists") as st:
+        graph = api.load_codelists(data_dir, minter)
+        sources.graphs[sources.codelists_iri] = graph
+        st.detail = f"{len(graph)} triples"
+    editions = sorted(api.discover_editions(data_dir), key=lambda e: (str(e.country), str(e.edition)))
+    for edition in editions:
+        scoped = minter.for_edition(str(edition.country), str(edition.edition))
+        with progress.stage(f"edition {scoped.country}/{scoped.edition}") as st:
+            graph = api.load_edition(edition, minter)
+            iri = scoped.edition_graph()
+            sources.graphs[iri] = graph
+            sources.editions.append(edition)
+            sources.edition_graphs.append(iri)
+            st.detail = f"{len(graph)} triples"
+    if load_links is not None:
+        with progress.stage("link sets") as st:
+            graph = load_links(data_dir, minter)
+            sources.graphs[sources.links_iri] = graph
+            st.detail = f"{len(graph)} triples"
+    return sources
+
+
+def check_sources(
+    data_dir: Path | None = None,
+    base: str | None = None,
+    progress: Progress | None = None,
+    loaders: Any | None = None,
+    ontology_dir: Path | None = None,
+    shapes_dir: Path | None = None,
+    shacl_engine: str = DEFAULT_ENGINE,
+) -> tuple[Sources, ValidationOutcome]:
+    """Load every source and run SHACL; nothing is written. Used by `build` and by `eccp-kg validate`."""
+    progress = progress or Progress(quiet=True)
+    minter = make_minter(base)
+    folder = Path(data_dir or default_data_dir())
+    if not folder.is_dir():
+        raise SourceError(folder, None, None, "a folder of source tables (--data)")
+    sources = collect(folder, minter, progress, loaders=loaders, ontology_dir=ontology_dir)
+    with progress.stage("SHACL validation") as st:
+        shapes = load_shapes(Path(shapes_dir or default_shapes_dir()))
+        outcome = validate(sources.data_graph(), shapes, sources.ontology_graph(), engine=shacl_engine)
+        st.detail = outcome.summary().removeprefix("SHACL: ") + f" ({shacl_engine})"
+    return sources, outcome
+
+
+def build_graph(
+    out_dir: str | Path = "build",
+    data_dir: str | Path | None = None,
+    base: str | None = None,
+    public_url: str | None = None,
+    progress: Progress | None = None,
+    loaders: Any | None = None,
+    ontology_dir: Path | None = None,
+    shapes_dir: Path | None = None,
+    shacl_engine: str = DEFAULT_ENGINE,
+) -> BuildResult:
+    """Build the knowledge graph into `out_dir` (store/, dumps/, build-info.json) and return what was built.
+
+    Raises SourceError for bad input and ValidationFailed for SHACL violations; in both cases
+    `out_dir` is left exactly as it was."""
+    out = Path(out_dir)
+    progress = progress or Progress(quiet=True)
+    minter = make_minter(base)
+    public_base(minter.base, public_url)  # reject a bad --public-url before the slow steps
+    sources, outcome = check_sources(
+        Path(data_dir) if data_dir else None, minter.base, progress, loaders, ontology_dir, shapes_dir, shacl_engine
+    )
+    if not outcome.ok:
+        raise ValidationFailed(outcome)
+    with build_lock(out):
+        return write_build(out, sources, outcome, minter, public_url, progress)
