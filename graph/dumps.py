@@ -14,27 +14,12 @@ from typing import IO, Any, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from .formats import RDF, Format
 from .namespaces import PREFIXES
 
 
-@dataclass(frozen=True)
-class ExportFormat:
-    """One serialisation: its CLI name, pyoxigraph format, media type, file extension, named-graph support."""
-
-    name: str
-    rdf_format: ox.RdfFormat
-    media_type: str
-    extension: str
-    has_graphs: bool
-
-
-FORMATS: dict[str, ExportFormat] = {
-    "turtle": ExportFormat("turtle", ox.RdfFormat.TURTLE, "text/turtle", "ttl", False),
-    "ntriples": ExportFormat("ntriples", ox.RdfFormat.N_TRIPLES, "application/n-triples", "nt", False),
-    "nquads": ExportFormat("nquads", ox.RdfFormat.N_QUADS, "application/n-quads", "nq", True),
-    "trig": ExportFormat("trig", ox.RdfFormat.TRIG, "application/trig", "trig", True),
-    "jsonld": ExportFormat("jsonld", ox.RdfFormat.JSON_LD, "application/ld+json", "jsonld", True),
-}
+#: The formats `eccp-kg export --format` writes (every RDF format of graph/formats.py).
+FORMATS: dict[str, Format] = dict(RDF)
 
 #: The dumps a build writes to DIR/dumps/, as (file name, format name).
 BUILD_DUMPS: tuple[tuple[str, str], ...] = (
@@ -78,7 +63,7 @@ def select_quads(store: ox.Store, graph: str | None = None, exclude: Iterable[st
     return sorted(quads, key=str)
 
 
-def serialize_quads(quads: list[ox.Quad], fmt: ExportFormat, output: IO[bytes] | str | Path | None = None) -> bytes | None:
+def serialize_quads(quads: list[ox.Quad], fmt: Format, output: IO[bytes] | str | Path | None = None) -> bytes | None:
     """Write quads in `fmt`; triple-only formats get the union of the graphs (each triple once)."""
     items: list[ox.Quad] | list[ox.Triple]
     if fmt.has_graphs:
@@ -92,7 +77,7 @@ def serialize_quads(quads: list[ox.Quad], fmt: ExportFormat, output: IO[bytes] |
                 seen.add(triple)
                 items.append(triple)
     target = str(output) if isinstance(output, Path) else output
-    return ox.serialize(items, target, fmt.rdf_format, prefixes=PREFIXES if fmt.name in ("turtle", "trig") else None)
+    return ox.serialize(items, target, fmt.syntax, prefixes=PREFIXES if fmt.name in ("turtle", "trig", "rdfxml") else None)
 
 
 def export(

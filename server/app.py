@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 from .config import DEFAULTS
-from .dataset import Dataset, load_data_files, open_store_read_only
+from eccp_kg.graph.dataset import Dataset, load_data_files, open_store_read_only
 from .cors import install_cors
 from .endpoint import Endpoint
 from .errors import register_error_handlers

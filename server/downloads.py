@@ -10,21 +10,22 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, send_from_directory
 from werkzeug.security import safe_join
 
+from eccp_kg.graph.formats import media_type_for_file
+
 from .errors import error_response
 
 bp = Blueprint("downloads", __name__)
 
-#: Media types of the dump files, by suffix.
-DUMP_TYPES: dict[str, str] = {
-    ".ttl": "text/turtle",
-    ".nq": "application/n-quads",
-    ".nt": "application/n-triples",
-    ".trig": "application/trig",
-    ".jsonld": "application/ld+json",
-    ".rdf": "application/rdf+xml",
-    ".json": "application/json",
+#: Files beside the dumps that are not RDF (RDF media types come from graph/formats.py).
+OTHER_TYPES: dict[str, str] = {
     ".md": "text/markdown; charset=utf-8",  # the factsheet texts the build serves beside the dumps
 }
+
+
+def media_type(name: str) -> str:
+    """A file's media type: RDF syntaxes from pyoxigraph (graph/formats.py), then OTHER_TYPES, else by name."""
+    return (media_type_for_file(name) or OTHER_TYPES.get(Path(name).suffix.lower())
+            or mimetypes.guess_type(name)[0] or "application/octet-stream")
 
 
 def dumps_dir() -> Path | None:
@@ -47,7 +48,7 @@ def dump_files() -> list[tuple[str, int]]:
 @bp.get("/download/")
 def download_index() -> Response | str:
     """The dump files, with sizes and media types."""
-    files = [(name, size, DUMP_TYPES.get(Path(name).suffix, "application/octet-stream")) for name, size in dump_files()]
+    files = [(name, size, media_type(name)) for name, size in dump_files()]
     return render_template("resources/downloads.html", files=files)
 
 
@@ -61,5 +62,4 @@ def download(name: str) -> Response:
     target = folder / name
     if not target.is_file() or name.startswith("."):
         return error_response(404, "Not Found", f"No dump named {name!r}; see /download/ for the list.")
-    mimetype = DUMP_TYPES.get(target.suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return send_from_directory(folder, name, mimetype=mimetype, conditional=True, max_age=300)
+    return send_from_directory(folder, name, mimetype=media_type(name), conditional=True, max_age=300)

@@ -11,7 +11,7 @@ from typing import Any
 
 from .cache import ResultCache
 from .config import setting
-from .dataset import Dataset
+from eccp_kg.graph.dataset import Dataset
 from .evaluator import Evaluator, InProcessEvaluator, Job, Outcome
 from .pool import WorkerPool, source_for
 

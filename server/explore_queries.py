@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping
 
 import pyoxigraph as ox
 
+from eccp_kg.graph.dataset import Dataset, open_store_read_only
 from eccp_kg.graph.namespaces import PREFIXES
 
 #: A SELECT runner: (query text, substitutions or None) -> rows of variable name -> pyoxigraph term.
@@ -117,6 +118,4 @@ def store_select(store_dir: str | Path) -> Select:
     """A Select over a built store opened read-only, through the server's Dataset (union graph).
 
     Used where there is no Flask app (the static report)."""
-    from .dataset import Dataset, open_store_read_only
-
     return Dataset(open_store_read_only(store_dir), Path(store_dir), build_id="report").select

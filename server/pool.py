@@ -71,7 +71,7 @@ class StoreSource:
                 )
             return ox.Store.read_only(self.store_dir)
         if self.data_files:
-            from .dataset import load_data_files
+            from eccp_kg.graph.dataset import load_data_files
 
             return load_data_files(self.data_files)
         store = ox.Store()

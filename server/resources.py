@@ -16,7 +16,7 @@ Routes (documented in docs/linking.md):
 The IRI <-> URL mapping is server/iri_map.py, how terms are shown server/terms.py, and the
 dumps at /download/ are server/downloads.py.
 
-All SPARQL here runs through the trusted Dataset (server/dataset.py) with the resource bound by
+All SPARQL here runs through the trusted Dataset (graph/dataset.py) with the resource bound by
 ``substitutions``: no IRI is ever pasted into query text."""
 from __future__ import annotations
 
@@ -26,35 +26,24 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
+from eccp_kg.graph.formats import HTML, RDF, Format
 from eccp_kg.graph.namespaces import PREFIXES, sparql_prologue
 
 from . import ontology_doc
 from .downloads import dump_files
 from .errors import error_response
 from .iri_map import configured_base, graph_iri, iri_for_path, query_ui_link
-from .negotiation import GRAPH_FORMATS, HTML, Format, choose
+from .negotiation import choose
 from .terms import best_labels, curie, own_label, statement_views, term_view
 
 bp = Blueprint("resources", __name__)
 
 #: Formats a resource can take, in order of preference for ``Accept: */*`` (machines first).
-_BY_NAME = {f.name: f for f in GRAPH_FORMATS}
-OFFERS: tuple[Format, ...] = (_BY_NAME["turtle"], HTML, _BY_NAME["jsonld"], _BY_NAME["ntriples"], _BY_NAME["rdfxml"])
-#: File suffix -> format, for links and clients that cannot set Accept.
-SUFFIXES: dict[str, Format] = {
-    ".ttl": _BY_NAME["turtle"],
-    ".jsonld": _BY_NAME["jsonld"],
-    ".nt": _BY_NAME["ntriples"],
-    ".rdf": _BY_NAME["rdfxml"],
-    ".html": HTML,
-}
-_OX_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-
+OFFERS: tuple[Format, ...] = (RDF["turtle"], HTML, RDF["jsonld"], RDF["ntriples"], RDF["rdfxml"])
+#: File suffix -> format, for links and clients that cannot set Accept (extensions from pyoxigraph).
+SUFFIXES: dict[str, Format] = {"." + f.extension: f for f in OFFERS}
+#: The URL rule part matching one of SUFFIXES (werkzeug's `any` converter).
+_SUFFIX_RULE = "<any(" + ", ".join(repr(s) for s in SUFFIXES) + "):suffix>"
 
 def split_suffix(path: str) -> tuple[str, Format | None]:
     """('id/nuts/ITC4', turtle) for 'id/nuts/ITC4.ttl'; minted keys never contain a dot."""
@@ -103,7 +92,7 @@ Q_DATASET_STATEMENTS = _P + f"""SELECT ?meta ?links ?s ?p ?o ?sl ?pl ?ol WHERE {
 
 
 def dataset() -> Any:
-    """The trusted Dataset the app factory put in app.extensions (server/dataset.py)."""
+    """The trusted Dataset the app factory put in app.extensions (graph/dataset.py)."""
     return current_app.extensions["eccp_kg"]
 
 
@@ -131,7 +120,7 @@ def not_acceptable() -> Response:
 
 def rdf_response(triples: list[Any], fmt: Format) -> Response:
     """Triples serialised by pyoxigraph (Turtle with the project's prefixes)."""
-    kwargs: dict[str, Any] = {"format": _OX_FORMATS[fmt.name]}
+    kwargs: dict[str, Any] = {"format": fmt.syntax}
     if fmt.name in ("turtle", "rdfxml"):
         kwargs["prefixes"] = PREFIXES
     body = ox.serialize(triples, **kwargs)
@@ -234,7 +223,7 @@ def named_graph(path: str) -> Response | str:
 
 
 @bp.get("/dataset")
-@bp.get("/dataset<any('.ttl', '.jsonld', '.nt', '.rdf', '.html'):suffix>")
+@bp.get("/dataset" + _SUFFIX_RULE)
 @bp.get("/.well-known/void")
 def dataset_description(suffix: str = "") -> Response | str:
     """VoID + DCAT from B graph/meta and the link sets' void:Linkset descriptions from B graph/links
@@ -265,7 +254,7 @@ def dataset_description(suffix: str = "") -> Response | str:
 
 
 @bp.get("/ontology")
-@bp.get("/ontology<any('.ttl', '.jsonld', '.nt', '.rdf', '.html'):suffix>")
+@bp.get("/ontology" + _SUFFIX_RULE)
 @bp.get("/ontology/<version>")
 def ontology(suffix: str = "", version: str | None = None) -> Response | str:
     """The ontology: HTML documentation made by pyLODE, or the OWL in an RDF syntax.

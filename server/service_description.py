@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from eccp_kg.graph.namespaces import PREFIXES
 
-from .dataset import Dataset
+from eccp_kg.graph.dataset import Dataset
 
 _RDF = PREFIXES["rdf"]
 _SD = PREFIXES["sd"]

@@ -22,7 +22,7 @@ def fixture_data_files() -> list[Path]:
 @pytest.fixture()
 def fixture_store(fixture_data_files) -> ox.Store:
     """A fresh in-memory pyoxigraph store holding the fixture dataset."""
-    from eccp_kg.server.dataset import load_data_files
+    from eccp_kg.graph.dataset import load_data_files
 
     return load_data_files(fixture_data_files)
 

@@ -350,11 +350,13 @@ def test_export_formats_graph_filter_and_errors(project):
     assert len(nt.strip().splitlines()) == 6
     trig = export(store, "trig", graph=graph).decode()
     assert f"<{graph}>" in trig or "graph/it/2023" in trig
+    rdfxml = export(store, "rdfxml", graph=graph)  # every format of graph/formats.py exports
+    assert len(list(ox.parse(rdfxml, format=ox.RdfFormat.RDF_XML))) == 6
     assert export(store, "turtle") == export(store, "turtle")
     with pytest.raises(LookupError, match="no named graph <https://example.org/kg/graph/nope>"):
         export(store, "turtle", graph=BASE + "graph/nope")
     with pytest.raises(ValueError, match="--format: expected one of"):
-        export(store, "rdfxml")
+        export(store, "yaml")
 
 
 def test_skolemise_is_stable_and_scoped():

@@ -123,8 +123,8 @@ def test_export_errors(cli_build, tmp_path):
     assert done.returncode == 1 and "no pyoxigraph store here" in done.stderr and "missing" in done.stderr
     done = eccp_kg("export", "--store", str(out / "store"), "--graph", "https://w3id.org/eccp-kg/graph/xx/1999")
     assert done.returncode == 1 and "no named graph <https://w3id.org/eccp-kg/graph/xx/1999>" in done.stderr
-    done = eccp_kg("export", "--store", str(out / "store"), "--format", "rdfxml")
-    assert done.returncode == 2 and "invalid choice: 'rdfxml'" in done.stderr
+    done = eccp_kg("export", "--store", str(out / "store"), "--format", "yaml")
+    assert done.returncode == 2 and "invalid choice: 'yaml'" in done.stderr
 
 
 def test_shacl_violation_fails_build_and_validate_and_keeps_the_old_build(cli_build, tmp_path):

@@ -40,6 +40,13 @@ ALLOWED: dict[str, set[str]] = {
 }
 #: The one module outside server/ that may start the server.
 SERVER_ENTRY = "eccp_kg.commands.serve"
+#: Imports that break a contract today, each with the reason; the test fails when one goes away
+#: (so the list cannot rot) as well as when a new one appears.
+KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("eccp_kg.commands.report", "eccp_kg.server.explore_report"):
+        "the static report renders the explorer's templates; the explorer (views, queries, rendering, "
+        "templates) should become a package below server/ that both use (issue 9, part 4, left open)",
+}
 #: Modules allowed to import by a computed name (the CLI loads its sub-commands from a list).
 DYNAMIC_IMPORTERS = {"eccp_kg.cli"}
 
@@ -129,7 +136,9 @@ def contract_violations(edges: list[Edge]) -> list[str]:
     found = []
     for edge in edges:
         source, target = layer(edge.source), layer(edge.target)
-        if source == target or target in DATA_PACKAGES:
+        if source == target or target in DATA_PACKAGES or target == "eccp_kg":  # eccp_kg: __version__
+            continue
+        if (edge.source, edge.target) in KNOWN_EXCEPTIONS:
             continue
         if target == "eccp_kg.server" and edge.source == SERVER_ENTRY:
             continue
@@ -195,7 +204,14 @@ def test_the_scan_sees_every_layer_and_its_imports(real_edges):
 
 def test_layers_point_one_way(real_edges):
     edges, _ = real_edges
-    assert contract_violations(edges) == []
+    problems = contract_violations(edges)
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_known_exception_still_exists(real_edges):
+    edges, _ = real_edges
+    present = {(e.source, e.target) for e in edges}
+    assert [pair for pair in KNOWN_EXCEPTIONS if pair not in present] == []
 
 
 def test_no_import_cycle_not_even_through_a_lazy_import(real_edges):

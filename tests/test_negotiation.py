@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from eccp_kg.server.negotiation import HTML, GRAPH_FORMATS, UnknownFormat, choose, negotiate, parse_accept, quality
+from eccp_kg.server.negotiation import HTML, GRAPH_FORMATS, UnknownFormat, choose, negotiate
 
 # Accept header, format param -> (SELECT/ASK format, CONSTRUCT/DESCRIBE format); None = 406
 TABLE = [
@@ -31,7 +31,9 @@ TABLE = [
     ("text/html", None, None, None),
     ("TEXT/CSV", None, "csv", None),
     ("text/csv; charset=utf-8", None, "csv", None),
-    ("text/csv;q=abc", None, "csv", None),  # malformed q counts as 1
+    ("text/csv;q=abc", None, None, None),  # an item with an invalid q is ignored (RFC 9110, werkzeug)
+    ("text/csv;q=abc, text/turtle", None, None, "turtle"),
+    ("application/trig", None, None, "trig"),
     ("garbage, text/turtle", None, None, "turtle"),
     # YASGUI's default Accept for SELECT and for CONSTRUCT
     ("application/sparql-results+json,*/*;q=0.9", None, "json", "turtle"),
@@ -67,11 +69,10 @@ def test_unknown_format_names_the_accepted_ones(bad):
 
 
 def test_most_specific_range_wins():
-    ranges = parse_accept("text/*;q=0.1, text/csv;q=0.8, */*;q=0.5")
-    assert [(r.type, r.subtype, r.q) for r in ranges] == [("text", "*", 0.1), ("text", "csv", 0.8), ("*", "*", 0.5)]
-    assert quality(ranges, "text/csv") == 0.8
-    assert quality(ranges, "text/tab-separated-values") == 0.1  # text/* beats */* although lower
-    assert quality(ranges, "application/sparql-results+json") == 0.5
+    # text/csv 0.8 (its own range), TSV 0.1 (text/* beats */* although lower), JSON 0.5 (*/*)
+    assert negotiate("text/*;q=0.1, text/csv;q=0.8, */*;q=0.5").results.name == "csv"
+    assert negotiate("text/*;q=0.1, text/tab-separated-values;q=0.05, */*;q=0.5").results.name == "json"
+    assert negotiate("text/*;q=0.9, application/*;q=0.2").results.name == "csv"
     assert negotiate("text/*;q=0.1, text/csv;q=0.8, */*;q=0.5").results.name == "csv"
     assert negotiate("text/*;q=0.1, */*;q=0.5").results.name == "json"
 

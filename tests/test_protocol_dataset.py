@@ -1,4 +1,4 @@
-"""The trusted in-process Dataset (server/dataset.py) and its error paths."""
+"""The trusted in-process Dataset (graph/dataset.py) and its error paths."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from eccp_kg.server.dataset import DataError, Dataset, build_id_for, format_for, load_data_files, open_store_read_only
+from eccp_kg.graph.dataset import DataError, Dataset, build_id_for, format_for, load_data_files, open_store_read_only
 
 B = "https://w3id.org/eccp-kg/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

@@ -15,15 +15,16 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from eccp_kg.graph.dataset import DataError, load_data_files, open_store_read_only
+from eccp_kg.graph.formats import RDF, RESULTS
 from eccp_kg.graph.namespaces import PREFIXES
-from eccp_kg.server.negotiation import GRAPH_SYNTAX, RESULT_SYNTAX
 
 from ._common import fail
 
-FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld")
-_RESULT_FORMATS = RESULT_SYNTAX
+FORMATS = ("table", *RESULTS, *RDF)
+_RESULT_FORMATS = {name: f.syntax for name, f in RESULTS.items()}
 # json and xml mean JSON-LD and RDF/XML for graphs
-_GRAPH_FORMATS = {**GRAPH_SYNTAX, "json": GRAPH_SYNTAX["jsonld"], "xml": GRAPH_SYNTAX["rdfxml"]}
+_GRAPH_FORMATS = {**{name: f.syntax for name, f in RDF.items()}, "json": RDF["jsonld"].syntax, "xml": RDF["rdfxml"].syntax}
 _LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-.]*$")
 
 
@@ -44,8 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--format",
         choices=FORMATS,
         default="table",
-        help="table (aligned, for people; CONSTRUCT/DESCRIBE print Turtle), csv, tsv, json, xml for SELECT/ASK; "
-        "turtle, ntriples, jsonld (json, xml = JSON-LD, RDF/XML) for CONSTRUCT/DESCRIBE; default: table",
+        help=f"table (aligned, for people; CONSTRUCT/DESCRIBE print Turtle), {', '.join(RESULTS)} for SELECT/ASK; "
+        f"{', '.join(RDF)} (json, xml = JSON-LD, RDF/XML) for CONSTRUCT/DESCRIBE; default: table",
     )
     p.set_defaults(func=run)
 
@@ -92,8 +93,6 @@ def _read_query(args: argparse.Namespace) -> str:
 
 
 def _open(args: argparse.Namespace) -> ox.Store:
-    from eccp_kg.server.dataset import load_data_files, open_store_read_only
-
     return load_data_files(args.data) if args.data else open_store_read_only(args.store)
 
 
@@ -116,14 +115,12 @@ def execute(store: ox.Store, query: str, fmt: str) -> bytes:
         return result.serialize(format=_RESULT_FORMATS[fmt])
     target = "turtle" if fmt == "table" else fmt
     if target not in _GRAPH_FORMATS:
-        raise ValueError(f"--format {fmt} is for SELECT/ASK; CONSTRUCT/DESCRIBE print as table (Turtle), turtle, ntriples or jsonld")
-    return ox.serialize(list(result), format=_GRAPH_FORMATS[target], prefixes=PREFIXES if target != "ntriples" else None)
+        raise ValueError(f"--format {fmt} is for SELECT/ASK; CONSTRUCT/DESCRIBE print as table (Turtle), {', '.join(RDF)}")
+    return ox.serialize(list(result), format=_GRAPH_FORMATS[target], prefixes=PREFIXES if target in ("turtle", "trig", "rdfxml") else None)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the query and print it; exit 2 for a bad query or option, 1 for a missing store."""
-    from eccp_kg.server.dataset import DataError
-
     try:
         query = _read_query(args)
     except ValueError as exc:

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+
+from eccp_kg.graph.dataset import DataError, Dataset, open_store_read_only
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,12 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eccp_kg.server.dataset import DataError
-    from eccp_kg.server.explore_queries import store_select
-    from eccp_kg.server.explore_report import write_report
+    from eccp_kg.server.explore_report import write_report  # see KNOWN_EXCEPTIONS in tests/test_layers.py
 
     try:
-        select = store_select(args.store)
+        select = Dataset(open_store_read_only(args.store), Path(args.store), build_id="report").select
     except DataError as exc:
         print(f"eccp-kg report: --store: {exc}", file=sys.stderr)
         return 2

@@ -91,7 +91,7 @@ def _check_data(config: dict) -> str | None:
     import gc
 
     from eccp_kg.server.app import create_app
-    from eccp_kg.server.dataset import DataError
+    from eccp_kg.graph.dataset import DataError
 
     try:
         app = create_app(config)

@@ -1,9 +1,12 @@
-"""The graph the server serves, for TRUSTED in-process queries (pages, the service description).
+"""A served graph for TRUSTED in-process queries (the server's pages, the static report, `eccp-kg query`),
+and opening what is served: a built store read-only, or RDF files in memory.
 
-Views written by the project (resource pages, the explorer, the service description) run
-their fixed queries here, binding every user-supplied value with pyoxigraph
-``substitutions``. User-written SPARQL never comes here: it goes through
-`eccp_kg.server.evaluator` (worker processes with a timeout, row cap and SERVICE checks).
+Why in `graph`: the server, the static report and the CLI all open stores and data files the
+same way, and only the serve command may import the server. Views written by the project
+(resource pages, the explorer, the service description) run their fixed queries here, binding
+every user-supplied value with pyoxigraph ``substitutions``. User-written SPARQL never comes
+here: it goes through the server's evaluator (worker processes with a timeout, row cap and
+SERVICE checks).
 
 The default graph is the union of all named graphs, as in docs/architecture.md."""
 from __future__ import annotations
@@ -17,21 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-#: Data-file suffixes `open_data_files` understands (pyoxigraph formats).
-DATA_SUFFIXES: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".ntriples": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nquads": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-}
+from .formats import rdf_file_suffixes, rdf_format_for_suffix
 
 _BNODE = re.compile(r"_:[A-Za-z0-9]+")
 
@@ -39,7 +28,7 @@ Term = Any  # pyoxigraph NamedNode | BlankNode | Literal | Triple
 
 
 class DataError(ValueError):
-    """A data file or store the server cannot open; the message names the file and the problem."""
+    """A data file or store that cannot be opened; the message names the file and the problem."""
 
 
 def _variables(substitutions: Mapping[str, Term] | None) -> dict[ox.Variable, Term] | None:
@@ -55,9 +44,9 @@ def _variables(substitutions: Mapping[str, Term] | None) -> dict[ox.Variable, Te
 
 def format_for(path: Path) -> ox.RdfFormat:
     """The RDF syntax of a data file from its suffix, or a DataError listing the known ones."""
-    fmt = DATA_SUFFIXES.get(path.suffix.lower())
+    fmt = rdf_format_for_suffix(path.suffix) if path.suffix else None
     if fmt is None:
-        known = ", ".join(sorted(DATA_SUFFIXES))
+        known = ", ".join(rdf_file_suffixes())
         raise DataError(f"{path}: unknown RDF file suffix {path.suffix!r}; expected one of {known}")
     return fmt
 
