@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from eccp_kg.graph.build import check_sources
+from eccp_kg.pipeline import check_sources
 from eccp_kg.graph.errors import SourceError
 from tests.importing import CORRECTIONS, FACTSHEET, factsheet_fields, fill_by_hand, run_import, tables
 

@@ -33,7 +33,7 @@ ALLOWED: dict[str, set[str]] = {
     "eccp_kg.loaders": {"eccp_kg.graph"},
     "eccp_kg.server": {"eccp_kg.graph"},
     "eccp_kg.pipeline": {"eccp_kg.graph", "eccp_kg.loaders"},
-    "eccp_kg.commands": {"eccp_kg.graph", "eccp_kg.pipeline"},
+    "eccp_kg.commands": {"eccp_kg.graph", "eccp_kg.loaders", "eccp_kg.pipeline"},
     "eccp_kg.cli": {"eccp_kg.commands"},
     "eccp_kg.__main__": {"eccp_kg.cli"},
     "eccp_kg": set(),

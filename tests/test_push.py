@@ -22,7 +22,7 @@ import requests
 
 from bench import servers
 from eccp_kg.data import PATH as DATA
-from eccp_kg.graph.build import build_graph
+from eccp_kg.pipeline import build_graph
 
 pytestmark = pytest.mark.slow
 ENGINES = ("oxigraph", "virtuoso")

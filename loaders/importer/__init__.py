@@ -13,7 +13,6 @@ assessment (Table 4, 4.1, Table 5, Annex), narrative (prose, footnotes, referenc
 captions, 2.3's template sentences, factsheet.toml), report (the review), write (CSV/TOML)."""
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,19 +21,12 @@ from ..tables import Schemas, load_schemas
 from . import assessment, narrative, policy, regional
 from .codelists import Codelists
 from .corrections import apply as apply_corrections
+from .left_to_people import manual
 from .model import Output
 from .report import Review
 from .sections import segment
 from .text import read_lines
 from .write import write_edition
-
-MANUAL = Path(__file__).with_name("manual.toml")
-
-
-def manual() -> dict:
-    """The tables and fields left to a person, with the reason (manual.toml)."""
-    return tomllib.loads(MANUAL.read_text(encoding="utf-8"))
-
 
 @dataclass(frozen=True)
 class ImportResult:

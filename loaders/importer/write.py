@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ...graph.errors import SourceError
 from ..tables import Schemas, check_cell
+from .left_to_people import manual
 from .model import Output
 from .report import Review
 
@@ -56,7 +57,6 @@ def check(output: Output, review: Review, schemas: Schemas) -> None:
                     check_cell(row.get(col.name, ""), col, schema.file, n)
                 except SourceError as exc:
                     review.add("invalid", None, str(exc))
-    from . import manual
     by_hand = set(manual().get("fields", {}))
     for col in schemas.factsheet:
         if col.required and col.name not in output.factsheet and col.name not in by_hand:
