@@ -11,6 +11,7 @@ from eccp_kg.graph.dataset import Dataset, load_data_files, open_store_read_only
 from .cors import install_cors
 from .endpoint import Endpoint
 from .errors import register_error_handlers
+from .guard import install_guard
 
 
 def _open_dataset(app: Flask, store: Any) -> Dataset:
@@ -41,4 +42,5 @@ def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask
 
     for blueprint in (protocol.bp, ui.bp, resources.bp, downloads.bp, explore.bp):
         app.register_blueprint(blueprint)
+    install_guard(app)  # raw query-string bytes and malformed Host headers (server/guard.py)
     return app

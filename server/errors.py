@@ -166,7 +166,9 @@ def _handle_unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _handle_http_exception(exc)
     rid = request_id()
-    where = f"{request.method} {request.full_path}" if has_request_context() else "-"
+    where = "-"
+    if has_request_context():  # the raw query may be any bytes: never fail while reporting a failure
+        where = f"{request.method} {request.path}?{request.query_string.decode('utf-8', 'replace')[:2000]!r}"
     log.error("request %s: unhandled error in %s", rid, where, exc_info=exc)
     return error_response(
         500,

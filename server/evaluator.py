@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from eccp_kg.graph.namespaces import PREFIXES
 
 from .negotiation import GRAPH_SYNTAX, RESULT_SYNTAX
-from .safety import QueryRefused, check_dataset_iris, check_services, inspect_query
+from .safety import QueryRefused, check_complexity, check_dataset_iris, check_services, inspect_query
 
 _RESULTS = RESULT_SYNTAX
 _GRAPHS = GRAPH_SYNTAX
@@ -189,6 +189,7 @@ def dataset_arguments(job: Job) -> dict[str, Any]:
 
     Runs in the worker, not the server: parsing a (possibly huge) query with rdflib then
     costs no server time and is bounded by the timeout. Raises QueryRefused."""
+    check_complexity(job.query)  # before any parser: too deep a query crashes them
     facts = inspect_query(job.query, job.base_iri)
     check_services(facts, job.service_allowlist)
     check_dataset_iris(facts.from_default, job.known_graphs, "FROM")

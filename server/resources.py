@@ -158,6 +158,10 @@ def serve_resource(path: str) -> Response | str:
     fmt = negotiated(path_format)
     if fmt is None:
         return not_acceptable()
+    try:
+        ox.NamedNode(iri)
+    except ValueError:  # e.g. /id/%22: a path no IRI of the graph can have
+        return error_response(404, "Not Found", f"{iri} is not a valid IRI, so it is not in the graph.", iri=iri)
     out, inc = statements(iri)
     if not out and not inc:
         return error_response(404, "Not Found", f"{iri} is not in the graph.", iri=iri)
