@@ -143,7 +143,7 @@ def wrk_binary() -> str:
     found = shutil.which("wrk")
     if found is None:
         raise WrkError("wrk not found on PATH: install the Debian package (`apt-get install -y wrk`; "
-                       "`make bench` does this)")
+                       "`make test` and `make bench` do this: Makefile APT_TEST)")
     return found
 
 

@@ -2,7 +2,7 @@
 
 One place for the launch flags and the offline guard, shared by the UI, explorer and resource-page
 tests. Never `playwright install` (it downloads a browser, which cannot work here): `make test`
-installs Debian's chromium (Makefile target `browser`)."""
+installs Debian's chromium (Makefile target `apt-packages`, list APT_TEST)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -35,7 +35,7 @@ def offline_page(base_url: str, profile: Path, viewport: dict | None = None,
     """A page in a fresh Chromium profile where every request not to `base_url` (or to one of
     `local_schemes`, e.g. "file:") is aborted and recorded: the page must work with no network."""
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (`make browser`, run by `make test`)")
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (`make apt-packages`, run by `make test`)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

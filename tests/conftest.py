@@ -8,6 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+#: No silent skips: under CI=true a skip or xfail fails unless tests/allowed-skips.txt lists its reason.
+pytest_plugins = ("tests.skip_policy",)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_TRIG = FIXTURES / "mini.trig"
 

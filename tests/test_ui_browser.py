@@ -4,7 +4,7 @@ The real server (`eccp-kg serve` over the real build, on a free 127.0.0.1 port) 
 every request the page makes to any other host is aborted and recorded, so the tests also prove
 the UI works with no network. Screenshots go to test-artifacts/.
 
-Never `playwright install`: `make test` installs Debian's chromium (Makefile target `browser`)."""
+Never `playwright install`: `make test` installs Debian's chromium (Makefile target `apt-packages`, list APT_TEST)."""
 from __future__ import annotations
 
 import re
