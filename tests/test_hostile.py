@@ -338,3 +338,35 @@ def test_error_pages_escape_what_the_client_sent(hostile_app):
         body = resp.get_data(as_text=True)
         assert not any(marker in body for marker in RAW_MARKERS), path
         assert re.search(r"&lt;script&gt;|&lt;img", body), path
+
+
+# --- bodies without a length, oversized headers (server/guard.py) --------------------------------
+def chunked_post(client, body: bytes, content_type: str = "application/sparql-query"):
+    """A POST as granian hands a chunked body over: no CONTENT_LENGTH, the input terminated."""
+    return client.post("/sparql", input_stream=__import__("io").BytesIO(body),
+                       headers={"Content-Type": content_type, "Transfer-Encoding": "chunked"},
+                       environ_overrides={"CONTENT_LENGTH": "", "wsgi.input_terminated": True})
+
+
+def test_a_chunked_body_is_bounded_like_any_other(hostile_app):
+    client = hostile_app.test_client()
+    ok = chunked_post(client, b"ASK { ?s ?p ?o }")
+    assert ok.status_code == 200 and ok.get_json()["boolean"] is True
+    form = chunked_post(client, b"query=ASK+%7B%7D", "application/x-www-form-urlencoded")
+    assert form.status_code == 200
+    big = chunked_post(client, b"ASK {} #" + b"x" * 30000)  # the cap of hostile_app is 20000
+    assert big.status_code == 413
+    assert_well_formed(big)
+    assert "20000" in big.get_json()["error"]["detail"]
+
+
+def test_oversized_headers_are_431_in_the_error_shape(hostile_app):
+    from eccp_kg.server.guard import MAX_HEADER_BYTES
+
+    client = hostile_app.test_client()
+    resp = client.get("/sparql", query_string={"query": "ASK {}"}, headers={"X-Padding": "a" * MAX_HEADER_BYTES})
+    assert resp.status_code == 431
+    assert_well_formed(resp)
+    many = {f"X-H{i}": "v" * 400 for i in range(90)}
+    assert client.get("/health", headers=many).status_code == 431
+    assert client.get("/health", headers={"X-Padding": "a" * 1000}).status_code == 200
