@@ -17,7 +17,8 @@ from typing import Any, Callable, Mapping
 import pyoxigraph as ox
 
 from eccp_kg.graph.dataset import Dataset, open_store_read_only
-from eccp_kg.graph.namespaces import PREFIXES
+from eccp_kg.graph.errors import SourceError
+from eccp_kg.graph.query_files import read_query_file
 
 #: A SELECT runner: (query text, substitutions or None) -> rows of variable name -> pyoxigraph term.
 #: The server passes `app.extensions["eccp_kg"].select`; the report passes `store_select(store)`.
@@ -26,8 +27,6 @@ Select = Callable[..., list[dict[str, Any]]]
 #: One row of plain values: IRIs and strings as str, numbers as int/float, unbound as None.
 Row = dict[str, Any]
 
-_QUESTION = re.compile(r"^#\s*Question:\s*(?P<q>.+?)\s*$")
-_PREFIX_DECL = re.compile(r"^[ \t]*PREFIX\s+(?P<p>[\w-]*):\s*<(?P<iri>[^>]*)>", re.IGNORECASE | re.MULTILINE)
 _NUMERIC = {
     "http://www.w3.org/2001/XMLSchema#" + t: kind
     for kind, types in {
@@ -66,27 +65,17 @@ def query_names() -> list[str]:
 
 
 def load_query(name: str) -> ViewQuery:
-    """Read queries/explore/{name}.rq; check its first line is `# Question: ...` and its prefixes."""
+    """Read queries/explore/{name}.rq through graph/query_files.py (question line and prefixes checked)."""
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
         raise ExploreQueryError(f"explorer query name {name!r}: expected lower-case letters, digits and '-'")
     path = _query_dir() / f"{name}.rq"
     if not path.is_file():
         raise ExploreQueryError(f"queries/explore/{name}.rq: no such explorer query")
-    body = path.read_text(encoding="utf-8")
-    first = body.splitlines()[0] if body else ""
-    match = _QUESTION.match(first)
-    if not match:
-        raise ExploreQueryError(f"queries/explore/{name}.rq:1: expected '# Question: ...', got {first!r}")
-    for decl in _PREFIX_DECL.finditer(body):
-        prefix, iri = decl.group("p"), decl.group("iri")
-        if PREFIXES.get(prefix) != iri:
-            line = body.count("\n", 0, decl.start()) + 1
-            expected = f"<{PREFIXES[prefix]}>" if prefix in PREFIXES else f"one of {', '.join(PREFIXES)}"
-            raise ExploreQueryError(
-                f"queries/explore/{name}.rq:{line}: PREFIX {prefix}: expected {expected} "
-                f"(eccp_kg.graph.namespaces.PREFIXES), got <{iri}>"
-            )
-    return ViewQuery(name, match.group("q"), body)
+    try:
+        found = read_query_file(path, shown_as=f"queries/explore/{name}.rq", check_prefixes=True)
+    except SourceError as exc:
+        raise ExploreQueryError(str(exc)) from exc
+    return ViewQuery(name, found.question, found.text)
 
 
 def plain(term: Any) -> Any:

@@ -9,35 +9,29 @@ The competency queries are read once, when the blueprint is registered (app star
 first line is not ``# Question: ...`` stops the app with an error naming the file and line."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 
+from .errors import error_response
+
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.namespaces import PREFIXES
+from eccp_kg.graph.query_files import QueryFile, read_query_file
 from eccp_kg.queries import PATH as QUERIES_PATH
 
 bp = Blueprint("ui", __name__)
 
 #: Key in app.extensions holding the loaded examples (a tuple of Example).
 EXTENSION = "eccp_kg_ui_examples"
-#: The first line every competency query must have.
-QUESTION_LINE = re.compile(r"#\s*Question:\s*(?P<question>\S.*?)\s*$")
 #: Media type of raw query files (SPARQL 1.1 Protocol, section 2.1.3).
 SPARQL_QUERY_TYPE = "application/sparql-query"
 
 
-@dataclass(frozen=True)
-class Example:
-    """One competency query: `name` is its file name without `.rq`."""
-
-    name: str
-    question: str
-    text: str
+class Example(QueryFile):
+    """One competency query: `name` is its file name without `.rq` (read by graph/query_files.py)."""
 
     def as_json(self) -> dict[str, str]:
         """The shape the UI script reads (see static/ui/ui.js)."""
@@ -46,16 +40,8 @@ class Example:
 
 def read_example(path: Path) -> Example:
     """Parse one .rq file; its first line must state the competency question."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceError(path, None, None, "a UTF-8 text file", f"undecodable byte at offset {exc.start}") from exc
-    first = text.splitlines()[0] if text else ""
-    match = QUESTION_LINE.fullmatch(first)
-    if match is None:
-        raise SourceError(path, 1, None, "a first line '# Question: <the competency question>'", first)
-    name = path.stem
-    return Example(name=name, question=match.group("question"), text=text)
+    found = read_query_file(path)
+    return Example(found.name, found.question, found.text)
 
 
 def load_examples(folder: Path) -> tuple[Example, ...]:
@@ -117,6 +103,4 @@ def query_file(name: str) -> Response:
 
 def _not_found(name: str) -> Response:
     """404 through the project's one error shape."""
-    from eccp_kg.server.errors import error_response
-
     return error_response(404, "Not Found", f"No competency query named {name!r}; see /queries for the list.")

@@ -169,9 +169,9 @@ def test_bad_query_files_are_refused(tmp_path, monkeypatch):
     (tmp_path / "unknown-prefix.rq").write_text("# Question: x?\n\nPREFIX zz: <http://zz/>\nSELECT * {}\n")
     with pytest.raises(eq.ExploreQueryError, match=r"no-question.rq:1: expected '# Question"):
         eq.load_query("no-question")
-    with pytest.raises(eq.ExploreQueryError, match=r"bad-prefix.rq:2: PREFIX eccp: expected <https://w3id"):
+    with pytest.raises(eq.ExploreQueryError, match=r"bad-prefix.rq:2: column 'PREFIX eccp:': expected <https://w3id"):
         eq.load_query("bad-prefix")
-    with pytest.raises(eq.ExploreQueryError, match=r"unknown-prefix.rq:3: PREFIX zz: expected one of eccp"):
+    with pytest.raises(eq.ExploreQueryError, match=r"unknown-prefix.rq:3: column 'PREFIX zz:': expected one of eccp"):
         eq.load_query("unknown-prefix")
     with pytest.raises(eq.ExploreQueryError, match="no such explorer query"):
         eq.load_query("missing")
