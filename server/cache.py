@@ -1,15 +1,22 @@
-"""A bounded (bytes) LRU cache of serialised query results, and the ETag of a request.
+"""A bounded (bytes) LRU cache of serialised query results, and the one ETag scheme of the server.
 
 The graph is immutable while served, so a result depends only on (build id, query text,
 dataset parameters, format): that tuple is both the cache key and the ETag's input, which
-lets the server answer If-None-Match with 304 without evaluating anything."""
+lets the server answer If-None-Match with 304 without evaluating anything. Pages (resource
+pages, the explorer) use the same scheme through `page_etag`: their key is the build id, the
+version of the templates and static files that render them, and what identifies the page."""
 from __future__ import annotations
 
 import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Hashable
+
+#: What renders the pages: a page's ETag changes when any of these files does, even within one build.
+_PRESENTATION = (Path(__file__).parent / "templates", Path(__file__).parent / "static")
 
 
 @dataclass(frozen=True)
@@ -82,3 +89,21 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
         return True
     bare = etag.removeprefix("W/")
     return any(tag.strip().removeprefix("W/") == bare for tag in if_none_match.split(","))
+
+
+@lru_cache(maxsize=1)
+def presentation_version() -> str:
+    """A digest of the templates and static files, the same in every worker process (unlike a start time)."""
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in _PRESENTATION:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder.parent).as_posix().encode("utf-8"))
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def page_etag(build_id: str | None, *parts: str) -> str:
+    """The ETag of a rendered page or representation: build id, presentation version, `parts`
+    (the URL, the media type, the base IRI, ...)."""
+    return etag_for(("page", str(build_id or ""), presentation_version(), *parts))
+

@@ -11,40 +11,34 @@ Routes:
   GET /explore/<view>.json, .csv    the view's SPARQL results with the same filters (explore_export.py)
 Data comes from `app.extensions["eccp_kg"].select`, the in-process SPARQL runner of the dataset.
 
-Pages carry an ETag made of the build id, this process's start and the request URL: the graph is
-immutable between builds, so a browser revalidating (Cache-Control: no-cache) gets a 304 without
+Pages carry an ETag made of the build id, the templates' version and the request URL (server/cache.py's
+`page_etag`, the same in every worker process): the graph is immutable between builds, so a browser revalidating (Cache-Control: no-cache) gets a 304 without
 any query being run."""
 from __future__ import annotations
 
-import hashlib
-import time
 
 from flask import Blueprint, Response, current_app, request
 
 from .explore_export import FORMATS, UnknownTable, tables, to_csv, to_json
+from .cache import etag_matches, page_etag
 from .explore_render import ServerLinks, render_index, render_view
 from .explore_sort import BadSort, apply
 from .explore_views import VIEWS, UnknownProgramme, View, build
 
 bp = Blueprint("explore", __name__, url_prefix="/explore")
 
-#: Templates and code can change between server starts even when the build does not.
-_STARTED = str(time.time_ns())
-
-
 def _etag() -> str:
-    """The validator of the page at this URL for the served build (and this server process)."""
-    dataset = current_app.extensions["eccp_kg"]
-    key = "\n".join((str(getattr(dataset, "build_id", "")), _STARTED, request.full_path))
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    """The validator of the page at this URL for the served build (server/cache.py's scheme)."""
+    return page_etag(getattr(current_app.extensions["eccp_kg"], "build_id", None), request.full_path)
 
 
 @bp.before_request
 def _not_modified() -> Response | None:
     """Answer 304 before any query runs when the client already has this page."""
-    if _etag() in request.if_none_match:
+    etag = _etag()
+    if etag_matches(request.headers.get("If-None-Match"), etag):
         resp = Response(status=304)
-        resp.set_etag(_etag())
+        resp.headers["ETag"] = etag
         resp.headers["Cache-Control"] = "no-cache"
         return resp
     return None
@@ -60,7 +54,7 @@ def _error(status: int, message: str, **extra: object) -> Response:
 
 def _html(text: str) -> Response:
     resp = Response(text, mimetype="text/html")
-    resp.set_etag(_etag())
+    resp.headers["ETag"] = _etag()
     resp.headers["Cache-Control"] = "no-cache"  # revalidate: cheap, and right after a rebuild
     return resp
 
@@ -118,6 +112,6 @@ def export(slug: str, fmt: str) -> Response:
     resp = Response(body, content_type=f"{FORMATS[fmt]}; charset=utf-8")
     name = f"{slug}-{found[0]['name']}" if fmt == "csv" else slug
     resp.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'
-    resp.set_etag(_etag())
+    resp.headers["ETag"] = _etag()
     resp.headers["Cache-Control"] = "no-cache"
     return resp

@@ -20,7 +20,6 @@ All SPARQL here runs through the trusted Dataset (graph/dataset.py) with the res
 ``substitutions``: no IRI is ever pasted into query text."""
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import pyoxigraph as ox
@@ -30,6 +29,7 @@ from eccp_kg.graph.formats import HTML, RDF, Format
 from eccp_kg.graph.namespaces import PREFIXES, sparql_prologue
 
 from . import ontology_doc
+from .cache import etag_matches, page_etag
 from .downloads import dump_files
 from .errors import error_response
 from .iri_map import configured_base, graph_iri, iri_for_path, query_ui_link
@@ -134,11 +134,14 @@ def _vary(resp: Response) -> Response:
     resp.vary.add("Accept")
     build_id = getattr(dataset(), "build_id", None)
     if build_id:
-        key = "|".join((str(build_id), configured_base(), request.path, resp.mimetype or ""))
-        resp.set_etag(hashlib.sha256(key.encode("utf-8")).hexdigest()[:32])
+        etag = page_etag(build_id, configured_base(), request.path, resp.mimetype or "")
+        resp.headers["ETag"] = etag
         resp.cache_control.public = True
         resp.cache_control.max_age = int(current_app.config.get("CACHE_MAX_AGE", 300))
-        resp.make_conditional(request)
+        if etag_matches(request.headers.get("If-None-Match"), etag):
+            resp.status_code = 304
+            resp.set_data(b"")
+            resp.headers.pop("Content-Type", None)
     return resp
 
 
