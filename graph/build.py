@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 
 from .describe import describe
 from .dumps import DumpFile, copy_source_documents, write_dumps
-from .iris import Minter, base_iri
+from .iris import Minter, base_iri, with_slash
 from .progress import Progress
 from .skolem import skolemise
 from .statistics import statistics
@@ -91,8 +91,7 @@ class BuildResult:
 
 def make_minter(base: str | None = None) -> Minter:
     """A Minter for `base` (--base-iri), else ECCP_KG_BASE_IRI, else the default; always ends in '/'."""
-    value = base or base_iri()
-    return Minter(value if value.endswith("/") else value + "/")
+    return Minter(with_slash(base) if base else base_iri())
 
 
 def modified_time() -> datetime:

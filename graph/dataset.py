@@ -21,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .formats import rdf_file_suffixes, rdf_format_for_suffix
+from .iris import with_slash
 
 _BNODE = re.compile(r"_:[A-Za-z0-9]+")
 
@@ -82,18 +83,35 @@ def open_store_read_only(store_dir: str | Path) -> ox.Store:
         raise DataError(f"{path}: cannot open the store read-only: {exc}") from exc
 
 
+def build_info_for(store_dir: Path | None) -> dict[str, Any]:
+    """build-info.json next to a built store (build/store -> build/build-info.json), {} if there is none."""
+    if store_dir is None:
+        return {}
+    info = Path(store_dir).parent / "build-info.json"
+    try:
+        value = json.loads(info.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def base_iri_for(store_dir: Path | None, store: ox.Store) -> str | None:
+    """The base IRI the served data was minted under: build-info.json's `base_iri`, else the one
+    named graph ``B graph/meta`` the build writes (so `serve --data` of a build's dump knows it too),
+    else None."""
+    value = build_info_for(store_dir).get("base_iri")
+    if value:
+        return with_slash(str(value))
+    metas = [g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.endswith("/graph/meta")]
+    return metas[0].removesuffix("graph/meta") if len(metas) == 1 else None
+
+
 def build_id_for(store_dir: Path | None, store: ox.Store) -> str:
     """The id of the served build: build-info.json's `build_id` next to the store if present,
     else a content hash, so ETags change exactly when the data changes."""
-    if store_dir is not None:
-        info = Path(store_dir).parent / "build-info.json"
-        if info.is_file():
-            try:
-                value = json.loads(info.read_text(encoding="utf-8")).get("build_id")
-            except (OSError, ValueError):
-                value = None
-            if value:
-                return str(value)
+    value = build_info_for(store_dir).get("build_id")
+    if value:
+        return str(value)
     digest = hashlib.sha256()
     # Blank-node labels differ between loads of the same data, so they are not hashed.
     for quad in sorted(_BNODE.sub("_:b", str(q)) for q in store):
@@ -112,6 +130,8 @@ class Dataset:
         self.store = store
         self.store_dir = Path(store_dir) if store_dir is not None else None
         self.build_id = build_id or build_id_for(self.store_dir, store)
+        #: the base IRI of the served build (None: not known from the data; the server then uses its default)
+        self.base_iri = base_iri_for(self.store_dir, store)
         self._stats: dict[str, int] | None = None
 
     # -- trusted queries -------------------------------------------------------------

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from rdflib import Graph, Literal, URIRef
 
 from .dumps import DumpFile
-from .iris import Minter, slug
+from .iris import Minter, slug, with_slash
 from .namespaces import DCAT, DCTERMS, ECCP, OWL, PREFIXES, PROV, RDF, RDFS, VOID, XSD, bind_all
 from .statistics import Statistics
 
@@ -33,8 +33,8 @@ def public_base(base_iri: str, public_url: str | None = None) -> str:
         parts = urlsplit(public_url)
         if not (parts.scheme in ("http", "https") and parts.netloc):
             raise ValueError(f"--public-url: expected an absolute http(s) URL like https://example.org/, got {public_url!r}")
-        return public_url if public_url.endswith("/") else public_url + "/"
-    return base_iri if base_iri.endswith("/") else base_iri + "/"
+        return with_slash(public_url)
+    return with_slash(base_iri)
 
 
 def describe(

@@ -39,10 +39,17 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def with_slash(iri: str) -> str:
+    """A base IRI as every part uses it: ending in '/' (the one place that normalises one)."""
+    return iri if iri.endswith("/") else iri + "/"
+
+
 def base_iri() -> str:
-    """The configured base IRI (ECCP_KG_BASE_IRI), always ending in '/'."""
-    value = os.environ.get("ECCP_KG_BASE_IRI", DEFAULT_BASE_IRI)
-    return value if value.endswith("/") else value + "/"
+    """The base IRI a build mints under when --base-iri is not given: ECCP_KG_BASE_IRI, else the default.
+
+    Only the build reads the environment; the server reads the base from the build it serves
+    (eccp_kg.graph.dataset.base_iri_for)."""
+    return with_slash(os.environ.get("ECCP_KG_BASE_IRI", DEFAULT_BASE_IRI))
 
 
 @dataclass(frozen=True)

@@ -123,8 +123,8 @@ SERVE_OPTIONS: tuple[Option, ...] = (
     Option("--service-allowlist", "SERVICE_ALLOWLIST", None, "none",
            "SPARQL endpoints user queries may call with `SERVICE`; empty = federation off",
            metavar="URL", nargs="*", to_config=lambda v: list(v or [])),
-    Option("--base-iri", "BASE_IRI", None, f"`$ECCP_KG_BASE_IRI`, else `{DEFAULT_BASE_IRI}`",
-           "base IRI of minted resources (used by the pages)", metavar="IRI"),
+    Option("--base-iri", "BASE_IRI", None, f"the build's (`build-info.json`, `B graph/meta`), else `{DEFAULT_BASE_IRI}`",
+           "base IRI of minted resources, mapped onto the server's root (the pages)", metavar="IRI"),
 )
 
 #: Flask config key -> default, for `create_app` (the serve options' values, plus keys only

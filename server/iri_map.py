@@ -9,14 +9,17 @@ from urllib.parse import quote
 
 from flask import current_app, request
 
-from eccp_kg.graph.iris import base_iri as env_base_iri
-from eccp_kg.graph.namespaces import ONTOLOGY_IRI
+from eccp_kg.graph.iris import with_slash
+from eccp_kg.graph.namespaces import DEFAULT_BASE_IRI, ONTOLOGY_IRI
 
 
 def configured_base() -> str:
-    """The base IRI this server answers for (config BASE_IRI, else the environment/default)."""
-    value = current_app.config.get("BASE_IRI") or env_base_iri()
-    return value if value.endswith("/") else value + "/"
+    """The base IRI this server answers for: `--base-iri` (config BASE_IRI) when given, else the
+    served build's own (build-info.json or its B graph/meta, see graph/dataset.py), else the default.
+
+    Read from the build, so a server can never map a build minted under one base onto another."""
+    value = current_app.config.get("BASE_IRI") or getattr(current_app.extensions["eccp_kg"], "base_iri", None)
+    return with_slash(value or DEFAULT_BASE_IRI)
 
 
 def iri_for_path(path: str) -> str:

@@ -6,7 +6,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from eccp_kg.graph.dataset import DataError, Dataset, build_id_for, format_for, load_data_files, open_store_read_only
+from eccp_kg.graph.dataset import DataError, Dataset, base_iri_for, build_id_for, format_for, load_data_files, open_store_read_only
 
 B = "https://w3id.org/eccp-kg/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -97,3 +97,17 @@ def test_store_errors(tmp_path):
     (tmp_path / "notastore" / "CURRENT").write_text("garbage\n", encoding="utf-8")
     with pytest.raises(DataError, match="cannot open the store read-only"):
         open_store_read_only(tmp_path / "notastore")
+
+
+def test_base_iri_comes_from_the_build(tmp_path, fixture_store):
+    """build-info.json's base_iri, else the one B graph/meta of the data, else unknown (None)."""
+    store_dir = tmp_path / "build" / "store"
+    store_dir.mkdir(parents=True)
+    (tmp_path / "build" / "build-info.json").write_text(json.dumps({"base_iri": "https://example.org/x"}))
+    assert base_iri_for(store_dir, ox.Store()) == "https://example.org/x/"
+    assert base_iri_for(None, fixture_store) == B  # the fixture's B graph/meta
+    assert Dataset(fixture_store).base_iri == B
+    two = ox.Store()
+    for base in ("https://a.example/", "https://b.example/"):
+        two.add(ox.Quad(ox.NamedNode(base + "d"), ox.NamedNode(base + "p"), ox.Literal("x"), ox.NamedNode(base + "graph/meta")))
+    assert base_iri_for(None, two) is None and base_iri_for(None, ox.Store()) is None  # ambiguous / nothing to go by

@@ -324,9 +324,12 @@ def test_downloads_without_a_dumps_folder_are_an_empty_list(tmp_path):
 # --- the configured base IRI -----------------------------------------------------------------
 
 
-def test_another_base_iri_maps_to_the_same_server_paths():
+@pytest.mark.parametrize("configured", [True, False], ids=["--base-iri", "read-from-the-data"])
+def test_another_base_iri_maps_to_the_same_server_paths(configured):
+    """The base comes from --base-iri when given, else from the served data's own B graph/meta."""
     base = "https://example.org/kg/"
-    app = create_app({"TESTING": True, "IN_PROCESS": True, "BASE_IRI": base}, store=make_store(base))
+    config = {"BASE_IRI": base} if configured else {}
+    app = create_app({"TESTING": True, "IN_PROCESS": True, **config}, store=make_store(base))
     with running(app) as url:
         r = get(url + "/id/nuts/ITC4", "text/turtle")
         assert r.status_code == 200

@@ -51,8 +51,6 @@ def run(args: argparse.Namespace) -> int:
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
 
-    if args.base_iri:
-        os.environ["ECCP_KG_BASE_IRI"] = args.base_iri
     # server-side failures are logged with the request id their error response carries
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
