@@ -154,23 +154,8 @@ def start_server():
 
 
 # --- query UI, differential check, benchmark (issue 3, UI engineer) ---------------------------
-def _register_bench_package() -> None:
-    """Make the checkout's bench/ folder importable as `bench` (it is not an installed package),
-    so test_bench, test_differential and test_ui_browser use the benchmark's own server code."""
-    import importlib.util
-    import sys
-
-    if "bench" in sys.modules:
-        return
-    folder = Path(__file__).resolve().parent.parent / "bench"
-    spec = importlib.util.spec_from_file_location("bench", folder / "__init__.py",
-                                                  submodule_search_locations=[str(folder)])
-    package = importlib.util.module_from_spec(spec)
-    sys.modules["bench"] = package
-    spec.loader.exec_module(package)
-
-
-_register_bench_package()
+# bench/ is a plain package on the test path (pyproject.toml: [tool.pytest.ini_options] pythonpath),
+# so tests import the benchmark's own server code with `from bench import servers`.
 
 
 @pytest.fixture(scope="session")
@@ -186,3 +171,18 @@ def served_build(request: pytest.FixtureRequest) -> Path:
             pytest.fail(f"ECCP_KG_BUILD_DIR={chosen}: expected a build folder with store/ and dumps/eccp-kg.nq")
         return folder
     return Path(request.getfixturevalue("built_graph").out_dir)
+
+
+@pytest.fixture(scope="session")
+def built_server(served_build: Path, tmp_path_factory):
+    """The ONE real server over the real build for every test that only reads it (HTTP tests,
+    browser tests, the differential check): `eccp-kg serve --store BUILD/store --workers 2` on a
+    free 127.0.0.1 port, started once per test run; yields its base URL (SPARQL at + "/sparql").
+    Tests that need other options start their own with `start_server`."""
+    server = start_live_server(["--store", str(served_build / "store"), "--workers", "2"],
+                               tmp_path_factory.mktemp("built-live"))
+    try:
+        yield server.url
+    finally:
+        server.stop()
+

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import report, scenarios, wrk  # importable through tests/conftest.py
+from bench import report, scenarios, wrk  # bench/ is on the test path (pyproject.toml)
 
 
 def result(requests: int = 100, non_2xx: int = 0, failures: tuple[str, ...] = ()) -> "wrk.WrkResult":

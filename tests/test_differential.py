@@ -33,7 +33,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Variable
 
-from bench import servers  # importable through tests/conftest.py
+from bench import servers  # bench/ is on the test path (pyproject.toml)
 from eccp_kg.graph.namespaces import PREFIXES
 from eccp_kg.queries import PATH as QUERIES
 
@@ -274,12 +274,13 @@ def test_order_keys_reads_variables_and_gives_up_on_expressions() -> None:
 
 # --- the servers ---------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def endpoints(served_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """(our endpoint, rdflib-endpoint's endpoint), both serving the build: ours its store,
-    rdflib-endpoint its N-Quads dump plus the meta graph (see servers.full_dump)."""
+def endpoints(served_build: Path, built_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(our endpoint, rdflib-endpoint's endpoint), both serving the build: ours its store (the
+    session's one server, conftest `built_server`), rdflib-endpoint its N-Quads dump plus the
+    meta graph (see servers.full_dump)."""
     dump = servers.full_dump(served_build, tmp_path_factory.mktemp("dump"))
-    with servers.ours(served_build / "store") as ours, servers.rdflib_endpoint(dump) as rdf:
-        yield ours.endpoint, rdf.endpoint
+    with servers.rdflib_endpoint(dump) as rdf:
+        yield built_server + "/sparql", rdf.endpoint
 
 
 def post_query(endpoint: str, query: str, accept: str) -> requests.Response:

@@ -36,13 +36,9 @@ def store_dir(served_build: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def base_url(store_dir: Path, start_server, tmp_path_factory) -> Iterator[str]:
-    """`eccp-kg serve --store` over the real build, on a free 127.0.0.1 port."""
-    server = start_server(["--store", str(store_dir), "--workers", "1"], tmp_path_factory.mktemp("explore-live"))
-    try:
-        yield server.url
-    finally:
-        server.stop()
+def base_url(built_server: str) -> str:
+    """The session's one `eccp-kg serve --store` over the real build (conftest `built_server`)."""
+    return built_server
 
 
 class Tab:

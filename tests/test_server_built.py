@@ -16,12 +16,9 @@ COMPETENCY = sorted(QUERIES.glob("*.rq"))
 
 
 @pytest.fixture(scope="module")
-def built_server(built_store, tmp_path_factory, start_server):
-    server = start_server(["--store", str(built_store), "--workers", "2"], tmp_path_factory.mktemp("built-live"))
-    try:
-        yield server.url
-    finally:
-        server.stop()
+def built_store(served_build):
+    """The store the session's one server (conftest `built_server`) serves."""
+    return served_build / "store"
 
 
 @pytest.fixture(scope="module")

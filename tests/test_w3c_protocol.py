@@ -2,12 +2,19 @@
 
 Files: tests/fixtures/w3c/ (copied from the W3C rdf-tests suite, licence note there). The
 endpoint is read-only by design, so the suite's *update* tests are run with the opposite
-expectation: every update request must be refused with a 4xx and change nothing."""
+expectation: every update request must be refused with a 4xx and change nothing.
+
+Every manifest runs twice: through Flask's test client (fast, in-process) and against the real
+`eccp-kg serve` over HTTP on a free 127.0.0.1 port (the HTTP server, its workers and its
+parsing of methods, headers and bodies included)."""
 from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
+
+import requests
 
 import pyoxigraph as ox
 import pytest
@@ -52,11 +59,68 @@ def _store() -> ox.Store:
     return store
 
 
-@pytest.fixture()
-def w3c_client():
-    store = _store()
-    app = create_app({"TESTING": True, "IN_PROCESS": True}, store=store)
-    return app.test_client(), store
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+class InProcess:
+    """Flask's test client over a fresh store (in-process user queries)."""
+
+    def __init__(self) -> None:
+        self.store = _store()
+        self.client = create_app({"TESTING": True, "IN_PROCESS": True}, store=self.store).test_client()
+        self.endpoint = "http://localhost/sparql"
+
+    def open(self, url: str, method: str, data: bytes | None, headers: dict, content_type: str | None):
+        return self.client.open(url, method=method, data=data, headers=headers, content_type=content_type)
+
+    def size(self) -> int:
+        return len(self.store)
+
+
+class HttpResponse:
+    """The parts of a Flask test response the checks read, from a real HTTP response."""
+
+    def __init__(self, resp: requests.Response) -> None:
+        self.status_code = resp.status_code
+        self.mimetype = resp.headers.get("Content-Type", "").split(";")[0].strip()
+        self.data = resp.content
+        self.get_json = resp.json
+
+
+class OverHttp:
+    """The real server (`eccp-kg serve --data` of the suite's data) spoken to over HTTP."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.endpoint = base_url + "/sparql"
+
+    def open(self, url: str, method: str, data: bytes | None, headers: dict, content_type: str | None):
+        if content_type:
+            headers = {**headers, "Content-Type": content_type}
+        return HttpResponse(requests.request(method, self.base_url + url, data=data, headers=headers, timeout=60))
+
+    def size(self) -> int:
+        resp = requests.post(self.endpoint, data={"query": _COUNT}, headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        return int(resp.json()["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.fixture(scope="module")
+def w3c_server(tmp_path_factory, start_server) -> Iterator[OverHttp]:
+    """`eccp-kg serve` over data1..3 in their named graphs (one TriG file), on a free port."""
+    folder = tmp_path_factory.mktemp("w3c-live")
+    trig = folder / "w3c.trig"
+    _store().dump(str(trig), format=ox.RdfFormat.TRIG)
+    server = start_server(["--data", str(trig), "--workers", "1"], folder)
+    try:
+        yield OverHttp(server.url)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["in-process", "http"])
+def w3c_client(request):
+    """Each manifest entry against both: the in-process app and the live server."""
+    return InProcess() if request.param == "in-process" else request.getfixturevalue("w3c_server")
 
 
 def _send(client, req):
@@ -104,16 +168,16 @@ def _boolean(resp) -> bool:
 
 @pytest.mark.parametrize("test", PROTOCOL_TESTS, ids=[str(t).rsplit("#", 1)[1] for t in PROTOCOL_TESTS])
 def test_w3c_protocol(w3c_client, test):
-    client, store = w3c_client
+    client = w3c_client
     name = str(test).rsplit("#", 1)[1]
-    before = len(store)
+    before = client.size()
     reqs = _requests(test)
     if name.startswith("update_") or name.startswith("bad_update"):
         # read-only endpoint: the update request (the first) is refused, nothing changes
         resp = _send(client, reqs[0])
         assert 400 <= resp.status_code < 500, (name, resp.status_code, resp.data)
         assert "error" in resp.get_json()
-        assert len(store) == before
+        assert client.size() == before
         return
     for req in reqs:
         resp = _send(client, req)
@@ -126,7 +190,7 @@ def test_w3c_protocol(w3c_client, test):
         boolean = PROTOCOL.value(expect, MF.expectedBoolean)
         if boolean is not None:
             assert _boolean(resp) is boolean.toPython(), name
-    assert len(store) == before
+    assert client.size() == before
 
 
 def test_suite_is_complete():
@@ -138,7 +202,7 @@ SD_MANIFEST, SD_TESTS = _manifest("service-description")
 
 
 def _description(client, accept: str | None) -> tuple[object, Graph]:
-    resp = client.get("/sparql", headers={"Accept": accept} if accept else {})
+    resp = client.open("/sparql", "GET", None, {"Accept": accept} if accept else {}, None)
     g = Graph()
     if resp.status_code == 200:
         fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/n-triples": "nt", "application/ld+json": "json-ld"}[resp.mimetype]
@@ -149,7 +213,7 @@ def _description(client, accept: str | None) -> tuple[object, Graph]:
 @pytest.mark.parametrize("test", SD_TESTS, ids=[str(t).rsplit("#", 1)[1] for t in SD_TESTS])
 @pytest.mark.parametrize("accept", [None, "text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples"])
 def test_w3c_service_description(w3c_client, test, accept):
-    client, _ = w3c_client
+    client = w3c_client
     name = str(test).rsplit("#", 1)[1]
     resp, g = _description(client, accept)
     assert resp.status_code == 200
@@ -157,7 +221,7 @@ def test_w3c_service_description(w3c_client, test, accept):
     if name == "returns-rdf":
         assert len(g) > 0 and services
     elif name == "has-endpoint-triple":
-        assert (services[0], SD.endpoint, URIRef("http://localhost/sparql")) in g
+        assert (services[0], SD.endpoint, URIRef(client.endpoint)) in g
     elif name == "conforms-to-schema":
         for svc in services:
             assert g.value(svc, SD.endpoint) is not None
