@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import keyword
+import os
 import sys
 
 COMMANDS = ("build", "validate", "query", "export", "push", "serve", "report", "import")
@@ -38,6 +39,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`eccp-kg query ... | head`): stop quietly, as cat and grep do. Point
+        # stdout at /dev/null so the interpreter's final flush does not raise again.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (tests)
+            pass
+        return 141  # 128 + SIGPIPE, what a shell reports for a command a pipe stopped
 
 
 if __name__ == "__main__":

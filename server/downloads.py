@@ -32,9 +32,9 @@ def dumps_dir() -> Path | None:
     """DUMPS_DIR, else the dumps/ folder next to the served store (build/store -> build/dumps)."""
     configured = current_app.config.get("DUMPS_DIR")
     if configured:
-        return Path(configured)
+        return Path(configured).resolve()  # send_from_directory would read a relative one from the package
     store_dir = getattr(current_app.extensions["eccp_kg"], "store_dir", None)
-    return Path(store_dir).parent / "dumps" if store_dir is not None else None
+    return Path(store_dir).resolve().parent / "dumps" if store_dir is not None else None
 
 
 def dump_files() -> list[tuple[str, int]]:

@@ -40,6 +40,8 @@ class Links(Protocol):
     def query_ui(self, query: str | None) -> str | None: ...  # the query UI, with this SPARQL in a tab
     def sort(self, table: str, column: str, order: str) -> str | None: ...  # this page, sorted (None: in-page only)
     def export(self, slug: str, fmt: str, query: str | None = None) -> str | None: ...  # the view as CSV/JSON
+    def site_nav(self) -> list[dict[str, Any]] | None: ...  # the site's navigation (None: no site around)
+    def site_root(self) -> str: ...
 
 
 def ui_fragment(query: str | None) -> str:
@@ -64,6 +66,14 @@ class ServerLinks:
     def sort(self, table: str, column: str, order: str) -> str | None:
         query = urlencode(self._filters() + [("sort", f"{table}.{column}"), ("order", order)])
         return f"{self.root}{self.path}?{query}#{table}"
+
+    def site_nav(self) -> list[dict[str, Any]] | None:
+        from .site import nav
+
+        return nav(self.root, self.path or "/explore")
+
+    def site_root(self) -> str:
+        return self.root
 
     def export(self, slug: str, fmt: str, query: str | None = None) -> str | None:
         params = self._filters() + ([("query", query)] if query else [])
@@ -107,6 +117,12 @@ class ReportLinks:
 
     def export(self, slug: str, fmt: str, query: str | None = None) -> str | None:
         return None
+
+    def site_nav(self) -> list[dict[str, Any]] | None:
+        return None  # the report is files: no search, no endpoint, no dataset pages
+
+    def site_root(self) -> str:
+        return ""
 
 
 def _json_attr(value: Any) -> Markup:

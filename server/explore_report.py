@@ -24,7 +24,8 @@ def write_report(select: Select, out: str | Path, ui_url: str | None = None) -> 
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    assets = [p.relative_to(STATIC_DIR) for p in (STATIC_DIR / "explore").iterdir() if p.is_file()]
+    assets = [p.relative_to(STATIC_DIR) for folder in ("explore", "site") for p in (STATIC_DIR / folder).iterdir()
+              if p.is_file() and p.name != "site.js"]  # site.js talks to the server's search
     bundle = chart_js()
     if bundle:  # the bundle with the files beside it (its licence travels with it)
         folder = STATIC_DIR / Path(bundle).parent

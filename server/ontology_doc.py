@@ -74,13 +74,17 @@ def versions() -> list[str]:
 
 
 def _escaped_rdflib_graph(triples: list[Any]) -> rdflib.Graph:
-    """An rdflib copy of the triples with every literal's text HTML-escaped (see module doc)."""
+    """An rdflib copy of the triples with every literal's text HTML-escaped (see module doc), less
+    the ontology's rdfs:label where it has a dcterms:title (the RDF forms keep both)."""
     data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
     source = rdflib.Graph().parse(data=data, format="nt")
     out = rdflib.Graph()
     for prefix, ns in PREFIXES.items():
         out.bind(prefix, ns)
+    titled = {s for s, p, o in source if p == rdflib.DCTERMS.title}
     for s, p, o in source:
+        if p == rdflib.RDFS.label and s in titled and str(s) == ONTOLOGY_IRI:
+            continue  # pyLODE runs the ontology's title and label together as one heading
         if isinstance(o, rdflib.Literal):
             o = rdflib.Literal(html.escape(str(o), quote=False), lang=o.language, datatype=o.datatype if not o.language else None)
         out.add((s, p, o))

@@ -319,7 +319,7 @@ class WorkerPool:
                 self._discard(worker)
                 if waited == "cancelled":
                     return cancelled_outcome()
-                return timeout_outcome(f"the query did not finish within {timeout:g} s and was stopped", timeout)
+                return timeout_outcome(f"it did not finish within {timeout:g} s", timeout)
             outcome = worker.read_answer()
         except (EOFError, OSError):
             code = worker.exit_code()

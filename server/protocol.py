@@ -16,7 +16,7 @@ from .cache import CachedResult, etag_for, etag_matches
 from .endpoint import Endpoint
 from .errors import Problem, error_response
 from .evaluator import Job
-from .negotiation import ALL_FORMATS, GRAPH_FORMATS, GRAPH_SYNTAX, HTML, Choice, UnknownFormat, choose, lookup_format, negotiate
+from .negotiation import ALL_FORMATS, GRAPH_FORMATS, GRAPH_SYNTAX, HTML, RESULT_FORMATS, Choice, UnknownFormat, choose, lookup_format, negotiate
 from .safety import QueryRefused, check_dataset_iris
 
 bp = Blueprint("protocol", __name__)
@@ -200,7 +200,8 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
     outcome = endpoint.run(job)
     if outcome.status != 200:
         if outcome.status == 406:
-            return _not_acceptable(accept, outcome.detail)
+            formats = RESULT_FORMATS if outcome.kind == "results" else GRAPH_FORMATS if outcome.kind == "graph" else ALL_FORMATS
+            return _not_acceptable(accept, outcome.detail, formats)
         return error_response(outcome.status, outcome.title, outcome.detail, headers=outcome.headers, **outcome.extra)
     fmt = choice.for_kind(outcome.kind)
     content_type = fmt.content_type if fmt else "application/octet-stream"
@@ -250,12 +251,13 @@ def build_job(
     )
 
 
-def _not_acceptable(accept: str | None, detail: str | None = None) -> Response:
+def _not_acceptable(accept: str | None, detail: str | None = None, formats: tuple = ALL_FORMATS) -> Response:
+    """406 whose `available` lists the formats the detail names (those of the query's form)."""
     resp = error_response(
         406,
         "Not Acceptable",
         detail or f"No result format matches Accept: {accept!r}.",
-        available=", ".join(f.media_type for f in ALL_FORMATS),
+        available=[f.media_type for f in formats],
     )
     resp.vary.add("Accept")
     return resp

@@ -82,10 +82,6 @@ _DATASET_WHERE = """{ GRAPH ?meta { ?s ?p ?o } }
   UNION { GRAPH ?links { ?s a void:Linkset ; ?p ?o } }
   UNION { GRAPH ?links { ?s void:subset ?o . ?o a void:Linkset BIND(void:subset AS ?p) } }"""
 Q_DATASET = _P + f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {_DATASET_WHERE} }}"
-Q_DATASET_STATEMENTS = _P + f"""SELECT ?meta ?links ?s ?p ?o ?sl ?pl ?ol WHERE {{
-  {{ {_DATASET_WHERE} }}
-  OPTIONAL {{ ?s {_LABEL_PATH} ?sl }} OPTIONAL {{ ?p {_LABEL_PATH} ?pl }} OPTIONAL {{ ?o {_LABEL_PATH} ?ol }}
-}}"""
 
 
 # --- data access ---------------------------------------------------------------------------------
@@ -242,14 +238,11 @@ def dataset_description(suffix: str = "") -> Response | str:
     graphs = {"meta": g, "links": ox.NamedNode(graph_iri("links"))}
     if fmt is not HTML:
         return rdf_response(dataset().construct(Q_DATASET, graphs), fmt)
-    rows = best_labels(dataset().select(Q_DATASET_STATEMENTS, graphs), ("s", "p", "o"), ("sl", "pl", "ol"))
-    by_subject: dict[str, dict[str, Any]] = {}
-    for r in sorted(rows, key=lambda r: (str(r["s"]), curie(r["p"].value), str(r["o"]))):
-        entry = by_subject.setdefault(str(r["s"]), {"subject": term_view(r["s"], r.get("sl")), "statements": []})
-        entry["statements"].append((term_view(r["p"], r.get("pl")), term_view(r["o"], r.get("ol"))))
+    from .dataset_page import summary
+
     page = render_template(
         "resources/dataset.html",
-        subjects=list(by_subject.values()),
+        summary=summary(dataset().select, g, graphs["links"]),
         meta=term_view(g),
         alternates=[(f.name, request.script_root + "/dataset" + s) for s, f in SUFFIXES.items() if f is not HTML],
         dumps=dump_files(),
@@ -281,7 +274,10 @@ def ontology(suffix: str = "", version: str | None = None) -> Response | str:
         return error_response(404, "Not Found", "This dataset holds no ontology (graph/ontology is empty).")
     if fmt is not HTML:
         return rdf_response(triples, fmt)
-    resp = Response(ontology_doc.ontology_html(), content_type=HTML.content_type)
+    from .site import framed
+
+    page = framed(ontology_doc.ontology_html(), request.script_root, request.path, css=("site/ontology.css",))
+    resp = Response(page, content_type=HTML.content_type)
     # pyLODE writes its own HTML; no script is needed to read it, so none may run.
     resp.headers["Content-Security-Policy"] = "script-src 'none'; object-src 'none'; base-uri 'none'"
     return _vary(resp)

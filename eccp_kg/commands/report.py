@@ -28,6 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from eccp_kg.server.explore_report import write_report  # see KNOWN_EXCEPTIONS in tests/test_layers.py
 
+    from pathlib import Path
+
+    if not Path(args.store).is_dir():  # the report reads a built store only (no --data here)
+        print(f"eccp-kg report: --store {args.store}: no store directory; run `eccp-kg build` first "
+              "(or pass --store DIR of another build)", file=sys.stderr)
+        return 2
     try:
         select = Dataset(open_store_read_only(args.store), Path(args.store), build_id="report").select
     except DataError as exc:
