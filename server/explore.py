@@ -2,7 +2,10 @@
 
 Routes:
   GET /explore                      the index of views
-  GET /explore/<view>               one view (partnerships, euroclusters, regions, ecosystems, policies)
+  GET /explore/<view>               one view (partnerships, euroclusters, regions, ecosystems, policies,
+                                    countries, editions)
+  GET /explore/<view>?country=CC    the view for one loaded country (default IT, else the first); an
+                                    unknown CC is a 400 naming the loaded ones (explore_compare.py)
   GET /explore/partnerships?programme=KEY[&programme=KEY...]
                                     the matrix restricted to those programmes (the page's filter
                                     without JavaScript); an unknown KEY is a 400 naming the known ones
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
+from .explore_compare import UnknownCountry, loaded_countries, resolve_country
 from .explore_export import FORMATS, UnknownTable, tables, to_csv, to_json
 from .cache import etag_matches, page_etag
 from .explore_render import ServerLinks, render_index, render_view
@@ -83,9 +87,15 @@ def view(slug: str) -> Response:
     v = _view_or_404(slug)
     if isinstance(v, Response):
         return v
+    select = current_app.extensions["eccp_kg"].select
     try:
-        queries, data = build(current_app.extensions["eccp_kg"].select, v, request.args.getlist("programme"))
+        loaded = loaded_countries(select)
+        country = resolve_country(loaded, request.args.get("country"))
+        queries, data = build(select, v, request.args.getlist("programme"), country)
+        data["loadedCountries"], data["selectedCountry"] = loaded, country
         state = apply(v.slug, data, request.args.get("sort"), request.args.get("order"))
+    except UnknownCountry as exc:
+        return _error(400, str(exc), parameter="country", allowed=exc.allowed)
     except UnknownProgramme as exc:
         return _error(400, str(exc), parameter="programme", allowed=exc.allowed)
     except BadSort as exc:
@@ -101,9 +111,12 @@ def export(slug: str, fmt: str) -> Response:
     if isinstance(v, Response):
         return v
     only = request.args.get("query") or (v.queries[0] if fmt == "csv" else None)
+    select = current_app.extensions["eccp_kg"].select
     try:
-        selected, found = tables(current_app.extensions["eccp_kg"].select, v,
-                                 request.args.getlist("programme"), only)
+        country = resolve_country(loaded_countries(select), request.args.get("country"))
+        selected, found = tables(select, v, request.args.getlist("programme"), only, country)
+    except UnknownCountry as exc:
+        return _error(400, str(exc), parameter="country", allowed=exc.allowed)
     except UnknownProgramme as exc:
         return _error(400, str(exc), parameter="programme", allowed=exc.allowed)
     except UnknownTable as exc:

@@ -46,14 +46,15 @@ def _filtered(rows: list[Row], selected: Sequence[str]) -> list[Row]:
     return [r for r in rows if r.get("programme") is None or key_of(r["programme"]) in selected]
 
 
-def tables(select: Select, view: View, selected: Sequence[str] = (), only: str | None = None
-           ) -> tuple[list[str], list[dict[str, Any]]]:
+def tables(select: Select, view: View, selected: Sequence[str] = (), only: str | None = None,
+           country: str | None = None) -> tuple[list[str], list[dict[str, Any]]]:
     """The programme keys applied and the view's query results as tables: name, question,
     columns, rows (plain values).
 
     `selected` programme values filter as on the page (unknown ones raise UnknownProgramme);
-    `only` keeps one query's table (unknown names raise UnknownTable)."""
-    queries, rows = fetch(select, view)
+    `only` keeps one query's table (unknown names raise UnknownTable); `country` binds ?cc as on
+    the page."""
+    queries, rows = fetch(select, view, country)
     selected = resolve_programmes(rows, selected) if view.slug == "partnerships" else []
     names = [q.name for q in queries]
     if only is not None and only not in names:

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from eccp_kg.graph.namespaces import ECCP
 
+from .explore_compare import countries, editions
 from .explore_queries import Row, Select, ViewQuery, load_query, run
 
 
@@ -260,6 +261,7 @@ class View:
     queries: tuple[str, ...]
     shape: Callable[..., dict[str, Any]]
     warnings_about: str | None = None
+    per_country: bool = True  # the page shows one country (?country=), not all side by side
 
     def load(self) -> list[ViewQuery]:
         """The view's queries (the warnings query last), as the page shows them."""
@@ -287,19 +289,33 @@ VIEWS: OrderedDict[str, View] = OrderedDict(
         View("policies", "Policies",
              "The national and the Lombardy cluster policy side by side, cell by cell, shared items marked.",
              ("policies",), policies),
+        View("countries", "Countries",
+             "The loaded countries side by side: partner countries per programme, state-of-play levels per "
+             "criterion, and the partner countries the factsheets of several countries list.",
+             ("countries-programmes", "countries-state-of-play", "countries-shared-partners"), countries,
+             per_country=False),
+        View("editions", "Editions",
+             "What changed between the two latest editions of a country's factsheet: counts, the regions' "
+             "ranking, policies and partner countries.",
+             ("edition-figures", "edition-rankings", "edition-policies", "edition-partners"), editions),
     )
 )
 
 
-def fetch(select: Select, view: View) -> tuple[list[ViewQuery], dict[str, list[Row]]]:
+def fetch(select: Select, view: View, country: str | None = None) -> tuple[list[ViewQuery], dict[str, list[Row]]]:
     """Run every query of a view; return the queries (to show them) and their rows by name.
 
-    The warnings query gets the view's ?about bound through `substitutions`, never pasted in."""
+    The warnings query gets the view's ?about bound through `substitutions`, never pasted in;
+    `country` (a loaded country's code) binds ?cc the same way on a per-country view."""
     queries = view.load()
     rows = {}
     for q in queries:
-        subs = {"about": ox.NamedNode(str(ECCP[view.warnings_about]))} if q.name == WARNINGS else None
-        rows[q.name] = run(select, q, subs)
+        subs: dict[str, Any] = {}
+        if q.name == WARNINGS:
+            subs["about"] = ox.NamedNode(str(ECCP[view.warnings_about]))
+        if country and view.per_country:
+            subs["cc"] = ox.Literal(country)
+        rows[q.name] = run(select, q, subs or None)
     return queries, rows
 
 
@@ -323,11 +339,12 @@ def resolve_programmes(rows: Mapping[str, list[Row]], asked: Sequence[str]) -> l
     return keys
 
 
-def build(select: Select, view: View, selected: Sequence[str] = ()) -> tuple[list[ViewQuery], dict[str, Any]]:
+def build(select: Select, view: View, selected: Sequence[str] = (), country: str | None = None,
+          ) -> tuple[list[ViewQuery], dict[str, Any]]:
     """A view's queries and its template data (with its validation warnings); the one entry point
     for the server and the report. `selected` programme keys filter the partnerships matrix; an
     unknown key raises UnknownProgramme."""
-    queries, rows = fetch(select, view)
+    queries, rows = fetch(select, view, country)
     if view.slug == "partnerships":
         data = view.shape(rows, resolve_programmes(rows, selected))
     else:

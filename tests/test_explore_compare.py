@@ -1,0 +1,212 @@
+"""Countries and editions side by side, over a real build with a second country and a second
+edition that the test makes from the Italy text with `eccp-kg import` (never shipped).
+
+The second country ("Norway", NO) is the Italy text with other names, codes, other partner
+lists and another CONTINUITY level; the second edition (IT 2024) has more registered cluster
+organisations, Piedmont with one more agglomeration, FI gone from the ESCP list and the regional
+policy renamed. Every expected value is read from the tables the import wrote, never pasted."""
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from collections import defaultdict
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import html5lib
+import pytest
+
+from eccp_kg.pipeline import build_graph
+from eccp_kg.loaders.importer import import_factsheet
+from tests.importing import CORRECTIONS, DATA, FACTSHEET, fill_by_hand
+
+TEXT = FACTSHEET.read_text(encoding="utf-8")
+OLD_POLICY, NEW_POLICY = "Regional Technology clusters (Lombardy)", "Lombardy Cluster Programme (Lombardy)"
+
+
+def _norway() -> str:
+    text = TEXT.replace("Italy", "Norway").replace("Italian", "Norwegian")
+    text = re.sub(r"<b>IT([A-Z0-9]{2}):", r"<b>NO\1:", text)
+    text = text.replace("EU member states (ES, FR, HU,", "EU member states (HU,", 1)  # two ESCP partners fewer
+    old_innosup = "22 countries (ES, PL, BE, SI, NO, CZ, HU, FR, DE, FI, IE, CH,"
+    assert old_innosup in text  # Norway lists Italy, not itself, and not Switzerland
+    text = text.replace(old_innosup, "22 countries (ES, PL, BE, SI, IT, CZ, HU, FR, DE, FI, IE, EL,")
+    # CONTINUITY: level 3 printed on its own line (Italy: level 4)
+    old = ("<b>CONTINUITY</b>\tNo cluster-specific policy available Cluster policy established recently Cluster policy "
+           "established between over 2 and 10 years\n\tCluster policy established over 10 years ago")
+    new = ("<b>CONTINUITY</b>\tNo cluster-specific policy available Cluster policy established recently\n"
+           "\tCluster policy established between over 2 and 10 years\n\tCluster policy established over 10 years ago")
+    assert old in text
+    return text.replace(old, new)
+
+
+def _italy_2024() -> str:
+    text = TEXT.replace("There are 97 cluster organisations", "There are 103 cluster organisations")
+    text = text.replace("<b>ITC1: Piedmont</b>\t8\t", "<b>ITC1: Piedmont</b>\t9\t")
+    text = text.replace("NL, EE, SE, FI). 18 Italian", "NL, EE, SE). 18 Italian")
+    assert text.count(OLD_POLICY) > 3
+    return text.replace(OLD_POLICY, NEW_POLICY)
+
+
+def _import(text: str, tmp: Path, data: Path, country: str, edition: str, corrections: str) -> Path:
+    src = tmp / f"{country.lower()}-{edition}" / FACTSHEET.name
+    src.parent.mkdir()
+    src.write_text(text, encoding="utf-8")
+    fixes = tmp / f"corrections-{country}-{edition}.toml"
+    fixes.write_text(corrections, encoding="utf-8")
+    result = import_factsheet(src, country, edition, data, corrections=fixes)
+    fill_by_hand(result.folder)
+    return result.folder
+
+
+@pytest.fixture(scope="module")
+def compare(tmp_path_factory):
+    """A data folder with IT 2023 (shipped), IT 2024 and NO 2023 (imported), built into a store."""
+    tmp = tmp_path_factory.mktemp("compare")
+    data = tmp / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    fixes = CORRECTIONS.read_text(encoding="utf-8")
+    folders = {
+        "NO": _import(_norway(), tmp, data, "NO", "2023", fixes),
+        "IT2024": _import(_italy_2024(), tmp, data, "IT", "2024",
+                          fixes.replace("regional-technology-clusters-lombardy", "lombardy-cluster-programme-lombardy")),
+    }
+    build_graph(tmp / "build", data_dir=data)
+    from eccp_kg.server.app import create_app
+
+    app = create_app({"TESTING": True, "IN_PROCESS": True, "STORE_DIR": str(tmp / "build" / "store")})
+    return app.test_client(), folders
+
+
+def rows(folder: Path, name: str) -> list[dict[str, str]]:
+    with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def partners(folder: Path) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in rows(folder, "programme_partner_countries"):
+        out[r["programme"]].add(r["country_code"])
+    return out
+
+
+def page(client, path: str) -> Element:
+    response = client.get(path)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
+
+
+def by_id(doc: Element, ident: str) -> Element:
+    found = doc.find(f".//*[@id='{ident}']")
+    assert found is not None, ident
+    return found
+
+
+def text(el: Element) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def test_countries_side_by_side_programmes(compare):
+    client, folders = compare
+    doc = page(client, "/explore/countries")
+    table = by_id(doc, "country-programmes")
+    assert [th.get("data-country") for th in table.findall("./thead/tr/th")[1:]] == ["IT", "NO"]
+    it, no = partners(folders["IT2024"]), partners(folders["NO"])
+    escp = next(tr for tr in table.findall("./tbody/tr") if tr.get("data-programme") == "ESCP")
+    cells = {td.get("data-country"): text(td).split()[0] for td in escp.findall("td")}
+    assert cells == {"IT": str(len(it["escp"])), "NO": str(len(no["escp"]))}
+    assert len(no["escp"]) == len(partners(DATA / "it" / "2023")["escp"]) - 2
+
+
+def test_state_of_play_side_by_side(compare):
+    client, folders = compare
+    table = by_id(page(client, "/explore/countries"), "country-state-of-play")
+    levels = {}
+    for tr in table.findall("./tbody/tr"):
+        label = text(tr.find("th"))
+        levels[label] = {td.get("data-country"): td.get("data-level") for td in tr.findall("td")}
+    expected = {}
+    for cc, folder in (("IT", folders["IT2024"]), ("NO", folders["NO"])):
+        for r in rows(folder, "state_of_play"):
+            if r["selected"] == "true":
+                expected.setdefault(r["criterion"], {})[cc] = r["position"]
+    continuity = next(v for k, v in levels.items() if k.lower().startswith("continuity"))
+    assert continuity == expected["continuity"] == {"IT": "4", "NO": "3"}
+    scope = next(k for k in levels if k.lower().startswith("policy scope"))
+    assert scope.endswith("same") and levels[scope]["IT"] == levels[scope]["NO"]
+
+
+def test_shared_partner_countries(compare):
+    client, folders = compare
+    doc = page(client, "/explore/countries")
+    it, no = partners(folders["IT2024"]), partners(folders["NO"])
+    shared = set().union(*it.values()) & set().union(*no.values())
+    table = by_id(doc, "shared-partners")
+    assert {tr.get("data-code") for tr in table.findall("./tbody/tr")} == shared
+    assert text(by_id(doc, "shared-count")) == str(len(shared))
+    assert "CH" in set().union(*it.values()) and "CH" not in shared  # Italy's only
+    assert "IT" in set().union(*no.values()) and "IT" not in shared  # Norway's only
+
+
+def test_country_selector_on_every_per_country_view(compare):
+    client, folders = compare
+    from eccp_kg.server.explore_views import VIEWS
+
+    for slug, view in VIEWS.items():
+        doc = page(client, f"/explore/{slug}")
+        selector = doc.find(".//*[@id='country-selector']")
+        assert (selector is not None) == view.per_country, slug
+        if selector is not None:
+            options = {o.get("value"): o.get("selected") is not None for o in selector.iter("option")}
+            assert options == {"IT": True, "NO": False}, slug
+            page(client, f"/explore/{slug}?country=NO")
+
+
+def test_a_view_for_the_selected_country(compare):
+    client, folders = compare
+    codes = {r["nuts_code"] for r in rows(folders["NO"], "sectoral_agglomeration_counts")}
+    doc = page(client, "/explore/regions?country=NO")
+    body = text(doc.find(".//main"))
+    assert all(code in body for code in codes)
+    assert "ITC1" not in body
+    csv_text = client.get("/explore/partnerships.csv?country=NO").get_data(as_text=True)
+    listed = {r["code"] for r in csv.DictReader(csv_text.splitlines())}
+    assert listed == set().union(*partners(folders["NO"]).values())
+
+
+def test_unknown_country_is_a_400_naming_the_loaded_ones(compare):
+    client, _ = compare
+    for path in ("/explore/regions?country=FR", "/explore/regions.json?country=FR"):
+        response = client.get(path)
+        assert response.status_code == 400
+        body = response.get_json()["error"]
+        assert body["parameter"] == "country" and body["allowed"] == ["IT", "NO"]
+
+
+def test_editions_side_by_side(compare):
+    client, folders = compare
+    doc = page(client, "/explore/editions?country=IT")
+    assert text(by_id(doc, "editions-IT-heading")) == "IT: edition 2023 → 2024"
+    counts = {tr.get("data-measure"): [text(td) for td in tr.findall("td")]
+              for tr in by_id(doc, "edition-counts-IT").findall("./tbody/tr")}
+    old = rows(DATA / "it" / "2023", "cluster_organisation_figures")[0]["value"]
+    new = rows(folders["IT2024"], "cluster_organisation_figures")[0]["value"]
+    assert counts["registered"] == [old, new, f"{int(new) - int(old):+d}"]
+    assert counts["regions"][2] == "unchanged"
+    ranking = {tr.get("data-code"): [text(td) for td in tr.findall("td")]
+               for tr in by_id(doc, "edition-ranking-IT").findall("./tbody/tr")}
+    assert ranking["ITC1"][:2] == ["1", "1"]  # tied first in 2023, alone first in 2024
+    assert ranking["ITC4"][:2] == ["1", "2"] and ranking["ITC4"][4] == "-1"
+    partners_row = {tr.get("data-programme"): tr for tr in by_id(doc, "edition-partners-IT").findall("./tbody/tr")}
+    removed = partners(DATA / "it" / "2023")["escp"] - partners(folders["IT2024"])["escp"]
+    assert partners_row["ESCP"].findall("td")[1].get("data-codes") == " ".join(sorted(removed)) == "FI"
+    changes = {li.get("data-change"): text(li) for li in by_id(doc, "edition-policies-IT").findall("li")}
+    assert changes["added"] == f"added: {NEW_POLICY}" and changes["removed"] == f"removed: {OLD_POLICY}"
+
+
+def test_editions_of_a_country_with_one_edition(compare):
+    client, _ = compare
+    doc = page(client, "/explore/editions?country=NO")
+    assert text(by_id(doc, "editions-NO-heading")) == "NO: one edition (2023)"
+    assert doc.find(".//*[@id='editions-IT']") is None
