@@ -45,13 +45,14 @@ def test_timeout_is_503_while_others_are_served(live_server):
 
     t = threading.Thread(target=run_slow)
     t.start()
-    started.wait()
+    assert started.wait(30)
     quick_answers = []
     # quick queries (distinct so the cache cannot answer them) are answered while the slow one runs
     for i in range(3):
         r = requests.get(live_server + "/sparql", params={"query": QUICK + f" LIMIT {i + 1}"}, timeout=30)
         quick_answers.append((r.status_code, t.is_alive()))
-    t.join()
+    t.join(150)  # the request itself times out after 120 s
+    assert not t.is_alive()
     assert all(code == 200 for code, _ in quick_answers)
     assert quick_answers[0][1], "the first quick query must finish while the slow one is still running"
     resp = slow["resp"]
