@@ -2,13 +2,18 @@
 
 Blank-node labels are arbitrary per parse (pyshacl's report, OWL restrictions, RDF lists), which
 would make two builds of the same input differ and break the build id. Each graph is first
-canonicalised (rdflib's RGDA1 implementation labels blank nodes by the structure around them), then
-every blank node becomes a skolem IRI ``B .well-known/genid/{scope}-{label}`` (RDF 1.1 section 3.5).
-The scope (e.g. the named graph's path) keeps equal-looking blank nodes of different graphs apart."""
+canonicalised with W3C RDF Dataset Canonicalization (RDFC-1.0, pyoxigraph's
+`Dataset.canonicalize`), whose labels (``c14n0``, ``c14n1``, ...) depend only on the graph's
+content and shape, then every blank node becomes a skolem IRI
+``B .well-known/genid/{scope}-{label}`` (RDF 1.1 section 3.5). The scope (e.g. the named graph's
+path) keeps equal-looking blank nodes of different graphs apart.
+
+Why RDFC-1.0 over rdflib's RGDA1 (used before): it is the W3C Recommendation, so another tool
+reproduces our labels, and it runs in Rust."""
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph
-from rdflib.compare import to_canonical_graph
 
 from .iris import Minter, slug
 from .namespaces import bind_all
@@ -23,16 +28,14 @@ def skolemise(graph: Graph, minter: Minter, scope: str) -> Graph:
             out.add(triple)
         return out
     prefix = slug(scope) or "graph"
-    mapping: dict[BNode, object] = {}
+    dataset = ox.Dataset(ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
 
     def term(node):
-        if isinstance(node, BNode):
-            if node not in mapping:
-                # canonical labels are long hex digests; 32 hex digits (128 bits) is plenty inside one graph
-                mapping[node] = minter.skolem(f"{prefix}-{str(node)[-32:]}")
-            return mapping[node]
+        if isinstance(node, ox.BlankNode):
+            return ox.NamedNode(str(minter.skolem(f"{prefix}-{node.value}")))
         return node
 
-    for s, p, o in to_canonical_graph(graph):
-        out.add((term(s), p, term(o)))
+    triples = [ox.Triple(term(q.subject), q.predicate, term(q.object)) for q in dataset]
+    out.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
     return out

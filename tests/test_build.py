@@ -368,6 +368,12 @@ def test_skolemise_is_stable_and_scoped():
     assert set(one) == set(two) and len(one) == 6
     assert not any(isinstance(t, BNode) for tr in one for t in tr)
     assert set(one) != set(other)
+    # the same graph written another way (other labels, other order) gets the same IRIs (RDFC-1.0 labels)
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    reordered = "\n".join([f"_:z2 <{rdf}rest> <{rdf}nil> .", "_:z0 <http://e/q> _:z1 .", f"_:z1 <{rdf}first> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> .",
+                           f"_:z2 <{rdf}first> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer> .", f"_:z1 <{rdf}rest> _:z2 .", "<http://e/a> <http://e/p> _:z0 ."])
+    assert set(skolemise(Graph().parse(data=reordered, format="nt"), m, "x")) == set(one)
+    assert {str(t) for tr in one for t in tr if str(t).startswith(BASE)} == {BASE + f".well-known/genid/x-c14n{i}" for i in range(3)}
 
 
 def test_content_hash_ignores_excluded_graphs():
