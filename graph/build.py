@@ -27,7 +27,8 @@ from .progress import Progress
 from .skolem import skolemise
 from .statistics import statistics
 from .sources import Sources
-from .store import STORE_DIRNAME, add_graph, content_hash, graph_counts, new_staging_dir, release, swap_in, write_atomic
+from .layout import new_build_dir, publish
+from .store import STORE_DIRNAME, add_graph, content_hash, graph_counts, release, write_atomic
 from .validate import ValidationOutcome
 
 DUMPS_DIRNAME = "dumps"
@@ -120,14 +121,17 @@ def _fill_store(path: Path, graphs: dict[URIRef, Graph], minter: Minter) -> tupl
 
 def write_build(out: Path, sources: Sources, outcome: ValidationOutcome, minter: Minter, public_url: str | None,
                 progress: Progress) -> BuildResult:
-    """Fill a staged store and dumps beside the live ones and swap them in (caller holds the build lock).
+    """Fill a new build folder (store, dumps, build-info.json) and publish it in one atomic step
+    (graph/layout.py; the caller holds the build lock).
 
     The graphs in `sources` are skolemised first (blank nodes -> ``B .well-known/genid/...``)."""
     graphs = dict(sources.graphs)
     graphs[minter.graph("validation")] = outcome.report
     meta_iri = str(minter.graph("meta"))
-    staged_store = new_staging_dir(out, "store")
-    staged_dumps = new_staging_dir(out, "dumps")
+    staged = new_build_dir(out)
+    staged_store, staged_dumps = staged / STORE_DIRNAME, staged / DUMPS_DIRNAME
+    staged_dumps.mkdir()
+    published = False
     try:
         with progress.stage("store") as st:
             counts, build_id = _fill_store(staged_store, graphs, minter)
@@ -157,13 +161,13 @@ def write_build(out: Path, sources: Sources, outcome: ValidationOutcome, minter:
             dumps=[DumpFile(out / DUMPS_DIRNAME / d.name, d.media_type, d.byte_size) for d in dumps],
         )
         with progress.stage("swap in") as st:
-            swap_in(staged_store, out / STORE_DIRNAME)
-            swap_in(staged_dumps, out / DUMPS_DIRNAME)
-            write_atomic(out / BUILD_INFO, (json.dumps(result.info(), indent=2) + "\n").encode("utf-8"))
+            write_atomic(staged / BUILD_INFO, (json.dumps(result.info(), indent=2) + "\n").encode("utf-8"))
+            publish(out, staged)
+            published = True
             st.detail = f"{out / STORE_DIRNAME}"
     finally:
-        shutil.rmtree(staged_store, ignore_errors=True)
-        shutil.rmtree(staged_dumps, ignore_errors=True)
+        if not published:
+            shutil.rmtree(staged, ignore_errors=True)
     return result
 
 

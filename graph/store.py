@@ -1,9 +1,9 @@
-"""The on-disk pyoxigraph store: filling it from rdflib graphs, counting it, and swapping it in atomically.
+"""The on-disk pyoxigraph store: filling it from rdflib graphs, counting it, and the build lock.
 
 The server opens `DIR/store` read-only while a new build may be running, so a build never writes
-into the live store: it fills a fresh store beside it (`DIR/.store-<random>`) and only renames it
-into place once everything (loading, validation, dumps) has succeeded. A failed build therefore
-leaves the previous store and dumps exactly as they were."""
+into the live store: it fills a fresh build folder and publishes it with one atomic rename once
+everything (loading, validation, dumps) has succeeded (graph/layout.py). A failed or killed
+build therefore leaves the previous store and dumps exactly as they were."""
 from __future__ import annotations
 
 import fcntl
@@ -19,12 +19,12 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from .layout import prune
+
 #: Name of the store directory inside a build output directory.
 STORE_DIRNAME = "store"
 #: Lock file that keeps two builds from writing into the same output directory at once.
 LOCK_NAME = ".build.lock"
-#: Hidden folders a build creates beside the live ones (staging and old copies).
-STAGING_PATTERNS = (".store-*", ".dumps-*")
 
 
 def open_store(path: str | Path, read_only: bool = True) -> ox.Store:
@@ -75,10 +75,6 @@ def content_hash(store: ox.Store, exclude_graphs: Iterable[str] = ()) -> str:
     return digest.hexdigest()
 
 
-def new_staging_dir(out_dir: Path, kind: str) -> Path:
-    """A fresh hidden directory beside the live one (same file system, so the final rename is atomic)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{kind}-", dir=out_dir))
 
 
 def release(store: ox.Store | None) -> None:
@@ -89,23 +85,6 @@ def release(store: ox.Store | None) -> None:
     gc.collect()
 
 
-def swap_in(staged: Path, live: Path) -> None:
-    """Replace `live` by `staged`: rename the old one away, rename the new one in, then delete the old.
-
-    Each rename is atomic; between them `live` is briefly absent, never half-written. If the second
-    rename fails the old directory is put back."""
-    old: Path | None = None
-    if live.exists():
-        old = live.with_name(f".{live.name}-old-{os.getpid()}-{staged.name.rsplit('-', 1)[-1]}")
-        os.rename(live, old)
-    try:
-        os.rename(staged, live)
-    except OSError:
-        if old is not None:
-            os.rename(old, live)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -125,8 +104,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 def build_lock(out_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock on `out_dir` for one build; a second build into it fails at once.
 
-    Under the lock, staging folders left by a build that was killed (``.store-*``, ``.dumps-*``)
-    are removed: no other build can be using them."""
+    Under the lock, folders left by earlier or killed builds are removed (graph/layout.py
+    `prune`): no other build can be using them."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / LOCK_NAME, "a+") as fh:
         try:
@@ -134,9 +113,7 @@ def build_lock(out_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             raise RuntimeError(f"{out_dir}: another eccp-kg build is writing here; wait for it to finish") from None
         try:
-            for pattern in STAGING_PATTERNS:
-                for stale in out_dir.glob(pattern):
-                    shutil.rmtree(stale, ignore_errors=True)
+            prune(out_dir)
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)

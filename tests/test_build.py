@@ -166,7 +166,7 @@ def test_build_writes_store_dumps_and_build_info(project):
     jsonld.load(path=str(project.out / "dumps" / "eccp-kg.jsonld"), format=ox.RdfFormat.JSON_LD)
     assert len(jsonld) == len(nq)
     # no staging folders left behind
-    assert sorted(p.name for p in project.out.iterdir()) == [".build.lock", "build-info.json", "dumps", "store"]
+    assert sorted(p.name for p in project.out.iterdir()) == [".build.lock", ".builds", "build-info.json", "current", "dumps", "store"]
 
 
 def test_warnings_are_kept_in_the_validation_graph(project):
@@ -194,7 +194,7 @@ def failed_rebuild(project: SimpleNamespace, rows: list[tuple[str, str]], error:
     with pytest.raises(error) as info:
         run_build(project)
     assert snapshot(project.out) == before
-    assert sorted(p.name for p in project.out.iterdir()) == [".build.lock", "build-info.json", "dumps", "store"]
+    assert sorted(p.name for p in project.out.iterdir()) == [".build.lock", ".builds", "build-info.json", "current", "dumps", "store"]
     return info.value
 
 
@@ -402,30 +402,53 @@ def test_without_a_links_loader_there_is_no_links_graph(project):
     assert BASE + "graph/links" not in result.graphs and BASE + "graph/it/2023" in result.graphs
 
 
-def test_swap_in_puts_the_old_store_back_when_the_new_one_cannot_be_renamed(tmp_path, monkeypatch):
-    from eccp_kg.graph import store as store_module
+def test_publish_is_one_rename_and_a_failed_one_keeps_the_live_build(tmp_path, monkeypatch):
+    from eccp_kg.graph import layout
 
-    live, staged = tmp_path / "store", tmp_path / ".store-new"
-    live.mkdir()
-    (live / "CURRENT").write_text("old")
-    staged.mkdir()
-    (staged / "CURRENT").write_text("new")
-    real_rename, calls = store_module.os.rename, []
+    out = tmp_path / "out"
+    out.mkdir()
+    first = layout.new_build_dir(out)
+    (first / "store").mkdir()
+    (first / "store" / "CURRENT").write_text("old")
+    layout.publish(out, first)
+    assert (out / "store" / "CURRENT").read_text() == "old"
+    second = layout.new_build_dir(out)
+    (second / "store").mkdir()
+    (second / "store" / "CURRENT").write_text("new")
+    real_replace, calls = layout.os.replace, []
 
-    def rename(src, dst):
-        calls.append((src, dst))
-        if len(calls) == 2:  # the new store's rename into place
-            raise OSError("disk trouble")
-        real_rename(src, dst)
+    def replace(src, dst):
+        calls.append(dst)
+        raise OSError("disk trouble")
 
-    monkeypatch.setattr(store_module.os, "rename", rename)
+    monkeypatch.setattr(layout.os, "replace", replace)
     with pytest.raises(OSError, match="disk trouble"):
-        store_module.swap_in(staged, live)
-    assert (live / "CURRENT").read_text() == "old"
-    monkeypatch.setattr(store_module.os, "rename", real_rename)
-    store_module.swap_in(staged, live)
-    assert (live / "CURRENT").read_text() == "new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+        layout.publish(out, second)
+    assert calls == [out / "current"]  # the only step that changes what is live
+    assert (out / "store" / "CURRENT").read_text() == "old"
+    monkeypatch.setattr(layout.os, "replace", real_replace)
+    layout.publish(out, second)
+    assert (out / "store" / "CURRENT").read_text() == "new"
+    layout.prune(out)
+    assert [p.name for p in (out / "store").resolve().parent.parent.iterdir()] == [second.name]
+    assert not list(out.glob(".current-*"))
+
+
+def test_a_build_folder_of_the_old_layout_is_migrated(project):
+    run_build(project)
+    live = (project.out / "store").resolve().parent
+    for name in ("store", "dumps", "build-info.json"):  # turn it into the pre-layout shape
+        (project.out / name).unlink()
+        (live / name).rename(project.out / name)
+    (project.out / "current").unlink()
+    before = snapshot(project.out)
+    from eccp_kg.graph.layout import ensure_layout
+
+    ensure_layout(project.out)
+    assert (project.out / "store").is_symlink() and snapshot(project.out) == before
+    run_build(project)
+    assert sorted(p.name for p in project.out.iterdir()) == [".build.lock", ".builds", "build-info.json", "current", "dumps", "store"]
+    assert len(list((project.out / ".builds").iterdir())) == 2  # legacy (the previous build) and the new one
 
 
 def test_a_second_build_into_the_same_folder_is_refused_and_stale_staging_is_cleaned(project):
@@ -440,8 +463,9 @@ def test_a_second_build_into_the_same_folder_is_refused_and_stale_staging_is_cle
     # a build killed half-way leaves hidden staging folders; the next build removes them
     (project.out / ".store-killed").mkdir()
     (project.out / ".dumps-killed" / "x").mkdir(parents=True)
+    (project.out / ".builds" / "build-killed" / "store").mkdir(parents=True)
     run_build(project)
-    assert sorted(p.name for p in project.out.iterdir()) == [".build.lock", "build-info.json", "dumps", "store"]
+    assert sorted(p.name for p in project.out.iterdir()) == [".build.lock", ".builds", "build-info.json", "current", "dumps", "store"]
 
 
 def test_a_missing_data_folder_is_named(project):

@@ -56,7 +56,7 @@ def test_build_reports_warnings_with_focus_node_and_path(cli_build, built_graph)
 def test_bad_csv_row_fails_and_keeps_the_old_build(cli_build, tmp_path):
     out, _done = cli_build
     copy = tmp_path / "out"
-    shutil.copytree(out, copy)
+    shutil.copytree(out, copy, symlinks=True)  # keep the layout's links (graph/layout.py)
     before = len(open_store(copy / "store"))
     info_before = (copy / "build-info.json").read_bytes()
     data = tmp_path / "data"
@@ -72,7 +72,7 @@ def test_bad_csv_row_fails_and_keeps_the_old_build(cli_build, tmp_path):
     assert "unchanged" in done.stderr
     assert len(open_store(copy / "store")) == before
     assert (copy / "build-info.json").read_bytes() == info_before
-    assert sorted(p.name for p in copy.iterdir()) == [".build.lock", "build-info.json", "dumps", "store"]
+    assert sorted(p.name for p in copy.iterdir()) == [".build.lock", ".builds", "build-info.json", "current", "dumps", "store"]
 
 
 def test_validate_command_writes_nothing(tmp_path, built_graph):
@@ -132,7 +132,7 @@ def test_shacl_violation_fails_build_and_validate_and_keeps_the_old_build(cli_bu
     gives one observation two counts and two positions (each allows one)."""
     out, _done = cli_build
     copy = tmp_path / "out"
-    shutil.copytree(out, copy)
+    shutil.copytree(out, copy, symlinks=True)  # keep the layout's links (graph/layout.py)
     before = len(open_store(copy / "store"))
     data = tmp_path / "data"
     shutil.copytree(default_data_dir(), data, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
