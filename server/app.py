@@ -1,7 +1,6 @@
 """The Flask app factory: one blueprint per concern, thin views over plain functions."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -12,6 +11,7 @@ from .cors import install_cors
 from .endpoint import Endpoint
 from .errors import register_error_handlers
 from .guard import install_guard
+from .reload import LiveDataset, PinGeneration, real_store_dir
 
 
 def _open_dataset(app: Flask, store: Any) -> Dataset:
@@ -21,7 +21,9 @@ def _open_dataset(app: Flask, store: Any) -> Dataset:
     files = app.config.get("DATA_FILES") or []
     if files:
         return Dataset(load_data_files(files), store_dir=None, build_id=app.config.get("BUILD_ID"))
-    store_dir = Path(app.config["STORE_DIR"])
+    # the real folder of the build (graph/layout.py: build/store links to .builds/<id>/store), so
+    # workers and pages stay on this build until the endpoint switches to a newer one
+    store_dir = real_store_dir(app.config["STORE_DIR"])
     return Dataset(open_store_read_only(store_dir), store_dir=store_dir, build_id=app.config.get("BUILD_ID"))
 
 
@@ -32,9 +34,9 @@ def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]
 
-    dataset = _open_dataset(app, store)
-    app.extensions["eccp_kg"] = dataset  # trusted in-process queries (pages)
-    app.extensions["eccp_kg.endpoint"] = Endpoint(dataset, app.config)  # user queries (/sparql)
+    endpoint = Endpoint(_open_dataset(app, store), app.config)
+    app.extensions["eccp_kg.endpoint"] = endpoint  # user queries (/sparql)
+    app.extensions["eccp_kg"] = LiveDataset(endpoint.generations)  # trusted in-process queries (pages)
     register_error_handlers(app)
     install_cors(app)
 
@@ -43,4 +45,6 @@ def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask
     for blueprint in (protocol.bp, ui.bp, resources.bp, downloads.bp, explore.bp, site.bp, shapes_doc.bp):
         app.register_blueprint(blueprint)
     install_guard(app)  # raw query-string bytes and malformed Host headers (server/guard.py)
+    # outermost: each request sees one build from start to end (server/reload.py)
+    app.wsgi_app = PinGeneration(app.wsgi_app, endpoint.generations)  # type: ignore[method-assign]
     return app

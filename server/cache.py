@@ -67,6 +67,12 @@ class ResultCache:
                 _, evicted = self._items.popitem(last=False)
                 self._bytes -= len(evicted.body)
 
+    def clear(self) -> None:
+        """Drop every entry (a new build is served: old results can never be asked for again)."""
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
     @property
     def size_bytes(self) -> int:
         return self._bytes

@@ -13,14 +13,15 @@ from .cache import ResultCache
 from .config import setting
 from eccp_kg.graph.dataset import Dataset
 from .evaluator import Evaluator, InProcessEvaluator, Job, Outcome
-from .pool import WorkerPool, source_for
+from .pool import WorkerPool, source_for, store_identity
+from .reload import Generation, Generations, Watcher, pinned
 
 
 class Endpoint:
-    """Runs user queries for the protocol views with the configured limits."""
+    """Runs user queries for the protocol views with the configured limits, on the build of the
+    request's generation (server/reload.py: a rebuilt store is picked up without a restart)."""
 
     def __init__(self, dataset: Dataset, config: Any):
-        self.dataset = dataset
         self.timeout = float(setting(config, "QUERY_TIMEOUT"))
         self.max_rows = int(setting(config, "MAX_ROWS"))
         self.max_result_bytes = int(setting(config, "MAX_RESULT_BYTES"))
@@ -30,45 +31,74 @@ class Endpoint:
         self.service_allowlist = tuple(s for s in setting(config, "SERVICE_ALLOWLIST") or [] if s)
         self.cache_max_age = int(setting(config, "CACHE_MAX_AGE"))
         self.cache = ResultCache(int(setting(config, "CACHE_BYTES")))
+        self.reload_interval = float(setting(config, "RELOAD_INTERVAL"))
+        self._store_path = setting(config, "STORE_DIR") if dataset.store_dir is not None else None
         self._in_process = bool(setting(config, "IN_PROCESS"))
         self._data_files = list(setting(config, "DATA_FILES") or [])
-        self.evaluator: Evaluator | None = None  # started lazily by start()
+        self.generations = Generations(Generation(dataset, identity=store_identity(dataset.store_dir)
+                                                  if dataset.store_dir is not None else None))
+        self.watcher: Watcher | None = None
         self._lock = threading.Lock()
-        self._graphs: frozenset[str] | None = None
+        # stop every generation's workers when this app goes away (tests build many apps) or at exit
+        weakref.finalize(self, self.generations.close)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset of the request's generation."""
+        return pinned(self.generations).dataset
+
+    @property
+    def evaluator(self) -> Evaluator | None:
+        """The evaluator of the request's generation (None before start())."""
+        return pinned(self.generations).evaluator
 
     @property
     def known_graphs(self) -> frozenset[str]:
-        """Named graphs of the store (cached: the store is read-only while served)."""
-        if self._graphs is None:
-            self._graphs = frozenset(self.dataset.named_graphs())
-        return self._graphs
+        """Named graphs of the request's build."""
+        return pinned(self.generations).known_graphs
+
+    def make_evaluator(self, dataset: Dataset) -> Evaluator:
+        """A started evaluator for a dataset (worker processes unless IN_PROCESS)."""
+        if self._in_process:
+            return InProcessEvaluator(dataset.store)
+        source = source_for(dataset.store, dataset.store_dir, self._data_files)
+        return WorkerPool(source, size=self.workers, memory_limit=self.worker_memory)
 
     def start(self) -> Evaluator:
-        """The evaluator, started on first use (worker processes unless IN_PROCESS)."""
-        if self.evaluator is None:
+        """The current evaluator, started on first use; also starts watching the store path
+        for new builds (a store directory and --reload-interval > 0)."""
+        generation = self.generations.current
+        if generation.evaluator is None:
             with self._lock:
-                if self.evaluator is None:
-                    if self._in_process:
-                        self.evaluator = InProcessEvaluator(self.dataset.store)
-                    else:
-                        source = source_for(self.dataset.store, self.dataset.store_dir, self._data_files)
-                        self.evaluator = WorkerPool(source, size=self.workers, memory_limit=self.worker_memory)
-                        # stop the workers when this app goes away (tests build many apps) or at exit
-                        weakref.finalize(self, self.evaluator.close)
-        return self.evaluator
+                if generation.evaluator is None:
+                    generation.evaluator = self.make_evaluator(generation.dataset)
+                    if self._store_path is not None and self.reload_interval > 0 and self.watcher is None:
+                        self.watcher = Watcher(self, self._store_path, self.reload_interval)
+        return generation.evaluator
 
     def run(self, job: Job, cancel: threading.Event | None = None) -> Outcome:
-        """Evaluate a job within the timeout (an Outcome always: 503 past the timeout)."""
-        return self.start().run(job, self.timeout, cancel)
+        """Evaluate a job within the timeout (an Outcome always: 503 past the timeout) on the
+        request's build."""
+        generation = pinned(self.generations)
+        if generation.evaluator is None:
+            self.start()
+            generation = pinned(self.generations)
+        return generation.evaluator.run(job, self.timeout, cancel)
 
     def status(self) -> dict[str, Any]:
         """The evaluator's state for /health (the configured size before the first query)."""
-        if self.evaluator is None:
-            return {"workers": self.workers, "idle_workers": 0, "replaced_workers": 0, "worker_pids": [],
-                    "store_changed": None}
-        return self.evaluator.status()
+        generation = self.generations.current
+        if generation.evaluator is None:
+            state = {"workers": self.workers, "idle_workers": 0, "replaced_workers": 0, "worker_pids": [],
+                     "store_changed": None}
+        else:
+            state = generation.evaluator.status()
+        state["generation"] = generation.number
+        state["reloads"] = self.generations.switches
+        return state
 
     def close(self) -> None:
-        """Stop the worker processes."""
-        if self.evaluator is not None:
-            self.evaluator.close()
+        """Stop watching and stop the worker processes of every generation."""
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.generations.close()
