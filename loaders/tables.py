@@ -20,6 +20,9 @@ from ..graph.errors import SourceError
 #: The code forms a column may declare, as a regular expression and the wording of the error.
 CODE_FORMS: dict[str, tuple[re.Pattern[str], str]] = {
     "nuts2": (re.compile(r"[A-Z]{2}[A-Z0-9]{2}"), "a NUTS-2 code like ITC4"),
+    "nuts": (re.compile(r"[A-Z]{2}[A-Z0-9]{1,3}"), "a NUTS code of level 0-3 like IT, ITC or ITC4"),
+    "iso_alpha3": (re.compile(r"[A-Z]{3}"), "an ISO 3166-1 alpha-3 code like ITA"),
+    "wikidata_qid": (re.compile(r"Q[1-9][0-9]*"), "a Wikidata item id like Q38"),
     "nace_division": (re.compile(r"[A-U][0-9]{2}"), "a NACE division like C14 (section letter + two digits)"),
     "country_code": (re.compile(r"[A-Z]{2}"), "a two-letter country code as printed, like EL"),
     "slug": (re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"), "a slug like agri-food (lower-case ASCII words joined by '-')"),
@@ -48,7 +51,7 @@ class TableSchema:
 
     name: str
     file: str
-    scope: str  # "edition" | "codelist"
+    scope: str  # "edition" (data/{cc}/{edition}/) | "codelist" (data/codelists/) | "links" (data/links/)
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
     title: str = ""

@@ -17,7 +17,7 @@ from eccp_kg.data import PATH as DATA_DIR
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.iris import Minter
 from eccp_kg.graph.namespaces import COUNTRY, NACE, NUTS, RDF, SKOS, VOID, WD
-from eccp_kg.loaders.links import SCHEMAS, load_links, read_table
+from eccp_kg.loaders.links import TABLE_NAMES, load_links, read_table, schema
 
 MINTER = Minter("https://example.org/kg/")
 CODE_TYPES = {"nuts2": "nuts", "nace_division": "nace", "country_code": "country"}
@@ -29,6 +29,8 @@ def _codes_in_data(data_dir: Path) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {"nuts": set(), "nace": set(), "country": set()}
     tables = schemas.get("tables", {})
     for table in tables.values():
+        if table.get("scope") == "links":
+            continue  # the mapping tables themselves
         cols = table.get("columns", {})
         typed = {name: CODE_TYPES[spec["type"]] for name, spec in cols.items() if spec.get("type") in CODE_TYPES}
         folders = [data_dir / "codelists"] if table.get("scope") == "codelist" else sorted(data_dir.glob("*/*/"))
@@ -94,7 +96,7 @@ def test_every_country_in_the_data_is_in_the_table_and_linked_unless_unconfirmed
 def test_every_mapped_code_is_used_in_the_data(data_codes, kind, column):
     """No link for a resource the graph does not otherwise have (it would resolve with links only)."""
     unused = {r[column] for r in read_table(DATA_DIR, kind)} - data_codes[kind]
-    assert not unused, f"data/links/{SCHEMAS[kind].file} maps codes no source table uses: {sorted(unused)}"
+    assert not unused, f"data/links/{schema(DATA_DIR, kind).file} maps codes no source table uses: {sorted(unused)}"
 
 
 def test_eurostat_codes_that_are_not_iso_map_explicitly(links):
@@ -118,10 +120,10 @@ def test_no_wikidata_link_for_an_unconfirmed_item(links):
         assert targets == {str(NUTS[code])}
 
 
-@pytest.mark.parametrize("kind", sorted(SCHEMAS))
+@pytest.mark.parametrize("kind", sorted(TABLE_NAMES))
 def test_mapping_tables_have_no_duplicates_and_cite_a_source(kind):
     rows = read_table(DATA_DIR, kind)  # raises on a duplicate key
-    key = SCHEMAS[kind].key
+    (key,) = schema(DATA_DIR, kind).key
     assert len({r[key] for r in rows}) == len(rows)
     target = "authority_iri"
     iris = [r[target] for r in rows if r[target]]
@@ -156,6 +158,7 @@ def test_links_use_no_owl_same_as(links):
 
 def _copy_links(tmp_path: Path) -> Path:
     shutil.copytree(DATA_DIR / "links", tmp_path / "links")
+    shutil.copy(DATA_DIR / "schemas.toml", tmp_path / "schemas.toml")  # the link tables' schemas too
     return tmp_path
 
 
@@ -173,7 +176,7 @@ def test_duplicate_code_is_refused_with_its_line(tmp_path):
     with pytest.raises(SourceError) as err:
         load_links(data, MINTER)
     assert err.value.line == len(lines) + 1 and err.value.column == "nuts_code"
-    assert "unique nuts_code (first on line 2)" in str(err.value)
+    assert "a unique key (nuts_code); already on line 2" in str(err.value)
     assert "links/nuts_regions.csv" in str(err.value)
 
 
@@ -218,7 +221,7 @@ def test_wrong_header_and_missing_table_are_refused(tmp_path):
     _edit(data / "links" / "countries.csv", "eurostat_code,iso_alpha3", "code,iso_alpha3")
     with pytest.raises(SourceError) as err:
         load_links(data, MINTER)
-    assert err.value.line == 1 and "header eurostat_code,iso_alpha3" in str(err.value)
+    assert err.value.line == 1 and err.value.column == "eurostat_code" and "position 1 of the header" in str(err.value)
     (data / "links" / "countries.csv").unlink()
     with pytest.raises(SourceError) as err:
         load_links(data, MINTER)
@@ -232,3 +235,12 @@ def test_short_row_is_refused(tmp_path):
     with pytest.raises(SourceError) as err:
         load_links(data, MINTER)
     assert "7 cells" in str(err.value)
+
+
+def test_every_mapping_table_is_declared_in_schemas_toml_like_every_other_table():
+    """One schema system: data/links/*.csv are `scope = "links"` tables of data/schemas.toml."""
+    from eccp_kg.loaders.tables import load_schemas
+
+    declared = {t.file for t in load_schemas(DATA_DIR / "schemas.toml").scoped("links")}
+    assert declared == {p.name for p in (DATA_DIR / "links").glob("*.csv")}
+    assert {schema(DATA_DIR, kind).file for kind in TABLE_NAMES} == declared

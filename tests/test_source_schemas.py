@@ -23,13 +23,14 @@ TABLES = SCHEMAS["tables"]
 
 def table_path(name: str) -> Path:
     """Where table `name` lives: data/codelists/ for code lists, the Italy 2023 folder otherwise."""
-    base = DATA / "codelists" if TABLES[name]["scope"] == "codelist" else EDITION
+    base = {"codelist": DATA / "codelists", "links": DATA / "links"}.get(TABLES[name]["scope"], EDITION)
     return base / TABLES[name]["file"]
 
 
 PATTERNS = {"nuts2": r"[A-Z]{2}[A-Z0-9]{2}", "nace_division": r"[A-U][0-9]{2}", "country_code": r"[A-Z]{2}",
             "slug": r"[a-z0-9]+(-[a-z0-9]+)*", "integer": r"-?[0-9]+", "boolean": r"true|false",
-            "date": r"\d{4}-\d{2}-\d{2}", "year": r"\d{4}", "decimal": r"-?[0-9]+(\.[0-9]+)?", "url": r"https?://\S+"}
+            "date": r"\d{4}-\d{2}-\d{2}", "year": r"\d{4}", "decimal": r"-?[0-9]+(\.[0-9]+)?", "url": r"https?://\S+",
+            "nuts": r"[A-Z]{2}[A-Z0-9]{1,3}", "iso_alpha3": r"[A-Z]{3}", "wikidata_qid": r"Q[1-9][0-9]*"}
 
 
 def problems(name: str, path: Path) -> list[str]:
