@@ -30,7 +30,7 @@ define apt_install
     else echo "make: Debian packages$$missing are missing: run make as root or install sudo" >&2; exit 1; fi; \
     echo "make: installing Debian packages$$missing"; \
     apt="$$sudo env DEBIAN_FRONTEND=noninteractive $(APT_GET) -o DPkg::Lock::Timeout=600"; \
-    $$apt update -qq || echo "make: apt-get update failed; installing from the package lists as they are" >&2; \
+    $$apt update -qq || echo "make: updating the package lists failed; installing from the lists as they are" >&2; \
     $$apt install -y -qq --no-remove $$missing >/dev/null; \
   fi; }
 endef
