@@ -90,6 +90,9 @@ def run(store: ox.Store, name: str) -> list[dict[str, object]]:
     return rows
 
 
+#: queries that compare countries or editions: their answers are checked over a graph with a second
+#: country and a second edition in tests/test_explore_compare.py (here: the two-editions case)
+COMPARING = {"countries-state-of-play-compared", "partners-gained-and-lost"}
 #: every query and the test that checks its answer
 TESTED = {
     "cluster-organisations-registered", "cluster-organisations-by-ecosystem", "lombardy-top-sectoral-agglomerations",
@@ -98,6 +101,7 @@ TESTED = {
     "policy-budget-funding-start", "state-of-play-scores", "validation-warnings",
     "member-composition", "lombardy-technology-clusters", "semester-challenges", "employment-ecosystems",
     "ecosystem-agglomeration-regions",
+    *COMPARING,
 }
 
 
@@ -362,8 +366,10 @@ def test_a_later_edition_is_added_beside_and_answers_come_from_it(two_editions):
     assert rows[0]["label"] == "Households as employers (later edition)"
     registered = run(two_editions, "cluster-organisations-registered")
     assert [(r["edition"], r["count"]) for r in registered] == [("2023", 97), ("2099", 97)]
-    for name in TESTED - {"cluster-organisations-registered", "validation-warnings"}:
+    for name in TESTED - {"cluster-organisations-registered", "validation-warnings"} - COMPARING:
         assert {r["edition"] for r in run(two_editions, name)} == {"2099"}, name
+    assert run(two_editions, "partners-gained-and-lost") == []  # both editions list the same partners
+    assert [r["countries"] for r in run(two_editions, "countries-state-of-play-compared")] == [1, 1, 1, 1]
 
 
 def test_member_composition_with_the_eu_comparison(store, text):

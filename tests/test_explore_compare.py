@@ -76,7 +76,7 @@ def compare(tmp_path_factory):
     from eccp_kg.server.app import create_app
 
     app = create_app({"TESTING": True, "IN_PROCESS": True, "STORE_DIR": str(tmp / "build" / "store")})
-    return app.test_client(), folders
+    return app.test_client(), folders, tmp / "build" / "store"
 
 
 def rows(folder: Path, name: str) -> list[dict[str, str]]:
@@ -108,7 +108,7 @@ def text(el: Element) -> str:
 
 
 def test_countries_side_by_side_programmes(compare):
-    client, folders = compare
+    client, folders, _store = compare
     doc = page(client, "/explore/countries")
     table = by_id(doc, "country-programmes")
     assert [th.get("data-country") for th in table.findall("./thead/tr/th")[1:]] == ["IT", "NO"]
@@ -120,7 +120,7 @@ def test_countries_side_by_side_programmes(compare):
 
 
 def test_state_of_play_side_by_side(compare):
-    client, folders = compare
+    client, folders, _store = compare
     table = by_id(page(client, "/explore/countries"), "country-state-of-play")
     levels = {}
     for tr in table.findall("./tbody/tr"):
@@ -138,7 +138,7 @@ def test_state_of_play_side_by_side(compare):
 
 
 def test_shared_partner_countries(compare):
-    client, folders = compare
+    client, folders, _store = compare
     doc = page(client, "/explore/countries")
     it, no = partners(folders["IT2024"]), partners(folders["NO"])
     shared = set().union(*it.values()) & set().union(*no.values())
@@ -150,7 +150,7 @@ def test_shared_partner_countries(compare):
 
 
 def test_country_selector_on_every_per_country_view(compare):
-    client, folders = compare
+    client, folders, _store = compare
     from eccp_kg.server.explore_views import VIEWS
 
     for slug, view in VIEWS.items():
@@ -164,7 +164,7 @@ def test_country_selector_on_every_per_country_view(compare):
 
 
 def test_a_view_for_the_selected_country(compare):
-    client, folders = compare
+    client, folders, _store = compare
     codes = {r["nuts_code"] for r in rows(folders["NO"], "sectoral_agglomeration_counts")}
     doc = page(client, "/explore/regions?country=NO")
     body = text(doc.find(".//main"))
@@ -176,7 +176,7 @@ def test_a_view_for_the_selected_country(compare):
 
 
 def test_unknown_country_is_a_400_naming_the_loaded_ones(compare):
-    client, _ = compare
+    client, _folders, _store = compare
     for path in ("/explore/regions?country=FR", "/explore/regions.json?country=FR"):
         response = client.get(path)
         assert response.status_code == 400
@@ -185,7 +185,7 @@ def test_unknown_country_is_a_400_naming_the_loaded_ones(compare):
 
 
 def test_editions_side_by_side(compare):
-    client, folders = compare
+    client, folders, _store = compare
     doc = page(client, "/explore/editions?country=IT")
     assert text(by_id(doc, "editions-IT-heading")) == "IT: edition 2023 → 2024"
     counts = {tr.get("data-measure"): [text(td) for td in tr.findall("td")]
@@ -206,7 +206,43 @@ def test_editions_side_by_side(compare):
 
 
 def test_editions_of_a_country_with_one_edition(compare):
-    client, _ = compare
+    client, _folders, _store = compare
     doc = page(client, "/explore/editions?country=NO")
     assert text(by_id(doc, "editions-NO-heading")) == "NO: one edition (2023)"
     assert doc.find(".//*[@id='editions-IT']") is None
+
+
+# --- the example (competency) queries that compare countries and editions --------------------------
+def competency(store_dir: Path, name: str) -> list[dict[str, str]]:
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(store_dir))
+    text = (DATA.parent / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+    result = store.query(text, use_default_graph_as_union=True)
+    names = [v.value for v in result.variables]
+    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in result]
+
+
+def test_competency_query_compares_state_of_play_across_countries(compare):
+    _client, folders, store = compare
+    selected = {}
+    for cc, folder in (("IT", folders["IT2024"]), ("NO", folders["NO"])):
+        for r in rows(folder, "state_of_play"):
+            if r["selected"] == "true":
+                selected.setdefault(r["criterion"], []).append(f"{cc}={r['position']}")
+    got = {r["criterion"].rsplit("/", 1)[-1]: r for r in competency(store, "countries-state-of-play-compared")}
+    assert {k: r["levels"] for k, r in got.items()} == {k: " ".join(v) for k, v in selected.items()}
+    assert {k for k, r in got.items() if r["distinctLevels"] == "1"} == {
+        k for k, v in selected.items() if len({x.split("=")[1] for x in v}) == 1}
+    assert got["continuity"]["distinctLevels"] == "2"
+
+
+def test_competency_query_lists_partners_gained_and_lost_between_editions(compare):
+    _client, folders, store = compare
+    old, new = partners(DATA / "it" / "2023"), partners(folders["IT2024"])
+    notation = {"escp": "ESCP", "innosup-1": "INNOSUP-1", "euroclusters": "Euroclusters"}
+    expected = sorted([("IT", "2023", "2024", notation[p], c, "added") for p in new for c in new[p] - old.get(p, set())]
+                      + [("IT", "2023", "2024", notation[p], c, "removed") for p in old for c in old[p] - new.get(p, set())])
+    got = [tuple(r[k] for k in ("cc", "previous", "latest", "programmeLabel", "code", "change"))
+           for r in competency(store, "partners-gained-and-lost")]
+    assert sorted(got) == expected == [("IT", "2023", "2024", "ESCP", "FI", "removed")]
