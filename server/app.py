@@ -40,9 +40,9 @@ def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask
     register_error_handlers(app)
     install_cors(app)
 
-    from . import downloads, explore, protocol, resources, shapes_doc, site, ui
+    from . import downloads, explore, protocol, resources, search, shapes_doc, site, ui
 
-    for blueprint in (protocol.bp, ui.bp, resources.bp, downloads.bp, explore.bp, site.bp, shapes_doc.bp):
+    for blueprint in (protocol.bp, ui.bp, resources.bp, downloads.bp, explore.bp, site.bp, shapes_doc.bp, search.bp):
         app.register_blueprint(blueprint)
     install_guard(app)  # raw query-string bytes and malformed Host headers (server/guard.py)
     # outermost: each request sees one build from start to end (server/reload.py)

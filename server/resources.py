@@ -150,6 +150,17 @@ def _alternates(path: str) -> list[tuple[str, str]]:
 # --- views ------------------------------------------------------------------------------------
 
 
+def _not_in_graph(iri: str) -> Response:
+    """404 for an IRI the graph never mentions, with the closest names to its last segment
+    (e.g. /id/nuts/ITC9 suggests ITC4, ITC1, ...): `suggestions` in the body, links on the page."""
+    from .search import suggestions
+
+    near = [{"label": f"{r['label']} ({r['code']})" if r["code"] else r["label"], "href": r["href"], "iri": r["iri"]}
+            for r in suggestions(iri.rstrip("/").rsplit("/", 1)[-1].replace("-", " "))]
+    detail = f"{iri} is not in the graph." + (" Did you mean: " + "; ".join(n["label"] for n in near) + "?" if near else "")
+    return error_response(404, "Not Found", detail, iri=iri, suggestions=near or None)
+
+
 def serve_resource(path: str) -> Response | str:
     """A minted resource: HTML page or RDF description, 404 if the graph never mentions it."""
     path, path_format = split_suffix(path)
@@ -163,7 +174,7 @@ def serve_resource(path: str) -> Response | str:
         return error_response(404, "Not Found", f"{iri} is not a valid IRI, so it is not in the graph.", iri=iri)
     out, inc = statements(iri)
     if not out and not inc:
-        return error_response(404, "Not Found", f"{iri} is not in the graph.", iri=iri)
+        return _not_in_graph(iri)
     if fmt is not HTML:
         return rdf_response(dataset().construct(Q_DESCRIBE, {"s": ox.NamedNode(iri)}), fmt)
     types = [r for r in out if r["p"].value == PREFIXES["rdf"] + "type"]

@@ -21,6 +21,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("Query", "/"),
     ("Examples", "/queries"),
     ("Explore", "/explore"),
+    ("Search", "/search"),
     ("Dataset", "/dataset"),
     ("Ontology", "/ontology"),
     ("Shapes", "/shapes"),
@@ -47,7 +48,7 @@ def _environment() -> Environment:
     return _env
 
 
-def header_html(root: str, path: str, search: bool = False) -> str:
+def header_html(root: str, path: str, search: bool = True) -> str:
     """The site header as HTML, for pages not rendered by Flask's templates (errors, ontology)."""
     template = _environment().get_template("site/header.html")
     return str(template.module.header(nav(root, path), root, search))  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ PAGES = {
     "query": "/", "queries": "/queries", "explore": "/explore", "regions": "/explore/regions",
     "partnerships": "/explore/partnerships", "policies": "/explore/policies", "dataset": "/dataset",
     "ontology": "/ontology", "shapes": "/shapes", "region": "/id/nuts/ITC4", "country": "/id/country/DE",
-    "graph": "/graph/it/2023", "downloads": "/download/", "not-found": "/id/nuts/XX99",
+    "graph": "/graph/it/2023", "downloads": "/download/", "search": "/search?q=lomb", "not-found": "/id/nuts/XX99",
     "bad-request": "/explore/partnerships?programme=nope",
 }
 WIDTHS = {"phone": 390, "laptop": 1400}
@@ -53,3 +53,30 @@ def test_page_fits_the_screen_without_errors(base_url: str, tmp_path: Path, name
         errors = [e for e in watched.console_errors if not (name in ("not-found", "bad-request") and "status of 4" in e)]
         assert errors == [] and watched.page_errors == [], (errors, watched.page_errors)
         assert watched.external == []
+
+
+def test_search_box_suggests_as_you_type_and_goes_by_keyboard(base_url: str, tmp_path: Path):
+    from tests.test_explore import table
+
+    region = table("sectoral_agglomeration_counts")[3]  # a region as the factsheet prints it
+    with offline_page(base_url, tmp_path / "profile", viewport={"width": 390, "height": 844}) as watched:
+        page = watched.page
+        page.goto(base_url + "/explore/regions", wait_until="load", timeout=WAIT_MS)
+        box = page.locator("header #eccp-search-q")
+        box.focus()
+        page.keyboard.type(region["region_label"][:5].lower())
+        page.wait_for_selector("#eccp-search-q-list li", timeout=WAIT_MS)
+        assert box.get_attribute("aria-expanded") == "true"
+        options = page.locator("#eccp-search-q-list li").all_inner_texts()
+        assert any(region["nuts_code"] in o for o in options), options
+        page.screenshot(path=str(ARTIFACTS / "search-suggestions-phone.png"))
+        target = next(i for i, o in enumerate(options) if region["nuts_code"] in o)
+        for _ in range(target + 1):
+            page.keyboard.press("ArrowDown")
+        with page.expect_navigation(timeout=WAIT_MS):
+            page.keyboard.press("Enter")
+        assert page.url == f"{base_url}/id/nuts/{region['nuts_code']}"
+        # without the suggestions the form is a plain GET to /search
+        page.goto(base_url + "/search?q=" + region["nuts_code"], wait_until="load", timeout=WAIT_MS)
+        assert region["nuts_code"] in page.inner_text("#results li:first-child")
+        assert watched.console_errors == [] and watched.page_errors == [] and watched.external == []
