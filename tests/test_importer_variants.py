@@ -219,3 +219,16 @@ def test_a_missing_section_heading_is_an_error_listing_the_sections_found(tmp_pa
     with pytest.raises(SourceError, match=r"expected a section 2\.2 heading \(where the template prints Table 1\); "
                                           r"sections found: .*2\.1, 2\.3"):
         run_import("\n".join(lines), tmp_path)
+
+
+def test_text_the_template_does_not_have_is_reported_or_kept(tmp_path, baseline):
+    cover = _line("An initiative of the European Union")
+    scope = _line("In terms of policy scope and approach")
+    lines = (LINES[:cover] + ["Second edition, revised", ""] + LINES[cover:scope + 1]
+             + ["", "- a bullet the template does not print here"] + LINES[scope + 1:])
+    result = run_import("\n".join(lines), tmp_path)
+    assert f"- line {cover + 1}: cover text the template does not have" in _review(result)
+    got = tables(result.folder)["paragraphs"]
+    items = [r for r in got.values() if r["text"] == "a bullet the template does not print here"]
+    assert [r["source"] for r in items] == ["Section 4.1, Policy scope, list item 1"]
+    assert len(got) == len(baseline["paragraphs"]) + 1

@@ -73,7 +73,25 @@ def parse(path: Path, country: str, edition: str, codes: Codelists, display: str
 
 
 def _unplaced(doc, review: Review) -> None:
-    """Blocks no reader takes: prose outside the template's sections, rows outside any table."""
+    """Blocks no reader takes: cover or contents text beyond the template's, text before the first
+    heading, rows outside any table, Annex text outside its table, source lines under nothing."""
+    cover = [b for b in doc.blocks if b.section == "cover" and b.kind != "heading"]
+    used = cover[:1] + [b for b in cover if b.kind == "para" and b.text.lower().startswith("an initiative of")]
+    for b in cover:
+        if b not in used:
+            review.unplaced(b.line, b.text, "cover text the template does not have (the cover holds the country "
+                            "name and 'An initiative of ...')")
+    for b in doc.blocks:
+        if b.section == "contents" and b.kind != "heading":
+            review.unplaced(b.line, b.text, "table-of-contents line without leader dots")
+        if b.section == "legal" and b.kind not in ("heading", "para"):
+            review.unplaced(b.line, b.text, "legal notice text that is not a paragraph")
+    last = None
+    for b in doc.blocks:
+        if b.kind == "source" and (last is None or last.kind not in ("caption", "row")):
+            review.unplaced(b.line, b.text, "'Source:' line not under a table or figure caption")
+        if b.kind not in ("footnote",):
+            last = b
     in_table = False
     for b in doc.blocks:
         if b.kind == "caption":

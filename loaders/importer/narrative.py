@@ -36,8 +36,8 @@ def paragraphs(doc: Document, out: Output, review: Review) -> dict[int, str]:
     for b in doc.blocks:
         if b.section not in PROSE_SECTIONS or b.kind not in ("para", "item"):
             continue
-        if b.kind == "item" and b.section != "1":
-            continue  # 2.3's list is cluster_organisations_by_ecosystem
+        if b.kind == "item" and b.section == "2.3" and not b.sub.lower().startswith("cross"):
+            continue  # 2.3's ecosystem list is cluster_organisations_by_ecosystem
         head, source, _n = _locator(b, counter, "item" if b.kind == "item" else "paragraph")
         positions[head] = positions.get(head, 0) + 1
         out.add("paragraphs", section=head, position=positions[head], text=b.text, source=source)
