@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from .explore_compare import loaded_countries, resolve_country
 from .explore_queries import Select
 from .explore_render import STATIC_DIR, ReportLinks, chart_js, render_index, render_view
 from .explore_views import VIEWS, build
@@ -15,11 +16,14 @@ from .explore_views import VIEWS, build
 def write_report(select: Select, out: str | Path, ui_url: str | None = None) -> list[Path]:
     """Write index.html, one page per view and their static files under `out`; return the pages.
 
-    Every page is rendered before anything is written, so a failing query leaves no half report."""
+    Every page is rendered before anything is written, so a failing query leaves no half report.
+    The per-country views show the default country (IT, else the first loaded: a static page has
+    no selector); the countries and editions views compare them all."""
     links = ReportLinks(ui_url)
+    country = resolve_country(loaded_countries(select), None)
     pages: dict[str, str] = {"index.html": render_index(links, standalone=True)}
     for view in VIEWS.values():
-        queries, data = build(select, view)
+        queries, data = build(select, view, country=country)
         pages[links.view(view.slug)] = render_view(view, queries, data, links, standalone=True)
 
     out = Path(out)

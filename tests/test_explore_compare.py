@@ -246,3 +246,20 @@ def test_competency_query_lists_partners_gained_and_lost_between_editions(compar
     got = [tuple(r[k] for k in ("cc", "previous", "latest", "programmeLabel", "code", "change"))
            for r in competency(store, "partners-gained-and-lost")]
     assert sorted(got) == expected == [("IT", "2023", "2024", "ESCP", "FI", "removed")]
+
+
+def test_static_report_shows_the_default_country_and_compares_all(compare, tmp_path):
+    from eccp_kg.server.explore_queries import store_select
+    from eccp_kg.server.explore_report import write_report
+
+    _client, folders, store = compare
+    write_report(store_select(store), tmp_path / "report")
+    doc = html5lib.parse((tmp_path / "report" / "partnerships.html").read_text(encoding="utf-8"),
+                         namespaceHTMLElements=False)
+    matrix = {text(tr.find("th")).split()[0] for tr in by_id(doc, "matrix").findall("./tbody/tr")}
+    assert matrix == set().union(*partners(folders["IT2024"]).values())  # Italy's partners only
+    assert "IT" in set().union(*partners(folders["NO"]).values()) and "IT" not in matrix
+    countries = html5lib.parse((tmp_path / "report" / "countries.html").read_text(encoding="utf-8"),
+                               namespaceHTMLElements=False)
+    header = by_id(countries, "country-programmes").findall("./thead/tr/th")[1:]
+    assert [th.get("data-country") for th in header] == ["IT", "NO"]
