@@ -25,6 +25,7 @@ from flask import Blueprint, Response, current_app, request
 from .explore_compare import UnknownCountry, loaded_countries, resolve_country
 from .explore_export import FORMATS, UnknownTable, tables, to_csv, to_json
 from .cache import etag_matches, page_etag
+from .explore_maps import BadMeasure, add_figures
 from .explore_render import ServerLinks, render_index, render_view
 from .explore_sort import BadSort, apply
 from .explore_views import VIEWS, UnknownProgramme, View, build
@@ -93,6 +94,7 @@ def view(slug: str) -> Response:
         country = resolve_country(loaded, request.args.get("country"))
         queries, data = build(select, v, request.args.getlist("programme"), country)
         data["loadedCountries"], data["selectedCountry"] = loaded, country
+        add_figures(v.slug, data, loaded, country, request.args.get("measure"))
         state = apply(v.slug, data, request.args.get("sort"), request.args.get("order"))
     except UnknownCountry as exc:
         return _error(400, str(exc), parameter="country", allowed=exc.allowed)
@@ -100,6 +102,8 @@ def view(slug: str) -> Response:
         return _error(400, str(exc), parameter="programme", allowed=exc.allowed)
     except BadSort as exc:
         return _error(400, str(exc), parameter=exc.parameter, allowed=exc.allowed)
+    except BadMeasure as exc:
+        return _error(400, str(exc), parameter="measure", allowed=exc.allowed)
     return _html(render_view(v, queries, data, _links(), sort=state))
 
 

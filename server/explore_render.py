@@ -31,6 +31,18 @@ def chart_js() -> str | None:
     return found[0].relative_to(STATIC_DIR).as_posix() if found else None
 
 
+#: The network's scripts in load order: d3-force's UMD build needs the other three first.
+D3_SCRIPTS = ("d3-dispatch/d3-dispatch.min.js", "d3-quadtree/d3-quadtree.min.js", "d3-timer/d3-timer.min.js",
+              "d3-force/d3-force.min.js")
+
+
+def d3_js() -> list[str]:
+    """The vendored d3-force scripts relative to server/static (empty unless all are there: the
+    network then keeps its server-drawn radial layout)."""
+    found = [f"vendor/{s}" for s in D3_SCRIPTS if (STATIC_DIR / "vendor" / s).is_file()]
+    return found if len(found) == len(D3_SCRIPTS) else []
+
+
 class Links(Protocol):
     """Every URL a page shows, for one output (live server or static report)."""
 
@@ -165,5 +177,6 @@ def render_view(view: View, queries: list[ViewQuery], data: dict[str, Any], link
     state = sort if sort is not None else apply(view.slug, data, None, None)
     return environment().get_template(f"explore/{view.slug}.html").render(
         view=view, views=list(VIEWS.values()), queries=queries, data=data, links=links,
-        chart_js=chart_js(), standalone=standalone, current=view.slug, sort=state,
+        chart_js=chart_js(), d3_js=d3_js() if view.slug == "partnerships" else [], standalone=standalone,
+        current=view.slug, sort=state,
     )

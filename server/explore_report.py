@@ -9,7 +9,8 @@ from pathlib import Path
 
 from .explore_compare import loaded_countries, resolve_country
 from .explore_queries import Select
-from .explore_render import STATIC_DIR, ReportLinks, chart_js, render_index, render_view
+from .explore_maps import add_figures
+from .explore_render import STATIC_DIR, ReportLinks, chart_js, d3_js, render_index, render_view
 from .explore_views import VIEWS, build
 
 
@@ -20,10 +21,12 @@ def write_report(select: Select, out: str | Path, ui_url: str | None = None) -> 
     The per-country views show the default country (IT, else the first loaded: a static page has
     no selector); the countries and editions views compare them all."""
     links = ReportLinks(ui_url)
-    country = resolve_country(loaded_countries(select), None)
+    loaded = loaded_countries(select)
+    country = resolve_country(loaded, None)
     pages: dict[str, str] = {"index.html": render_index(links, standalone=True)}
     for view in VIEWS.values():
         queries, data = build(select, view, country=country)
+        add_figures(view.slug, data, loaded, country)
         pages[links.view(view.slug)] = render_view(view, queries, data, links, standalone=True)
 
     out = Path(out)
@@ -33,6 +36,9 @@ def write_report(select: Select, out: str | Path, ui_url: str | None = None) -> 
     bundle = chart_js()
     if bundle:  # the bundle with the files beside it (its licence travels with it)
         folder = STATIC_DIR / Path(bundle).parent
+        assets += [p.relative_to(STATIC_DIR) for p in folder.iterdir() if p.is_file()]
+    for script in d3_js():  # the network's layout library, each with its licence
+        folder = STATIC_DIR / Path(script).parent
         assets += [p.relative_to(STATIC_DIR) for p in folder.iterdir() if p.is_file()]
     for rel in assets:
         target = out / "static" / rel

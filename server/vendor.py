@@ -37,6 +37,16 @@ ASSETS: tuple[Asset, ...] = (
     Asset("@zazuko/yasgui", "build/yasgui.min.js", "yasgui/yasgui.min.js"),
     Asset("@zazuko/yasgui", "build/yasgui.min.css", "yasgui/yasgui.min.css"),
     Asset("chart.js", "dist/chart.umd.min.js", "chart.js/chart.umd.min.js"),
+    # the partnership network: d3-force and the three d3 modules its UMD build needs
+    Asset("d3-dispatch", "dist/d3-dispatch.min.js", "d3-dispatch/d3-dispatch.min.js"),
+    Asset("d3-quadtree", "dist/d3-quadtree.min.js", "d3-quadtree/d3-quadtree.min.js"),
+    Asset("d3-timer", "dist/d3-timer.min.js", "d3-timer/d3-timer.min.js"),
+    Asset("d3-force", "dist/d3-force.min.js", "d3-force/d3-force.min.js"),
+    # map geometries (drawn into SVG on the server, server/maps.py): Natural Earth countries,
+    # Italy's regions, and ISO 3166 codes to find a country's shape by its numeric id
+    Asset("world-atlas", "countries-50m.json", "world-atlas/countries-50m.json"),
+    Asset("@svg-maps/italy", "index.js", "svg-maps-italy/index.js"),
+    Asset("i18n-iso-countries", "codes.json", "i18n-iso-countries/codes.json"),
 )
 
 #: License file names an npm package may ship, tried in order.

@@ -230,3 +230,36 @@ def test_columns_sort_in_the_page_as_the_server_sorts_them(tab: Tab, table: str,
         assert sort == ("ascending" if order == "asc" else "descending")
         assert parse_qs(urlsplit(tab.page.url).query)["sort"] == [f"{table}.{column}"]
     tab.assert_clean()
+
+
+def test_maps_and_network_draw_every_shape_and_node(tab: Tab):
+    lists = partner_lists()
+    partners = set().union(*map(set, lists.values()))
+    tab.open("/explore/partnerships")
+    tab.page.wait_for_selector("svg#network[data-layout='force']", timeout=WAIT_MS)  # d3-force laid it out
+    boxes = tab.page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#partner-map path[data-country]')]
+        .map(p => { const b = p.getBoundingClientRect(); return [p.dataset.country, b.width * b.height]; }))""")
+    assert partners | {"IT"} <= set(boxes) and all(boxes[c] > 0 for c in partners), boxes
+    nodes = tab.page.evaluate("""() => { const svg = document.querySelector('#network'), v = svg.viewBox.baseVal;
+        return [...svg.querySelectorAll('g.node')].map(g => { const m = /translate\\(([-\\d.]+),([-\\d.]+)\\)/.exec(g.getAttribute('transform'));
+          return [g.dataset.node, +m[1] >= 0 && +m[1] <= v.width && +m[2] >= 0 && +m[2] <= v.height]; }); }""")
+    assert {n for n, _ in nodes} == {"country:IT"} | {f"programme:{k}" for k in lists} | {f"country:{c}" for c in partners}
+    assert all(inside for _, inside in nodes), "every node lies inside the drawing"
+    # the programme filter applies to the map and the network too
+    tab.page.focus("input[name=programme][value='escp']")
+    tab.page.keyboard.press("Space")
+    tab.page.focus("input[name=programme][value='innosup-1']")
+    tab.page.keyboard.press("Space")
+    shown = set(tab.page.evaluate("() => [...document.querySelectorAll('#network g.node.country:not(.hidden)')].map(g => g.dataset.node)"))
+    assert shown == {f"country:{c}" for c in lists["euroclusters"]}
+    dimmed = set(tab.page.evaluate("() => [...document.querySelectorAll('#partner-map path.dim')].map(p => p.dataset.country)"))
+    assert dimmed == partners - set(lists["euroclusters"])
+    tab.shot("partnerships-map-network-filtered")
+    tab.open("/explore/regions")
+    regions = tab.page.evaluate("() => [...document.querySelectorAll('#region-map path[data-nuts]')].flatMap(p => p.dataset.nuts.split(' '))")
+    assert set(regions) >= {tr for tr in tab.page.evaluate("() => [...document.querySelectorAll('#sectoral tbody tr')].map(r => r.dataset.region)")}
+    tab.page.select_option("#measure", "ecosystems")  # applies at once
+    tab.page.wait_for_url("**measure=ecosystems**", timeout=WAIT_MS)
+    assert tab.page.get_attribute("#region-map", "data-measure") == "ecosystems"
+    tab.shot("regions-map-ecosystems")
+    tab.assert_clean()

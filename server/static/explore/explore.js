@@ -27,6 +27,15 @@
       if (status) {
         status.textContent = shown + " of " + table.getAttribute("data-total") + " countries shown.";
       }
+      /* the map and the network follow the same filter */
+      document.querySelectorAll("#partner-map path[data-programmes]").forEach(function (path) {
+        var mine = path.getAttribute("data-programmes").split(" ");
+        path.classList.toggle("dim", !all && !mine.some(function (k) { return chosen.indexOf(k) >= 0; }));
+      });
+      document.querySelectorAll("#network [data-programmes], #network line[data-programme]").forEach(function (el) {
+        var mine = (el.getAttribute("data-programmes") || el.getAttribute("data-programme")).split(" ");
+        el.classList.toggle("hidden", !all && !mine.some(function (k) { return chosen.indexOf(k) >= 0; }));
+      });
       if (window.location.protocol !== "file:" && window.history && window.history.replaceState) {
         /* the address bar follows the filter, so the view can be bookmarked (not for report files) */
         var params = new URLSearchParams();
@@ -103,6 +112,50 @@
     present.concat(missing).forEach(function (r) { body.appendChild(r.row); });
   }
 
+
+  /* The partnership network: the server drew a radial layout; d3-force (vendored) relaxes it.
+     Run to rest at once (no animation), then fit the result into the drawing. */
+  function layoutNetwork(svg) {
+    if (!window.d3 || typeof window.d3.forceSimulation !== "function") { return; }
+    var size = svg.viewBox.baseVal.width;
+    var nodes = Array.prototype.map.call(svg.querySelectorAll("g.node"), function (g) {
+      var m = /translate\(([-\d.]+),([-\d.]+)\)/.exec(g.getAttribute("transform"));
+      return { id: g.getAttribute("data-node"), el: g, x: Number(m[1]), y: Number(m[2]),
+               r: Number(g.querySelector("circle").getAttribute("r")) };
+    });
+    var byId = {};
+    nodes.forEach(function (n) { byId[n.id] = n; });
+    var lines = Array.prototype.slice.call(svg.querySelectorAll("line[data-source]"));
+    var links = lines.map(function (l) {
+      return { source: l.getAttribute("data-source"), target: l.getAttribute("data-target"), el: l };
+    });
+    var sim = window.d3.forceSimulation(nodes)
+      .force("link", window.d3.forceLink(links).id(function (n) { return n.id; }).distance(90).strength(0.2))
+      .force("charge", window.d3.forceManyBody().strength(-140))
+      .force("collide", window.d3.forceCollide().radius(function (n) { return n.r + 3; }))
+      .force("center", window.d3.forceCenter(size / 2, size / 2))
+      .stop();
+    for (var i = 0; i < 300; i += 1) { sim.tick(); }
+    var xs = nodes.map(function (n) { return n.x; }), ys = nodes.map(function (n) { return n.y; });
+    var pad = 30, minX = Math.min.apply(null, xs), maxX = Math.max.apply(null, xs);
+    var minY = Math.min.apply(null, ys), maxY = Math.max.apply(null, ys);
+    var k = Math.min((size - 2 * pad) / Math.max(1, maxX - minX), (size - 2 * pad) / Math.max(1, maxY - minY));
+    nodes.forEach(function (n) {
+      n.px = pad + (n.x - minX) * k; n.py = pad + (n.y - minY) * k;
+      n.el.setAttribute("transform", "translate(" + n.px.toFixed(1) + "," + n.py.toFixed(1) + ")");
+    });
+    links.forEach(function (l) {
+      l.el.setAttribute("x1", l.source.px.toFixed(1)); l.el.setAttribute("y1", l.source.py.toFixed(1));
+      l.el.setAttribute("x2", l.target.px.toFixed(1)); l.el.setAttribute("y2", l.target.py.toFixed(1));
+    });
+    svg.setAttribute("data-layout", "force");
+  }
+
+  /* The regions map's measure: choosing applies at once (the button stays for keyboards without JS). */
+  function autoSubmit(select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  }
+
   var PALETTE = ["#0b5cad", "#d17a00", "#2e7d32", "#8e24aa"];
 
   /* Charts: drawn with the vendored chart.js when it is there; the table stays as the fallback. */
@@ -145,6 +198,8 @@
     document.querySelectorAll("form[data-filter=programmes]").forEach(enhanceFilter);
     document.querySelectorAll("canvas[data-chart]").forEach(drawChart);
     document.querySelectorAll("table[id]").forEach(enhanceSort);
+    document.querySelectorAll("svg#network").forEach(layoutNetwork);
+    document.querySelectorAll("select[data-autosubmit]").forEach(autoSubmit);
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

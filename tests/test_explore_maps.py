@@ -1,0 +1,114 @@
+"""The explorer's maps and partnership network, in-process over the REAL build (issue 12, parts 2
+and 3). Expectations come from the source tables in data/it/2023/, never pasted: every partner
+country the factsheet prints has its shape, every region its shape, every node of the network is
+there, and the shading is the tables' numbers."""
+from __future__ import annotations
+
+from collections import Counter
+
+from eccp_kg.server import maps
+
+SVG = "{http://www.w3.org/2000/svg}"
+from tests.test_explore import explore_client, page, partner_lists, stated_counts, store_dir, table, text  # noqa: F401
+
+
+def test_every_partner_country_has_its_shape_on_the_map(explore_client):
+    doc = page(explore_client, "/explore/partnerships")
+    svg = doc.find(f".//figure[@id='partner-map']/{SVG}svg")
+    shapes = {p.get("data-country"): p for p in svg.findall(f"./{SVG}path") if p.get("data-country")}
+    lists = partner_lists()
+    partners = set().union(*map(set, lists.values()))
+    assert partners <= set(shapes), partners - set(shapes)  # EL and UK as printed, not GR/GB
+    assert "IT" in shapes and shapes["IT"].get("class") == "home"
+    for code in partners:
+        listed_in = {k for k, codes in lists.items() if code in codes}
+        assert set(shapes[code].get("data-programmes").split()) == listed_in, code
+        assert shapes[code].get("fill"), code  # shaded
+    assert not [p for p in svg.findall(f"./{SVG}path") if p.get("data-country") and p.get("data-country") not in partners | {"IT"}]
+    legend = [text(li) for li in doc.findall(".//figure[@id='partner-map']//ul[@class='legend']/li[@data-group]")]
+    combos = Counter("+".join(k for k in lists if c in lists[k]) for c in partners)
+    assert sum(int(t.rsplit("(", 1)[1].rstrip(")")) for t in legend) == len(partners)
+    assert len(legend) == len(combos)
+
+
+def test_network_has_every_node_and_link(explore_client):
+    doc = page(explore_client, "/explore/partnerships")
+    svg = doc.find(f".//{SVG}svg[@id='network']")
+    nodes = {g.get("data-node") for g in svg.iter(SVG + "g") if g.get("data-node")}
+    lists = partner_lists()
+    partners = set().union(*map(set, lists.values()))
+    assert nodes == {"country:IT"} | {f"programme:{k}" for k in lists} | {f"country:{c}" for c in partners}
+    links = [(l.get("data-source"), l.get("data-target"), int(l.get("data-weight"))) for l in svg.iter(SVG + "line")]
+    expected = {(f"programme:{k}", f"country:{c}", n) for k, codes in lists.items() for c, n in Counter(codes).items()}
+    assert {x for x in links if x[0] != "country:IT"} == expected
+    assert {x[1] for x in links if x[0] == "country:IT"} == {f"programme:{k}" for k in lists}
+    # the matrix is beside it, in the same section
+    assert doc.find(".//div[@class='side-by-side']//table[@id='matrix']") is not None
+    assert doc.find(f".//div[@class='side-by-side']//{SVG}svg[@id='network']") is not None
+
+
+def regions_map(doc) -> dict[str, dict]:
+    out = {}
+    for p in doc.find(f".//figure[@id='region-map']/{SVG}svg").findall(f"./{SVG}path"):
+        for code in p.get("data-nuts").split():
+            out[code] = {"codes": p.get("data-nuts").split(), "value": p.get("data-value"), "fill": p.get("fill")}
+    return out
+
+
+def test_every_region_has_a_shape_and_merged_shapes_are_said(explore_client):
+    doc = page(explore_client, "/explore/regions")
+    shapes = regions_map(doc)
+    sectoral = stated_counts("sectoral_agglomeration_counts")
+    assert set(sectoral) <= set(shapes)
+    merged = [s["codes"] for s in shapes.values() if len(s["codes"]) > 1]
+    assert merged and all(set(m) == {"ITH1", "ITH2"} for m in merged)
+    caption = text(doc.find(".//figure[@id='region-map']/figcaption"))
+    assert "ITH1 and ITH2" in caption and "one shape" in caption
+    for code, n in sectoral.items():  # the default measure: stated sectoral agglomerations
+        s = shapes[code]
+        if len(s["codes"]) == 1:
+            assert int(s["value"]) == n, code
+        elif len({sectoral[c] for c in s["codes"]}) > 1:
+            assert s["value"] is None and s["fill"] is None  # never shaded by one of two values
+
+
+def test_regions_shaded_by_a_chosen_nace_division_and_ecosystem(explore_client):
+    rows = [r for r in table("sectoral_agglomerations") if r["nace_code"]]
+    code = Counter(r["nace_code"] for r in rows).most_common(1)[0][0]
+    ranks = {r["nuts_code"]: int(r["rank"]) for r in rows if r["nace_code"] == code}
+    doc = page(explore_client, f"/explore/regions?measure=nace:{code}")
+    shapes = regions_map(doc)
+    for region, s in shapes.items():
+        if len(s["codes"]) == 1:
+            assert int(s["value"]) == (6 - ranks[region] if region in ranks else 0), region
+    assert doc.find(".//select[@id='measure']/option[@selected]").get("value") == f"nace:{code}"
+    eco = next(r["ecosystem_label"] for r in table("ecosystem_agglomerations") if r["ecosystem_label"])
+    listing = {r["nuts_code"] for r in table("ecosystem_agglomerations") if r["ecosystem_label"] == eco}
+    shapes = regions_map(page(explore_client, f"/explore/regions?measure=ecosystem:{eco}"))
+    assert {c for c, s in shapes.items() if s["value"] == "1" and len(s["codes"]) == 1} == {c for c in listing if len(shapes[c]["codes"]) == 1}
+
+
+def test_unknown_measure_is_a_400_listing_the_measures(explore_client):
+    r = explore_client.get("/explore/regions?measure=nace:Z99", headers={"Accept": "application/json"})
+    assert r.status_code == 400
+    error = r.get_json()["error"]
+    assert error["parameter"] == "measure" and "sectoral" in error["allowed"]
+
+
+def test_geometry_sources_and_projection():
+    assert len(maps.ITALY_SHAPES) == 21 and len({s for _, s in maps.ITALY_SHAPES}) == 20
+    x, y = maps.laea(10.0, 52.0)
+    assert abs(x) < 1e-12 and abs(y) < 1e-12  # the centre of the projection
+    assert maps.laea(20.0, 52.0)[0] > 0 and maps.laea(10.0, 60.0)[1] > 0
+    assert maps.shade(None, 5) is None and maps.shade(5, 5) == maps.SHADES[-1]
+
+
+def test_report_has_the_maps_and_network(store_dir, tmp_path):
+    from eccp_kg.server.explore_queries import store_select
+    from eccp_kg.server.explore_report import write_report
+
+    write_report(store_select(store_dir), tmp_path / "r")
+    html = (tmp_path / "r" / "partnerships.html").read_text(encoding="utf-8")
+    assert 'data-country="DE"' in html and 'id="network"' in html
+    assert (tmp_path / "r" / "static" / "vendor" / "d3-force" / "d3-force.min.js").is_file()
+    assert 'data-nuts="ITC4"' in (tmp_path / "r" / "regions.html").read_text(encoding="utf-8")
