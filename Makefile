@@ -16,7 +16,7 @@ APT_GET     ?= apt-get
 
 SOURCES := $(shell find ontology shapes data loaders graph -type f \( -name '*.ttl' -o -name '*.csv' -o -name '*.py' -o -name '*.toml' -o -name '*.md' \) 2>/dev/null)
 
-.PHONY: install serve build test vendor apt-packages browser engines clean bench bench-tools report
+.PHONY: install serve build test vendor apt-packages browser engines clean bench bench-load bench-tools report
 
 # Shell code installing whichever of the Debian packages $(1) are missing: one `apt-get update`,
 # non-interactive, as root or through sudo, waiting for a held dpkg lock, never removing a package.
@@ -80,6 +80,10 @@ test: apt-packages install build
 
 bench: apt-packages install build
 	$(BIN)/python -m bench.run --build $(OUT) $(BENCH_ARGS)
+
+# 64 connections of mixed competency queries for 60 s, ours and the Oxigraph server (issue 11)
+bench-load: apt-packages install build
+	$(BIN)/python -m bench.load --build $(OUT) $(BENCH_ARGS)
 
 report: install build
 	$(BIN)/eccp-kg report --store $(OUT)/store --out report

@@ -12,6 +12,7 @@ from typing import Any
 from .cache import ResultCache
 from .config import setting
 from eccp_kg.graph.dataset import Dataset
+from .fairness import ClientLimiter
 from .evaluator import Evaluator, InProcessEvaluator, Job, Outcome
 from .pool import WorkerPool, source_for, store_identity
 from .reload import Generation, Generations, Watcher, pinned
@@ -32,6 +33,9 @@ class Endpoint:
         self.cache_max_age = int(setting(config, "CACHE_MAX_AGE"))
         self.cache = ResultCache(int(setting(config, "CACHE_BYTES")))
         self.reload_interval = float(setting(config, "RELOAD_INTERVAL"))
+        self.spare_workers = int(setting(config, "SPARE_WORKERS"))
+        per_client = int(setting(config, "CLIENT_WORKERS")) or max(self.workers - 1, 1)
+        self.limiter = ClientLimiter(per_client, int(setting(config, "CLIENT_QUEUE")), float(setting(config, "QUEUE_TIMEOUT")))
         self._store_path = setting(config, "STORE_DIR") if dataset.store_dir is not None else None
         self._in_process = bool(setting(config, "IN_PROCESS"))
         self._data_files = list(setting(config, "DATA_FILES") or [])
@@ -62,7 +66,7 @@ class Endpoint:
         if self._in_process:
             return InProcessEvaluator(dataset.store)
         source = source_for(dataset.store, dataset.store_dir, self._data_files)
-        return WorkerPool(source, size=self.workers, memory_limit=self.worker_memory)
+        return WorkerPool(source, size=self.workers, memory_limit=self.worker_memory, spares=self.spare_workers)
 
     def start(self) -> Evaluator:
         """The current evaluator, started on first use; also starts watching the store path
@@ -76,14 +80,18 @@ class Endpoint:
                         self.watcher = Watcher(self, self._store_path, self.reload_interval)
         return generation.evaluator
 
-    def run(self, job: Job, cancel: threading.Event | None = None) -> Outcome:
+    def run(self, job: Job, cancel: threading.Event | None = None, client: str | None = None) -> Outcome:
         """Evaluate a job within the timeout (an Outcome always: 503 past the timeout) on the
-        request's build."""
+        request's build; a `client` gets at most its share of the workers (server/fairness.py).
+        A set `cancel` event (the client disconnected) stops the query and its worker."""
         generation = pinned(self.generations)
         if generation.evaluator is None:
             self.start()
             generation = pinned(self.generations)
-        return generation.evaluator.run(job, self.timeout, cancel)
+        evaluator = generation.evaluator
+        if client is None:
+            return evaluator.run(job, self.timeout, cancel)
+        return self.limiter.run(client, cancel, lambda: evaluator.run(job, self.timeout, cancel))
 
     def status(self) -> dict[str, Any]:
         """The evaluator's state for /health (the configured size before the first query)."""
@@ -93,6 +101,7 @@ class Endpoint:
                      "store_changed": None}
         else:
             state = generation.evaluator.status()
+        state["fairness"] = self.limiter.status()
         state["generation"] = generation.number
         state["reloads"] = self.generations.switches
         return state

@@ -195,9 +195,14 @@ class WorkerPool:
 
     Idle workers wait in a FIFO queue, so requests get workers in the order they asked."""
 
-    def __init__(self, source: StoreSource, size: int = 2, start_timeout: float = 120.0, memory_limit: int = 0):
+    def __init__(self, source: StoreSource, size: int = 2, start_timeout: float = 120.0, memory_limit: int = 0,
+                 spares: int = 1):
         """`memory_limit`: bytes of heap per worker (RLIMIT_DATA), 0 = unlimited; a query that
-        needs more makes its worker abort, which the client sees as 503 Query Too Expensive."""
+        needs more makes its worker abort, which the client sees as 503 Query Too Expensive.
+
+        `spares`: started workers kept aside; one takes a killed worker's place at once (a
+        new process needs 1-2 s to start and open the store), so stopping abandoned or runaway
+        queries never leaves the next request waiting for a start."""
         if size < 1:
             raise ValueError("the worker pool needs at least one worker")
         self.size = size
@@ -211,13 +216,17 @@ class WorkerPool:
         self.memory_limit = memory_limit
         self.broken: str | None = None  # why replacements stopped (the store changed)
         self.replacements = 0
-        self._all: set[_Worker] = set()  # every live worker, busy or idle (for close())
-        workers = [_Worker(source, memory_limit) for _ in range(size)]
+        self._all: set[_Worker] = set()  # every live worker, busy, idle or spare (for close())
+        self._spares: list[_Worker] = []  # ready, not handed out: they replace killed workers at once
+        workers = [_Worker(source, memory_limit) for _ in range(size + max(spares, 0))]
         self._all.update(workers)
         try:
-            for worker in workers:
+            for n, worker in enumerate(workers):
                 worker.wait_ready(start_timeout)
-                self._release(worker)
+                if n < size:
+                    self._release(worker)
+                else:
+                    self._spares.append(worker)
         except Exception:
             self.close()
             raise
@@ -238,11 +247,12 @@ class WorkerPool:
 
     def status(self) -> dict[str, Any]:
         """The pool's state for /health."""
-        return {"workers": self.size, "idle_workers": self.idle, "replaced_workers": self.replacements,
-                "worker_pids": self.pids(), "store_changed": self.broken}
+        return {"workers": self.size, "idle_workers": self.idle, "spare_workers": len(self._spares),
+                "replaced_workers": self.replacements, "worker_pids": self.pids(), "store_changed": self.broken}
 
-    def _replace(self) -> None:
-        """Start one worker to take a killed one's place (runs in a background thread)."""
+    def _replace(self, as_spare: bool = False) -> None:
+        """Start one worker to take a killed one's place, or a promoted spare's (runs in a
+        background thread)."""
         while not self._closed:
             worker = None
             try:
@@ -268,14 +278,22 @@ class WorkerPool:
                 return
             with self._lock:
                 self.replacements += 1
-            self._release(worker)
+                if as_spare:
+                    self._spares.append(worker)
+            if not as_spare:
+                self._release(worker)
             return
 
     def _discard(self, worker: _Worker) -> None:
+        """Kill a worker; a spare takes its place now, and a new process is started behind it."""
         with self._lock:
             self._all.discard(worker)
+            spare = self._spares.pop() if self._spares else None
+        if spare is not None:
+            self._release(spare)
         worker.kill()
-        threading.Thread(target=self._replace, name="eccp-kg-worker-replacement", daemon=True).start()
+        threading.Thread(target=self._replace, args=(spare is not None,), name="eccp-kg-worker-replacement",
+                         daemon=True).start()
 
     def _take(self, deadline: float, cancel: threading.Event | None) -> _Worker | None:
         """An idle worker, or None when the deadline passed or the caller cancelled."""

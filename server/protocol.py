@@ -17,6 +17,7 @@ from .endpoint import Endpoint
 from .errors import Problem, error_response
 from .evaluator import Job
 from .negotiation import ALL_FORMATS, GRAPH_FORMATS, GRAPH_SYNTAX, HTML, RESULT_FORMATS, Choice, UnknownFormat, choose, lookup_format, negotiate
+from .rsgi import CANCEL
 from .safety import QueryRefused, check_dataset_iris
 
 bp = Blueprint("protocol", __name__)
@@ -197,7 +198,8 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
         job = build_job(endpoint, url, preq.query or "", preq.default_graphs, preq.named_graphs, choice)
     except QueryRefused as exc:
         return error_response(exc.status, exc.title, exc.detail)
-    outcome = endpoint.run(job)
+    # the RSGI bridge sets this event when the client disconnects: its query is then stopped
+    outcome = endpoint.run(job, request.environ.get(CANCEL), request.remote_addr or "-")
     if outcome.status != 200:
         if outcome.status == 406:
             formats = RESULT_FORMATS if outcome.kind == "results" else GRAPH_FORMATS if outcome.kind == "graph" else ALL_FORMATS

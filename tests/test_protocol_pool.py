@@ -176,7 +176,7 @@ def test_workers_never_open_a_rebuilt_store(tmp_path, fixture_store):
     del disk
     source = source_for(fixture_store, store_dir, [])
     assert source.identity and source.identity == store_identity(store_dir)
-    p = WorkerPool(source, size=1)
+    p = WorkerPool(source, size=1, spares=0)  # no spare opened before the change
     try:
         assert p.run(job("ASK { ?s ?p ?o }"), 60).status == 200
         (store_dir / "IDENTITY").write_text("another-database\n", encoding="utf-8")  # as a rebuild would
@@ -186,5 +186,18 @@ def test_workers_never_open_a_rebuilt_store(tmp_path, fixture_store):
         out = p.run(job("ASK { ?s ?p ?o }"), 60)
         assert out.status == 503 and out.title == "Store Changed" and "restart eccp-kg serve" in out.detail
         assert p.replacements == 0
+    finally:
+        p.close()
+
+
+def test_a_spare_takes_a_killed_workers_place_at_once(fixture_store):
+    p = WorkerPool(source_for(fixture_store, None, []), size=1, spares=1)
+    try:
+        assert p.status()["spare_workers"] == 1
+        assert p.run(job(SLOW), 0.5).status == 503  # kills the only worker
+        assert p.idle == 1 and p.status()["spare_workers"] == 0  # the spare is in its place already
+        assert p.run(job("ASK { ?s ?p ?o }"), 60).status == 200
+        eventually(lambda: p.status()["spare_workers"] == 1, "a new spare is started behind it")
+        assert p.replacements == 1
     finally:
         p.close()

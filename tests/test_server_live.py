@@ -147,7 +147,8 @@ def test_get_timeout_stops_the_query_once(live_server):
     assert r.status_code == 503 and r.json()["error"]["title"] == "Query Timeout" and r.headers["Retry-After"]
     for _ in range(600):
         health = requests.get(live_server + "/health", timeout=30).json()
-        if health["idle_workers"] == health["workers"]:
+        # whole again: a spare took the killed worker's place at once, and its own successor started
+        if health["idle_workers"] == health["workers"] and health["spare_workers"] == before["spare_workers"]:
             break
         threading.Event().wait(0.1)
     assert health["replaced_workers"] == before["replaced_workers"] + 1

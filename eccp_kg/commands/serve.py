@@ -69,16 +69,18 @@ def run(args: argparse.Namespace) -> int:
         "eccp_kg.server.app:create_app",
         address=args.host,
         port=port,
-        interface=Interfaces.WSGI,
+        # RSGI, not WSGI: only granian's native interface tells the app that a client disconnected
+        # (server/rsgi.py runs the WSGI app in --threads threads and cancels abandoned queries)
+        interface=Interfaces.RSGI,
         workers=args.http_processes,
-        blocking_threads=args.threads,
+        blocking_threads=1,
         websockets=False,
         http1_settings=HTTP1Settings(max_buffer_size=buffer),
         log_level="warning",
         # SIGTERM: an HTTP process that has not stopped (a long query in flight) is killed after this
         workers_kill_timeout=STOP_SECONDS,
     )
-    server.serve(target_loader=partial(worker_app, config), wrap_loader=False)
+    server.serve(target_loader=partial(worker_app, config, args.threads), wrap_loader=False)
     return 0
 
 
@@ -100,13 +102,15 @@ def _check_data(config: dict) -> str | None:
     return None
 
 
-def worker_app(config: dict):  # noqa: ANN201 - a WSGI callable
+def worker_app(config: dict, threads: int = 8):  # noqa: ANN201 - an RSGI application
     """The app of one HTTP process (run by granian in that process): query workers started
-    before it accepts requests, stopped when the process ends."""
+    before it accepts requests, stopped when the process ends; served over RSGI in `threads`
+    threads (server/rsgi.py)."""
     import signal
     from multiprocessing import util
 
     from eccp_kg.server.app import create_app
+    from eccp_kg.server.rsgi import RSGIBridge
 
     # Until granian installs its handlers after this returns, the handlers inherited from the
     # supervisor would swallow a SIGTERM (a stop during start-up): let it end the process.
@@ -119,4 +123,4 @@ def worker_app(config: dict):  # noqa: ANN201 - a WSGI callable
     util.Finalize(None, endpoint.close, exitpriority=10)
     print(f"eccp-kg serve: HTTP process {os.getpid()} ready, query workers {endpoint.status()['worker_pids']}",
           file=sys.stderr, flush=True)
-    return app
+    return RSGIBridge(app, threads=threads, max_body=int(app.config["MAX_REQUEST_BYTES"]))
