@@ -15,7 +15,12 @@ from .reload import LiveDataset, PinGeneration, real_store_dir
 
 
 def _open_dataset(app: Flask, store: Any) -> Dataset:
-    """The served dataset: the given store, else --data files in memory, else the built store."""
+    """The served dataset: the given store, else a remote engine (--backend), else --data files in
+    memory, else the built store (server/backends/__init__.py)."""
+    if store is None and app.config.get("BACKEND"):
+        from .backends.remote import RemoteDataset
+
+        return RemoteDataset(app.config["BACKEND"], app.config.get("BASE_IRI"))  # type: ignore[return-value]
     if store is not None:
         return Dataset(store, store_dir=None, build_id=app.config.get("BUILD_ID"))
     files = app.config.get("DATA_FILES") or []

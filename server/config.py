@@ -83,6 +83,10 @@ SERVE_OPTIONS: tuple[Option, ...] = (
            "Turtle, `.nt .ntriples` N-Triples, `.nq .nquads` N-Quads, `.trig` TriG, `.rdf .owl .xml` RDF/XML, "
            "`.jsonld .json` JSON-LD (triples of triple formats go to the default graph)",
            metavar="FILE", nargs="+", to_config=lambda v: list(v or [])),
+    Option("--backend", "BACKEND", None, "none: the embedded store (`--store`)",
+           "evaluate every query (pages, explorer, `/sparql`) on this remote SPARQL 1.1 endpoint instead, which holds a "
+           "build loaded with `eccp-kg push` (e.g. `http://HOST:7878/query` for the Oxigraph server, "
+           "`http://HOST:8890/sparql` for Virtuoso); see docs/deploy.md", metavar="QUERY_URL"),
     Option("--host", None, "127.0.0.1", "`127.0.0.1`", "interface to bind", metavar="H"),
     Option("--port", None, None, "`$PORT`, else `8000`", "TCP port", metavar="N", type=int),
     Option("--workers", "QUERY_WORKERS", 2, "`2`",

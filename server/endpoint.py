@@ -62,7 +62,10 @@ class Endpoint:
         return pinned(self.generations).known_graphs
 
     def make_evaluator(self, dataset: Dataset) -> Evaluator:
-        """A started evaluator for a dataset (worker processes unless IN_PROCESS)."""
+        """A started evaluator for a dataset (worker processes unless IN_PROCESS; a remote backend's own)."""
+        factory = getattr(dataset, "evaluator_factory", None)  # server/backends/remote.py
+        if factory is not None:
+            return factory()
         if self._in_process:
             return InProcessEvaluator(dataset.store)
         source = source_for(dataset.store, dataset.store_dir, self._data_files)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 import pyoxigraph as ox
 
@@ -213,49 +213,64 @@ def run_job(store: ox.Store, job: Job) -> Outcome:
         kwargs = dataset_arguments(job)
     except QueryRefused as exc:
         return Outcome(exc.status, title=exc.title, detail=exc.detail)
-    try:
-        result = store.query(job.query, **kwargs)
-        if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
-            if job.results_format is None:
-                return Outcome(406, kind="results", title="Not Acceptable", detail="SELECT and ASK results are available as json, xml, csv and tsv; the request accepts none of them.")
-            target = _RESULTS[job.results_format]
-            if isinstance(result, ox.QueryBoolean):
-                return Outcome(200, "results", job.results_format, result.serialize(format=target))
-            out = _BoundedBuffer(job.max_bytes)
-            result.serialize(out, format=target)
-            body = out.getvalue()
-            rows = _result_rows(body, target, job.max_rows)
-            if rows > job.max_rows:
-                return _rows_over(rows, job.max_rows, "rows")
-            return Outcome(200, "results", job.results_format, body)
-        # CONSTRUCT / DESCRIBE
-        if job.graph_format is None:
-            return Outcome(406, kind="graph", title="Not Acceptable", detail="CONSTRUCT and DESCRIBE results are available as turtle, ntriples, nquads, rdfxml and jsonld; the request accepts none of them.")
-        syntax = _GRAPHS[job.graph_format]
+    return guarded(job, lambda: serialise(store.query(job.query, **kwargs), job))
+
+
+def serialise(result: Any, job: Job) -> Outcome:
+    """A query result (pyoxigraph's, or one parsed from a remote engine's answer) in the job's
+    negotiated format, within the row cap and the byte bound: the same bytes whatever evaluated it."""
+    if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+        if job.results_format is None:
+            return Outcome(406, kind="results", title="Not Acceptable", detail="SELECT and ASK results are available as json, xml, csv and tsv; the request accepts none of them.")
+        target = _RESULTS[job.results_format]
+        if isinstance(result, ox.QueryBoolean):
+            return Outcome(200, "results", job.results_format, result.serialize(format=target))
         out = _BoundedBuffer(job.max_bytes)
-        if job.graph_format in ("ntriples", "nquads"):
-            result.serialize(out, format=syntax)
-        else:  # Turtle, RDF/XML and JSON-LD get the project's prefixes
-            ox.serialize(result, out, format=syntax, prefixes=PREFIXES)
+        result.serialize(out, format=target)
         body = out.getvalue()
-        triples = _graph_triples(body, syntax, job.max_rows)
-        if triples > job.max_rows:
-            return _rows_over(triples, job.max_rows, "triples")
-        return Outcome(200, "graph", job.graph_format, body)
+        rows = _result_rows(body, target, job.max_rows)
+        if rows > job.max_rows:
+            return _rows_over(rows, job.max_rows, "rows")
+        return Outcome(200, "results", job.results_format, body)
+    # CONSTRUCT / DESCRIBE
+    if job.graph_format is None:
+        return Outcome(406, kind="graph", title="Not Acceptable", detail="CONSTRUCT and DESCRIBE results are available as turtle, ntriples, nquads, rdfxml and jsonld; the request accepts none of them.")
+    syntax = _GRAPHS[job.graph_format]
+    out = _BoundedBuffer(job.max_bytes)
+    if job.graph_format in ("ntriples", "nquads"):
+        ox.serialize(result, out, format=syntax)
+    else:  # Turtle, RDF/XML and JSON-LD get the project's prefixes
+        ox.serialize(result, out, format=syntax, prefixes=PREFIXES)
+    body = out.getvalue()
+    triples = _graph_triples(body, syntax, job.max_rows)
+    if triples > job.max_rows:
+        return _rows_over(triples, job.max_rows, "triples")
+    return Outcome(200, "graph", job.graph_format, body)
+
+
+def guarded(job: Job, produce: Callable[[], Outcome]) -> Outcome:
+    """`produce()` with every failure of evaluation or serialisation turned into its Outcome."""
+    try:
+        return produce()
     except _TooManyBytes:
-        return Outcome(
-            400,
-            title="Result Too Large",
-            detail=f"The result grew past {job.max_bytes} bytes (the limit of this endpoint) and was stopped; "
-            "add LIMIT or narrow the pattern.",
-            extra={"limit_bytes": job.max_bytes},
-        )
+        return too_many_bytes(job)
     except SyntaxError as exc:
         return _syntax_outcome(exc, job.query)
     except MemoryError:
         return Outcome(503, title="Query Too Expensive", detail="The query ran out of memory in its worker.")
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         return Outcome(500, title="Query Evaluation Error", detail=f"The query failed during evaluation: {exc}")
+
+
+def too_many_bytes(job: Job) -> Outcome:
+    """400 Result Too Large for a result past the byte bound."""
+    return Outcome(
+        400,
+        title="Result Too Large",
+        detail=f"The result grew past {job.max_bytes} bytes (the limit of this endpoint) and was stopped; "
+        "add LIMIT or narrow the pattern.",
+        extra={"limit_bytes": job.max_bytes},
+    )
 
 
 class InProcessEvaluator:

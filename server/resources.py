@@ -115,11 +115,12 @@ def not_acceptable() -> Response:
 
 
 def rdf_response(triples: list[Any], fmt: Format) -> Response:
-    """Triples serialised by pyoxigraph (Turtle with the project's prefixes)."""
+    """Triples serialised by pyoxigraph (Turtle with the project's prefixes), sorted and each once: the
+    same bytes whatever engine evaluated the CONSTRUCT (backends return triples in their own order)."""
     kwargs: dict[str, Any] = {"format": fmt.syntax}
     if fmt.name in ("turtle", "rdfxml"):
         kwargs["prefixes"] = PREFIXES
-    body = ox.serialize(triples, **kwargs)
+    body = ox.serialize(sorted(set(triples), key=str), **kwargs)
     return _vary(Response(body, content_type=fmt.content_type))
 
 

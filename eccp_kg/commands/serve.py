@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     problem = _check_data(config)  # here, so a bad file stops the command with a clear message
     if problem:
         return fail("serve", problem)
-    source = ", ".join(args.data) if args.data else args.store
+    source = f"backend {args.backend}" if args.backend else ", ".join(args.data) if args.data else args.store
     print(f"eccp-kg serve: {source} on http://{args.host}:{port}/ (SPARQL at /sparql; granian, "
           f"{args.http_processes} HTTP processes x {args.threads} threads, {args.workers} query workers each, "
           f"timeout {args.timeout:g} s)", file=sys.stderr, flush=True)

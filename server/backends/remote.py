@@ -1,0 +1,286 @@
+"""The remote backend: every query the server runs goes to a SPARQL 1.1 endpoint (`serve --backend URL`).
+
+Why: a deployment that outgrows one machine keeps the graph in an engine built for that (the
+Oxigraph server, Virtuoso, a managed store) and loads it with `eccp-kg push`. The server in front
+keeps what it adds to a bare engine: the same protocol, result formats, limits, read-only rule,
+SERVICE allowlist, ETags, result cache, pages and explorer.
+
+* `RemoteDataset` is the pages' interface (graph.dataset.Dataset: select / construct / ask,
+  named graphs, counts, build id). Values a page binds travel as a VALUES block of terms serialised
+  by pyoxigraph (`str(term)` is its N-Triples form), appended to the query, never pasted into it.
+* `RemoteEvaluator` is the /sparql interface (server.evaluator.Evaluator): the same checks as the
+  embedded evaluator before anything is sent, the request abandoned at the timeout (503), and the
+  engine's answer parsed by pyoxigraph and serialised by the same code as embedded results
+  (server.evaluator.serialise), so formats, row caps and byte bounds are identical.
+* The default graph is the union of the build's graphs on every engine: each request names them
+  (default-graph-uri and named-graph-uri, read from the build's B graph/meta), so an engine's own
+  graphs (Virtuoso keeps system graphs; its default graph is all graphs) never show.
+* The build id is the `owl:versionInfo` in the remote B graph/meta (written by `eccp-kg push`),
+  re-read every BUILD_ID_SECONDS: a push of a new build changes ETags and cache keys."""
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from typing import Any
+
+import pyoxigraph as ox
+
+from eccp_kg.graph.dataset import DataError, Term
+from eccp_kg.graph.iris import Minter, base_iri as default_base_iri
+
+from ..evaluator import Job, Outcome, _syntax_outcome, dataset_arguments, guarded, serialise, timeout_outcome, too_many_bytes
+from ..safety import QueryRefused
+
+#: Seconds a read build id is trusted before B graph/meta is asked again.
+BUILD_ID_SECONDS = 2.0
+#: Seconds the pages' own (trusted, small) queries may take on the engine.
+PAGE_TIMEOUT = 30.0
+RESULTS_XML = "application/sparql-results+xml"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
+VOID = "http://rdfs.org/ns/void#"
+
+
+class RemoteError(Exception):
+    """The engine could not be reached or refused a request; `status` is what our server answers."""
+
+    def __init__(self, status: int, title: str, detail: str):
+        super().__init__(detail)
+        self.status, self.title, self.detail = status, title, detail
+
+
+#: Where the pattern of a query opens: the bound values go first inside it.
+_PATTERN_OPEN = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
+
+
+def values_block(substitutions: Mapping[str, Term] | None) -> str:
+    """`VALUES (?a ?b) { (<iri> "lit"@en) }` for the bound variables ('' when none); each term
+    serialised by pyoxigraph (its N-Triples form), so no value is ever pasted as SPARQL text."""
+    if not substitutions:
+        return ""
+    names = [k.value if isinstance(k, ox.Variable) else ox.Variable(str(k).lstrip("?$")).value for k in substitutions]
+    terms = " ".join(str(v) for v in substitutions.values())
+    return "VALUES (" + " ".join("?" + n for n in names) + ") { (" + terms + ") } "
+
+
+def bind_values(query: str, substitutions: Mapping[str, Term] | None) -> str:
+    """The query with its bound values as a VALUES block first in its WHERE pattern (like pyoxigraph's
+    substitutions, the values are joined before anything else; Virtuoso takes a trailing VALUES only
+    after a SELECT). The server's own fixed queries always have that pattern; else a trailing VALUES."""
+    block = values_block(substitutions)
+    if not block:
+        return query
+    found = _PATTERN_OPEN.search(query)
+    if found is None:
+        return query + "\n" + block
+    return query[:found.end()] + " " + block + query[found.end():]
+
+
+class RemoteEngine:
+    """One SPARQL 1.1 query endpoint spoken to over HTTP POST (form-encoded, so long datasets fit)."""
+
+    def __init__(self, url: str):
+        if not url.startswith(("http://", "https://")):
+            raise DataError(f"--backend: expected the http:// or https:// URL of a SPARQL endpoint, got {url!r}")
+        self.url = url
+
+    def post(self, query: str, accept: str, default: tuple[str, ...], named: tuple[str, ...], timeout: float,
+             max_bytes: int | None = None) -> tuple[str, bytes]:
+        """(content type, body) of the engine's answer; RemoteError for anything but 200."""
+        fields = [("query", query)] + [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+        request = urllib.request.Request(self.url, data=urllib.parse.urlencode(fields).encode("ascii"), method="POST",
+                                         headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                body = response.read() if max_bytes is None else response.read(max_bytes + 1)
+                return response.headers.get_content_type(), body
+        except urllib.error.HTTPError as exc:
+            text = exc.read().decode("utf-8", errors="replace").strip()[:600] or "(empty body)"
+            if 400 <= exc.code < 500:
+                raise RemoteError(400, "Query Refused By Backend",
+                                  f"The SPARQL engine at {self.url} refused the query (HTTP {exc.code}): {text}") from None
+            raise RemoteError(502, "Backend Error", f"The SPARQL engine at {self.url} failed (HTTP {exc.code}): {text}") from None
+        except (TimeoutError, socket.timeout):
+            raise RemoteError(503, "Query Timeout", f"no answer from the SPARQL engine within {timeout:g} s") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            if isinstance(reason, (TimeoutError, socket.timeout)):
+                raise RemoteError(503, "Query Timeout", f"no answer from the SPARQL engine within {timeout:g} s") from None
+            raise RemoteError(502, "Backend Unavailable", f"The SPARQL engine at {self.url} cannot be reached: {reason}") from None
+
+
+def parse_answer(content_type: str, body: bytes, results: bool) -> Any:
+    """The engine's answer as pyoxigraph results (SELECT/ASK) or triples (CONSTRUCT/DESCRIBE)."""
+    if results:
+        syntax = ox.QueryResultsFormat.from_media_type(content_type) or ox.QueryResultsFormat.XML
+        return ox.parse_query_results(body, format=syntax)
+    syntax = ox.RdfFormat.from_media_type(content_type) or ox.RdfFormat.TURTLE
+    return [q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(body, format=syntax)]
+
+
+class RemoteDataset:
+    """graph.dataset.Dataset's interface over a remote store that holds a pushed build."""
+
+    store = None  # no local store: the evaluator comes from evaluator_factory()
+    store_dir = None
+
+    def __init__(self, url: str, base_iri: str | None = None, timeout: float = PAGE_TIMEOUT):
+        self.engine = RemoteEngine(url)
+        self.timeout = timeout
+        base = base_iri or default_base_iri()
+        self.meta_graph = str(Minter(base if base.endswith("/") else base + "/").graph("meta"))
+        self._lock = threading.Lock()
+        self._read_at = 0.0
+        self._build_id = ""
+        self._counts: dict[str, int] = {}
+        self._refresh(force=True)
+
+    # -- the build in the remote store ---------------------------------------------------
+    def _refresh(self, force: bool = False) -> None:
+        if not force and time.monotonic() - self._read_at < BUILD_ID_SECONDS:
+            return
+        with self._lock:
+            if not force and time.monotonic() - self._read_at < BUILD_ID_SECONDS:
+                return
+            query = (f"SELECT ?p ?s ?o WHERE {{ GRAPH <{self.meta_graph}> {{ ?d ?p ?o . "
+                     f"FILTER(?p = <{OWL_VERSION_INFO}> || ?p = <{VOID}subset>) OPTIONAL {{ ?o <{VOID}triples> ?s }} }} }}")
+            try:
+                content_type, body = self.engine.post(query, RESULTS_XML, (), (self.meta_graph,), self.timeout)
+            except RemoteError as exc:
+                raise DataError(f"--backend {self.engine.url}: cannot read the build's <{self.meta_graph}>: {exc.detail}") from None
+            build_id, counts = "", {}
+            for row in parse_answer(content_type, body, results=True):
+                if row["p"].value == OWL_VERSION_INFO:
+                    build_id = row["o"].value
+                else:
+                    counts[row["o"].value] = int(row["s"].value) if row["s"] is not None else 0
+            if not build_id:
+                raise DataError(f"--backend {self.engine.url}: no eccp-kg build there (no owl:versionInfo in "
+                                f"<{self.meta_graph}>); load one with `eccp-kg push GSP_URL`")
+            if build_id != self._build_id or not self._counts:
+                meta = self._meta_size()
+                counts[self.meta_graph] = meta
+            else:
+                counts = self._counts
+            self._build_id, self._counts, self._read_at = build_id, counts, time.monotonic()
+
+    def _meta_size(self) -> int:
+        query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        content_type, body = self.engine.post(query, RESULTS_XML, (), (self.meta_graph,), self.timeout)
+        return next(int(row["n"].value) for row in parse_answer(content_type, body, results=True))
+
+    @property
+    def build_id(self) -> str:
+        """The pushed build's id (re-read every BUILD_ID_SECONDS; ETags and cache keys use it)."""
+        try:
+            self._refresh()
+        except DataError:
+            pass  # keep serving the last known id; the queries themselves report the engine's state
+        return self._build_id
+
+    @property
+    def graphs(self) -> tuple[str, ...]:
+        """The build's named graphs (B graph/meta included): the dataset of every request."""
+        return tuple(sorted(self._counts))
+
+    def named_graphs(self) -> list[str]:
+        return list(self.graphs)
+
+    def graph_triple_counts(self) -> dict[str, int]:
+        return dict(self._counts)
+
+    def __len__(self) -> int:
+        return sum(self._counts.values())
+
+    # -- trusted queries -------------------------------------------------------------------
+    def _answer(self, query: str, substitutions: Mapping[str, Term] | None, results: bool) -> Any:
+        text = bind_values(query, substitutions)
+        try:
+            content_type, body = self.engine.post(text, RESULTS_XML if results else GRAPH_ACCEPT, self.graphs,
+                                                  self.graphs, self.timeout)
+        except RemoteError as exc:
+            raise RuntimeError(exc.detail) from None
+        return parse_answer(content_type, body, results)
+
+    def select(self, query: str, substitutions: Mapping[str, Term] | None = None) -> list[dict[str, Term]]:
+        result = self._answer(query, substitutions, results=True)
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in result]
+
+    def construct(self, query: str, substitutions: Mapping[str, Term] | None = None) -> list[ox.Triple]:
+        result = self._answer(query, substitutions, results=False)
+        if not isinstance(result, list):
+            raise TypeError("construct() needs a CONSTRUCT or DESCRIBE query")
+        return result
+
+    def ask(self, query: str, substitutions: Mapping[str, Term] | None = None) -> bool:
+        result = self._answer(query, substitutions, results=True)
+        if not isinstance(result, ox.QueryBoolean):
+            raise TypeError("ask() needs an ASK query")
+        return bool(result)
+
+    def evaluator_factory(self) -> "RemoteEvaluator":
+        return RemoteEvaluator(self)
+
+
+def _query_form(job: Job) -> bool | None:
+    """True for SELECT/ASK, False for CONSTRUCT/DESCRIBE; raises SyntaxError like the embedded store.
+
+    pyoxigraph prepares the query against an empty in-memory store: its parser decides the form
+    and reports syntax errors with the same message the embedded store gives (nothing is evaluated
+    that could reach outside: results are lazy, and an ASK has no data to match)."""
+    result = ox.Store().query(job.query, base_iri=job.base_iri, use_default_graph_as_union=True)
+    return isinstance(result, (ox.QuerySolutions, ox.QueryBoolean))
+
+
+class RemoteEvaluator:
+    """server.evaluator.Evaluator over the remote engine: checks here, evaluation there."""
+
+    size = 0
+
+    def __init__(self, dataset: RemoteDataset):
+        self.dataset = dataset
+        self._served = 0
+
+    def run(self, job: Job, timeout: float, cancel: threading.Event | None = None) -> Outcome:
+        """One user query on the engine, abandoned at `timeout` (503), answered in the job's format."""
+        try:
+            kwargs = dataset_arguments(job)  # SERVICE allowlist, FROM graphs, complexity: as embedded
+        except QueryRefused as exc:
+            return Outcome(exc.status, title=exc.title, detail=exc.detail)
+        try:
+            results = _query_form(job)
+        except SyntaxError as exc:
+            return _syntax_outcome(exc, job.query)
+        if kwargs.get("use_default_graph_as_union"):
+            default = named = self.dataset.graphs
+        else:
+            default = tuple(g.value for g in kwargs.get("default_graph", []))
+            named = tuple(g.value for g in kwargs.get("named_graphs", []))
+        started = time.monotonic()
+        try:
+            content_type, body = self.dataset.engine.post(job.query, RESULTS_XML if results else GRAPH_ACCEPT,
+                                                          default, named, timeout, job.max_bytes * 4)
+        except RemoteError as exc:
+            if exc.status == 503:
+                return timeout_outcome(f"{exc.detail} (after {time.monotonic() - started:.1f} s)", timeout)
+            return Outcome(exc.status, title=exc.title, detail=exc.detail)
+        if len(body) > job.max_bytes * 4:
+            return too_many_bytes(job)
+        self._served += 1
+        return guarded(job, lambda: serialise(parse_answer(content_type, body, results), job))
+
+    def status(self) -> dict[str, Any]:
+        return {"workers": 0, "idle_workers": 0, "replaced_workers": 0, "worker_pids": [], "store_changed": None,
+                "backend": self.dataset.engine.url, "backend_build_id": self.dataset.build_id}
+
+    def close(self) -> None:
+        pass
