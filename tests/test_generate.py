@@ -68,3 +68,25 @@ def test_two_editions_load_and_have_no_shacl_violation(small: Path) -> None:
     ontology = parse_turtle_files(sorted(Path(ONTOLOGY).glob("*.ttl")), "ontology") + loaders.load_codelists(small, minter)
     outcome = validate(data, load_shapes(Path(SHAPES)), ontology)
     assert [f.format() for f in outcome.findings if f.severity == "Violation"] == []
+
+
+def test_build_scale_section_replaces_itself(tmp_path: Path) -> None:
+    from bench import build_scale
+
+    target = tmp_path / "BENCHMARKS.md"
+    target.write_text("# Benchmarks\n\nother text\n", encoding="utf-8")
+    for n in (1, 2):
+        build_scale.write_section(target, f"{build_scale.START}\nrun {n}\n{build_scale.END}")
+    text = target.read_text(encoding="utf-8")
+    assert text.count(build_scale.START) == 1 and "run 2" in text and "run 1" not in text and "other text" in text
+
+
+def test_build_scale_measures_a_child_and_its_failure() -> None:
+    import sys
+
+    from bench import build_scale
+
+    ok = build_scale.measured([sys.executable, "-c", "x = bytearray(50 * 1024 * 1024); print('done')"])
+    assert ok.returncode == 0 and ok.peak_mib >= 50 and ok.tail == "done"
+    failed = build_scale.measured([sys.executable, "-c", "import sys; print('broken'); sys.exit(3)"])
+    assert failed.returncode == 3 and failed.tail == "broken"
