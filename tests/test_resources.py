@@ -1,4 +1,4 @@
-"""Dereferencing (issue 4): every minted IRI resolves on the REAL server (waitress on 127.0.0.1),
+"""Dereferencing (issue 4): every minted IRI resolves on the REAL app over HTTP (werkzeug's server on 127.0.0.1),
 HTML for browsers, RDF by Accept or suffix, 404/406 in the one error shape, values escaped;
 the ontology (pyLODE), the dataset description and the dumps."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 import requests
-import waitress
+from werkzeug.serving import make_server
 
 from eccp_kg.data import PATH as DATA_DIR
 from eccp_kg.graph.iris import Minter
@@ -67,15 +67,17 @@ def make_store(base: str = B) -> ox.Store:
 
 @contextmanager
 def running(app):
-    """The app under waitress on a free 127.0.0.1 port, stopped on exit."""
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
+    """The app under werkzeug's threaded HTTP server on a free 127.0.0.1 port, shut down on exit
+    (waitress's close() left its loop running, so every use waited out the 10 s join timeout)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.effective_port}"
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
-        server.close()
+        server.shutdown()
         thread.join(timeout=10)
+        assert not thread.is_alive(), "the test server did not stop"
 
 
 @pytest.fixture(scope="module")
