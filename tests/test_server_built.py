@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from eccp_kg.queries import PATH as QUERIES
+from tests.test_competency_queries import EMPTY_WITH_ONE_EDITION
 
 COMPETENCY = sorted(QUERIES.glob("*.rq"))
 
@@ -38,7 +39,10 @@ def test_competency_query_over_http_equals_direct(built_server, direct, path):
     assert r.status_code == 200, r.text
     expected = json.loads(direct.query(text, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON))
     assert _rows(r.json()) == _rows(expected)
-    assert r.json()["results"]["bindings"], f"{path.name} returns no rows on the real build"
+    if path.stem in EMPTY_WITH_ONE_EDITION:  # what changed between editions: nothing, with one edition
+        assert r.json()["results"]["bindings"] == []
+    else:
+        assert r.json()["results"]["bindings"], f"{path.name} returns no rows on the real build"
 
 
 def test_service_description_counts_the_build(built_server, built_store):
