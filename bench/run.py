@@ -26,6 +26,7 @@ from pathlib import Path
 
 from . import ceiling as ceiling_mod
 from . import ipc as ipc_mod
+from . import load
 from . import scenarios as sc
 from . import servers, wrk
 from .report import Row, render
@@ -95,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
                f"load average at the end {load} (1, 5, 15 min); {versions}")
     settings = (f"wrk -t{args.threads} -c{args.connections}, {args.seconds} s per scenario and server "
                 f"in {args.rounds} alternating slices")
+    previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     args.out.write_text(render(rows, command_line(argv), machine, settings, started, ceiling, wsgi, ipc.text()), encoding="utf-8")
+    load.keep_section(previous, args.out)  # the load run (bench/load.py) has its own section
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     raw = [{"scenario": r.scenario.name, "oxigraph": asdict(r.oxigraph), "ours": asdict(r.ours),
