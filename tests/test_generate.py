@@ -90,3 +90,14 @@ def test_build_scale_measures_a_child_and_its_failure() -> None:
     assert ok.returncode == 0 and ok.peak_mib >= 50 and ok.tail == "done"
     failed = build_scale.measured([sys.executable, "-c", "import sys; print('broken'); sys.exit(3)"])
     assert failed.returncode == 3 and failed.tail == "broken"
+
+
+def test_the_wrk_benchmark_keeps_the_other_benchmarks_sections(tmp_path: Path) -> None:
+    from bench import build_scale
+    from bench.run import keep_other_sections
+
+    target = tmp_path / "BENCHMARKS.md"
+    build_scale.write_section(target, f"{build_scale.START}\nscale figures\n{build_scale.END}")
+    text = keep_other_sections(target, "# Benchmarks\n\nnew wrk table\n")
+    assert text.startswith("# Benchmarks\n\nnew wrk table") and "scale figures" in text
+    assert keep_other_sections(tmp_path / "absent.md", "# only\n") == "# only\n"
