@@ -11,8 +11,8 @@ from rdflib import Literal, URIRef
 
 from ..graph.iris import Minter
 from ..graph.namespaces import ECCP, RDF, SKOS, TIME
-from .common import Lookups, Triple, concept_in, concept_scheme, en, positive, year
-from .tables import Schemas, Tables
+from .common import Lookups, Triple, concept_in, concept_scheme, en, lit, positive, year
+from .tables import Row, Schemas, Tables
 
 SCHEMES = {  # scheme key -> label
     "ecosystems": "Industrial ecosystems",
@@ -40,6 +40,20 @@ def _concept(minter: Minter, iri: URIRef, scheme: str, cls: URIRef | None, label
     yield minter.scheme(scheme), SKOS.hasTopConcept, iri
     if source:
         yield iri, ECCP.sourceLocator, Literal(source)
+
+
+def eu_membership(iri: URIRef, r: Row) -> Iterator[Triple]:
+    """EU membership dates as data (for checks such as "N different EU member states" on a date)."""
+    since, until = r["eu_member_from"], r["eu_member_until"]
+    if until is not None and since is None:
+        raise r.error("eu_member_from", "the date membership began, since eu_member_until is given")
+    if until is not None and until <= since:
+        raise r.error("eu_member_until", f"a date after eu_member_from ({since.isoformat()})", until.isoformat())
+    if since is not None:
+        yield iri, ECCP.euMemberFrom, lit(since)
+    if until is not None:
+        yield iri, ECCP.euMemberUntil, lit(until)
+    yield iri, ECCP.euMembershipSource, Literal(r["eu_membership_source"])
 
 
 def lookups(tables: Tables) -> Lookups:
@@ -111,6 +125,7 @@ def load(tables: Tables, schemas: Schemas, minter: Minter) -> Iterator[Triple]:
         iri = minter.country_iri(r["code"])
         yield from _concept(minter, iri, "countries", ECCP.Country, r["name"], r["source"])
         yield iri, SKOS.notation, Literal(r["code"])
+        yield from eu_membership(iri, r)
     for r in tables.get("policy_categories"):
         yield from _concept(minter, minter.concept(r["scheme"], r["slug"]), r["scheme"], None, r["label"], r["source"])
     policies = schemas.tables.get("policies")

@@ -21,6 +21,7 @@ naming file, line, column and the expected form.
 from __future__ import annotations
 
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from rdflib import Graph, Literal, URIRef
@@ -28,7 +29,7 @@ from rdflib.namespace import XSD as RDFLIB_XSD
 
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.iris import Minter
-from eccp_kg.graph.namespaces import COUNTRY, DCTERMS, NACE, NUTS, RDF, SKOS, VOID, WD, bind_all
+from eccp_kg.graph.namespaces import COUNTRY, DCTERMS, ECCP, NACE, NUTS, RDF, SKOS, VOID, WD, bind_all
 
 from . import tables
 from .tables import Row, Schemas, TableSchema, load_schemas
@@ -97,21 +98,56 @@ def _check_consistent(kind: str, file: Path, line: int, row: Mapping[str, Any]) 
             raise SourceError(file, line, column, iri, row[column])
 
 
-def _describe_linkset(
-    g: Graph, minter: Minter, files: Mapping[str, str], key: str, title: str, predicate: URIRef, target: URIRef,
-    triples: int, *tables: str
-) -> None:
-    """A void:Linkset for one kind of link, as a subset of the dataset."""
-    ls = minter.dataset("linkset", key)
+@dataclass(frozen=True)
+class Linkset:
+    """One kind of link, declared once: what it links, with which predicate, into which authority.
+
+    `space` and `pattern` are the authority's IRI space and the exact form of a target IRI; they go
+    into the void:Linkset description (eccp:objectSpace, eccp:objectPattern) so the SHACL shapes can
+    check every link against them, and `covers` names the class every instance of which must have a
+    link in this set (none for Wikidata: an unconfirmed item is left out)."""
+
+    key: str
+    title: str
+    predicate: URIRef
+    target: URIRef
+    space: str
+    pattern: str
+    tables: tuple[str, ...]
+    covers: URIRef | None = None
+
+
+#: The link sets, in the order they are described.
+LINKSETS: tuple[Linkset, ...] = (
+    Linkset("nuts", "Regions to EU NUTS 2021 codes", SKOS.exactMatch, NUTS_2021_SCHEME,
+            str(NUTS), r"^http://data\.europa\.eu/nuts/code/[A-Z]{2}[A-Z0-9]{0,3}$", ("nuts",), ECCP.NutsRegion),
+    Linkset("nace", "NACE divisions to EU Vocabularies NACE Rev. 2", SKOS.exactMatch, NACE_SCHEME,
+            str(NACE), r"^http://data\.europa\.eu/ux2/nace2/[0-9]{2}$", ("nace",), ECCP.NaceDivision),
+    Linkset("nace-section", "NACE divisions to their NACE Rev. 2 sections", SKOS.broadMatch, NACE_SCHEME,
+            str(NACE), r"^http://data\.europa\.eu/ux2/nace2/[A-U]$", ("nace",), ECCP.NaceDivision),
+    Linkset("country", "Countries to the EU country authority table", SKOS.exactMatch, COUNTRY_TABLE,
+            str(COUNTRY), r"^http://publications\.europa\.eu/resource/authority/country/[A-Z]{3}$", ("country",), ECCP.Country),
+    Linkset("wikidata", "Regions and countries to Wikidata items", SKOS.exactMatch, WIKIDATA,
+            str(WD), r"^http://www\.wikidata\.org/entity/Q[1-9][0-9]*$", ("nuts", "country")),
+)
+
+
+def _describe_linkset(g: Graph, minter: Minter, files: Mapping[str, str], linkset: Linkset, triples: int) -> None:
+    """A void:Linkset for one kind of link, as a subset of the dataset, with its target's IRI form."""
+    ls = minter.dataset("linkset", linkset.key)
     dataset = minter.dataset()
     g.add((dataset, VOID.subset, ls))
     g.add((ls, RDF.type, VOID.Linkset))
-    g.add((ls, DCTERMS.title, Literal(title, lang="en")))
+    g.add((ls, DCTERMS.title, Literal(linkset.title, lang="en")))
     g.add((ls, VOID.subjectsTarget, dataset))
-    g.add((ls, VOID.objectsTarget, target))
-    g.add((ls, VOID.linkPredicate, predicate))
+    g.add((ls, VOID.objectsTarget, linkset.target))
+    g.add((ls, VOID.linkPredicate, linkset.predicate))
     g.add((ls, VOID.triples, Literal(triples, datatype=RDFLIB_XSD.integer)))
-    for table in tables:
+    g.add((ls, ECCP.objectSpace, Literal(linkset.space)))
+    g.add((ls, ECCP.objectPattern, Literal(linkset.pattern)))
+    if linkset.covers is not None:
+        g.add((ls, ECCP.linksEvery, linkset.covers))
+    for table in linkset.tables:
         g.add((ls, DCTERMS.source, Literal(f"data/{LINKS_DIR}/{files[table]}")))
 
 
@@ -121,7 +157,7 @@ def load_links(data_dir: Path, minter: Minter) -> Graph:
     bind_all(g)
     schemas = _schemas(data_dir)
     files = {kind: schemas.tables[name].file for kind, name in TABLE_NAMES.items()}
-    counts: dict[str, int] = {k: 0 for k in ("nuts", "nace", "nace-section", "country", "wikidata")}
+    counts: dict[str, int] = {ls.key: 0 for ls in LINKSETS}
 
     def link(s: URIRef, p: URIRef, o: URIRef, kind: str) -> None:
         g.add((s, p, o))
@@ -143,15 +179,6 @@ def load_links(data_dir: Path, minter: Minter) -> Graph:
         if row["wikidata_qid"]:
             link(country, SKOS.exactMatch, WD[row["wikidata_qid"]], "wikidata")
 
-    _describe_linkset(g, minter, files, "nuts", "Regions to EU NUTS 2021 codes", SKOS.exactMatch, NUTS_2021_SCHEME, counts["nuts"], "nuts")
-    _describe_linkset(g, minter, files, "nace", "NACE divisions to EU Vocabularies NACE Rev. 2", SKOS.exactMatch, NACE_SCHEME, counts["nace"], "nace")
-    _describe_linkset(
-        g, minter, files, "nace-section", "NACE divisions to their NACE Rev. 2 sections", SKOS.broadMatch, NACE_SCHEME, counts["nace-section"], "nace"
-    )
-    _describe_linkset(
-        g, minter, files, "country", "Countries to the EU country authority table", SKOS.exactMatch, COUNTRY_TABLE, counts["country"], "country"
-    )
-    _describe_linkset(
-        g, minter, files, "wikidata", "Regions and countries to Wikidata items", SKOS.exactMatch, WIKIDATA, counts["wikidata"], "nuts", "country"
-    )
+    for linkset in LINKSETS:
+        _describe_linkset(g, minter, files, linkset, counts[linkset.key])
     return g

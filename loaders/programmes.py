@@ -61,6 +61,10 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
     for row in figures:
         iri = participation_iri(ctx, row["programme"])
         yield iri, MEASURES[row["measure"]], count(row["value"])
+        if row["counts"] and row["measure"] != "partner_countries":
+            raise row.error("counts", "empty unless measure is partner_countries", row["counts"])
+        if row["counts"] == "eu_member_states":
+            yield iri, ECCP.statedMemberStateCount, count(row["value"])
         yield from measured(ctx, ds, ctx.country, row, OBSERVED[row["measure"]], count(row["value"]),
                             {ECCP.programme: ctx.minter.programme(row["programme"])}, row["programme"], row["measure"])
         # the words as printed, one statement per figure

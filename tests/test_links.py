@@ -79,17 +79,18 @@ def test_every_nace_division_in_the_data_has_its_division_and_section_links(link
         assert (division, SKOS.broadMatch, NACE[code[0]]) in links, code
 
 
-def test_every_country_in_the_data_is_in_the_table_and_linked_unless_unconfirmed(links, data_codes):
+def test_every_country_in_the_data_is_in_the_table_and_linked(links, data_codes):
     rows = {r["eurostat_code"]: r for r in read_table(DATA_DIR, "country")}
     for code in sorted(data_codes["country"]):
         assert code in rows, f"country {code} is missing from data/links/countries.csv"
-        row = rows[code]
-        authority = COUNTRY[row["iso_alpha3"]]
-        if row["authority_iri"]:
-            assert (MINTER.country_iri(code), SKOS.exactMatch, authority) in links
-        else:  # left out on purpose, and said so in the table
-            assert "not confirmed" in row["note"]
-            assert (MINTER.country_iri(code), SKOS.exactMatch, authority) not in links
+        assert rows[code]["authority_iri"], f"country {code} has no EU country-table IRI"
+        assert (MINTER.country_iri(code), SKOS.exactMatch, COUNTRY[rows[code]["iso_alpha3"]]) in links
+
+
+def test_non_eu_partner_countries_are_linked_to_the_eu_country_table(links):
+    """The reference confirms NOR, CHE, SRB and TUR (the EU table covers every ISO country)."""
+    for code, alpha3 in (("NO", "NOR"), ("CH", "CHE"), ("RS", "SRB"), ("TR", "TUR")):
+        assert (MINTER.country_iri(code), SKOS.exactMatch, COUNTRY[alpha3]) in links
 
 
 @pytest.mark.parametrize(("kind", "column"), [("nuts", "nuts_code"), ("nace", "eccp_code"), ("country", "eurostat_code")])

@@ -196,6 +196,33 @@ def test_code_list_cross_reference(data: Path) -> None:
     assert (info.value.file, info.value.line, info.value.column) == ("data/codelists/ecosystem_labels.csv", 2, "ecosystem")
 
 
+def test_eu_membership_must_end_after_it_began(data: Path) -> None:
+    path = data / "codelists/countries.csv"
+    line = next(i for i, l in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if l.startswith("UK,"))
+    edit(path, line, ",1973-01-01,2020-01-31,", ",2020-02-01,2020-01-31,")
+    with pytest.raises(SourceError) as info:
+        loaders.load_codelists(data, Minter(BASE))
+    assert (info.value.line, info.value.column) == (line, "eu_member_until")
+    edit(path, line, ",2020-02-01,2020-01-31,", ",,2020-01-31,")
+    with pytest.raises(SourceError) as info:
+        loaders.load_codelists(data, Minter(BASE))
+    assert (info.value.line, info.value.column) == (line, "eu_member_from")
+
+
+def test_every_country_has_its_eu_membership_on_the_date_of_the_data(data: Path) -> None:
+    graph = loaders.load_codelists(data, Minter(BASE))
+    countries = set(graph.subjects(RDF.type, ECCP.Country))
+    assert countries and all(graph.value(c, ECCP.euMembershipSource) for c in countries)
+    day = "2023-12-21"
+    members = {str(graph.value(c, SKOS.notation)) for c in countries
+               if (graph.value(c, ECCP.euMemberFrom) is not None and str(graph.value(c, ECCP.euMemberFrom)) <= day
+                   and (graph.value(c, ECCP.euMemberUntil) is None or str(graph.value(c, ECCP.euMemberUntil)) >= day))}
+    assert {str(graph.value(c, SKOS.notation)) for c in countries} - members == {"CH", "NO", "RS", "TR", "UK"}
+    uk = Minter(BASE).country_iri("UK")
+    assert (str(graph.value(uk, ECCP.euMemberFrom)), str(graph.value(uk, ECCP.euMemberUntil))) == ("1973-01-01", "2020-01-31")
+    assert graph.value(uk, ECCP.euMemberUntil).datatype == XSD.date
+
+
 def test_malformed_csv_quoting(data: Path) -> None:
     edit(data / "it/2023/euroclusters.csv", 3, "2,AIBC Eurocluster,", '2,"AIBC Eurocluster,')
     err = raises(data)

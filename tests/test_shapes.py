@@ -25,7 +25,7 @@ from eccp_kg.data import PATH as DATA
 from eccp_kg.graph.iris import Minter
 from eccp_kg.graph.validate import DEFAULT_ENGINE, ENGINES, engine_validate, findings_of
 from eccp_kg.loaders.links import load_links
-from eccp_kg.graph.namespaces import DCTERMS, ECCP, ECCPSH, PROV, QB, RDF, RDFS, SH, SKOS, TIME, VOID, XSD
+from eccp_kg.graph.namespaces import DCTERMS, ECCP, NUTS, ECCPSH, PROV, QB, RDF, RDFS, SH, SKOS, TIME, VOID, XSD
 from eccp_kg.ontology import PATH as ONTOLOGY
 from eccp_kg.shapes import PATH as SHAPES
 
@@ -153,6 +153,18 @@ CASES = [
                                                       M.concept("state-of-play-levels", "policy-scope-1"))),
     Case("SemesterChallengeShape", V, lambda g: drop(g, first(g, ECCP.SemesterChallenge), ECCP.policyArea)),
     Case("LinksetShape", V, lambda g: drop(g, first(g, VOID.Linkset), VOID.linkPredicate)),
+    # a region link of the wrong form (lower case): reported on the link set, naming the link
+    # (not the country link set: LinksetShape's case above breaks the first link set, which is that one)
+    Case("LinkTargetShape", V, lambda g: g.add((M.nuts("ITC2"), SKOS.exactMatch, NUTS["itc2"]))
+         and M.dataset("linkset", "nuts"), value=NUTS["itc2"]),
+    # a link into no authority the project links to
+    Case("LinkInLinksetShape", V, lambda g: g.add((M.nuts("ITC1"), SKOS.exactMatch, URIRef("http://example.org/nuts/ITC1")))
+         and M.nuts("ITC1")),
+    # a region the data uses without its NUTS link
+    Case("LinkedShape", V, lambda g: g.remove((M.nuts("ITC3"), SKOS.exactMatch, NUTS["ITC3"])) and M.nuts("ITC3"),
+         value=M.dataset("linkset", "nuts")),
+    Case("LinkedShape", V, lambda g: g.remove((M.nace("C14"), SKOS.broadMatch, None)) and M.nace("C14"),
+         value=M.dataset("linkset", "nace-section")),
     # source contradictions
     Case("StatedCountVersusListedShape", W, lambda g: put(g, IT.stated("observation", "sectoral-agglomeration-counts", "itc3"),
                                                           ECCP.agglomerationCount, Literal(3, datatype=XSD.nonNegativeInteger))),
@@ -165,6 +177,9 @@ CASES = [
     Case("SharesOverHundredShape", W, lambda g: put(g, IT.stated("observation", "member-composition", "EU", "smes"),
                                                     ECCP.share, Literal("90", datatype=XSD.decimal))
          and IT.stated("dataset", "member-composition"), value=M.country_iri("EU")),
+    # "from 22 different EU member states" next to INNOSUP-1's list: 21 different countries, 17 of them members
+    Case("StatedMemberStatesShape", W, lambda g: put(g, IT.stated("participation", "innosup-1"), ECCP.statedMemberStateCount,
+                                                     Literal(22, datatype=XSD.nonNegativeInteger))),
     Case("ProgrammePartsShape", W, lambda g: put(g, IT.stated("participation", "escp-4x"), ECCP.partnershipCount,
                                                  Literal(20, datatype=XSD.nonNegativeInteger)) and IT.stated("participation", "escp")),
 ]
@@ -262,8 +277,30 @@ def test_real_data_warnings_are_the_factsheet_contradictions(clean_report: Graph
     }
     messages = " ".join(m for _, m in warnings)
     for words in ("Sardinia", "is 4 but the table lists 3", "Campania", "states 2 items but 22", "EL is listed twice",
-                  "104"):
+                  "104", "states 22 items but 22 are printed (21 distinct, 1 repeated)",
+                  "states 2 different EU member states, but the 22 different countries it lists include 19 EU members on 2023-12-21"):
         assert words in messages
+    escp = [m for f, m in warnings if f == IT.stated("participation", "escp") and "member states" in m]
+    assert len(escp) == 1 and sorted(escp[0].split("not members then: ")[1].rstrip(").").split(", ")) == ["RS", "TR", "UK"]
+
+
+def test_eu_membership_is_taken_on_the_date_of_the_data() -> None:
+    """The ESCP list checked as if the data were extracted before Brexit: the UK counts as a member then."""
+    full = real_data()
+    data = loaders.load_codelists(None, M)
+    escp = IT.stated("participation", "escp")
+    for triple in full.triples((escp, None, None)):
+        data.add(triple)
+    for item in full.objects(escp, ECCP.listedItem):
+        data += full.triples((item, None, None))
+    data.add((IT.factsheet(), RDF.type, ECCP.Factsheet))
+    data.add((IT.factsheet(), ECCP.extractionDate, Literal("2020-01-31", datatype=XSD.date)))
+    report = run(data)
+    messages = [str(report.value(r, SH.resultMessage)) for r in results(report, escp, SH.Warning)
+                if report.value(r, SH.sourceShape) == ECCPSH.StatedMemberStatesShape
+                or (ECCPSH.StatedMemberStatesShape, SH.sparql, report.value(r, SH.sourceShape)) in shapes_graph()]
+    assert len(messages) == 1 and "include 20 EU members on 2020-01-31 (not members then: " in messages[0]
+    assert "UK" not in messages[0].split("not members then: ")[1]
 
 
 def test_rdfs_inference_changes_nothing(clean_report: Graph) -> None:
