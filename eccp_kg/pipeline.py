@@ -24,7 +24,7 @@ from eccp_kg.graph.describe import public_base
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.iris import Minter
 from eccp_kg.graph.progress import Progress
-from eccp_kg.graph.sources import Sources, default_data_dir, default_ontology_dir, default_shapes_dir, parse_turtle_files
+from eccp_kg.graph.sources import Sources, default_data_dir, default_ontology_dir, default_shapes_dir, latest_graph, parse_turtle_files
 from eccp_kg.graph.store import build_lock
 from eccp_kg.graph.validate import DEFAULT_ENGINE, ValidationOutcome, load_shapes, validate
 from eccp_kg.loaders.links import load_links as project_load_links
@@ -65,6 +65,11 @@ def collect(
             sources.graphs[iri] = graph
             sources.editions.append(edition)
             sources.edition_graphs.append(iri)
+            st.detail = f"{len(graph)} triples"
+    if sources.editions:
+        with progress.stage("latest editions") as st:
+            graph = latest_graph(sources.editions, minter)
+            sources.graphs[sources.latest_iri] = graph
             st.detail = f"{len(graph)} triples"
     if load_links is not None:
         with progress.stage("link sets") as st:

@@ -22,6 +22,7 @@ from rdflib import Graph, URIRef
 
 from .describe import describe
 from .dumps import DumpFile, copy_source_documents, write_dumps
+from .jsonld import CONTEXT_PATH
 from .iris import Minter, base_iri, with_slash
 from .progress import Progress
 from .skolem import skolemise
@@ -138,7 +139,7 @@ def write_build(out: Path, sources: Sources, outcome: ValidationOutcome, minter:
             st.detail = f"{sum(counts.values())} triples in {len(counts)} named graphs"
         with progress.stage("dumps") as st:
             store = ox.Store(str(staged_store))
-            dumps = write_dumps(store, staged_dumps)
+            dumps = write_dumps(store, staged_dumps, context_iri=minter.base + CONTEXT_PATH)
             documents = copy_source_documents(sources.editions, staged_dumps)
             stats = statistics(store, counts)
             meta = describe(minter, counts, dumps, sources.editions, modified_time(), public_url, stats, documents,

@@ -1,8 +1,9 @@
 """Serialising the store: the build's download files and `eccp-kg export`.
 
 People and tools that do not speak SPARQL want files: Turtle (one readable graph, the union of the
-named graphs, with every project prefix), N-Quads (lossless, graphs kept) and JSON-LD. Output is
-sorted, so the same store gives byte-identical files. Beside them the build puts the text of each
+named graphs, with every project prefix), N-Quads (lossless, graphs kept) and JSON-LD compacted with
+the project's published @context (graph/jsonld.py). Output is sorted, so the same store gives
+byte-identical files. Beside them the build puts the text of each
 factsheet edition (`source_file` of its factsheet.toml, copied unchanged), so a reader can check any
 eccp:sourceLocator against the document it points into."""
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import IO, Any, Iterable, Iterator
 import pyoxigraph as ox
 
 from .formats import RDF, Format
+from .iris import base_iri
+from .jsonld import CONTEXT_PATH, compact_dump
 from .namespaces import PREFIXES
 
 
@@ -63,8 +66,21 @@ def select_quads(store: ox.Store, graph: str | None = None, exclude: Iterable[st
     return sorted(quads, key=str)
 
 
-def serialize_quads(quads: list[ox.Quad], fmt: Format, output: IO[bytes] | str | Path | None = None) -> bytes | None:
-    """Write quads in `fmt`; triple-only formats get the union of the graphs (each triple once)."""
+def serialize_quads(quads: list[ox.Quad], fmt: Format, output: IO[bytes] | str | Path | None = None,
+                    context_iri: str | None = None) -> bytes | None:
+    """Write quads in `fmt`; triple-only formats get the union of the graphs (each triple once).
+
+    JSON-LD is compacted against the published context (`context_iri`, default: the configured base
+    IRI + ns/context.jsonld)."""
+    if fmt.name == "jsonld":
+        data = compact_dump(quads, context_iri or base_iri() + CONTEXT_PATH)
+        if output is None:
+            return data
+        if isinstance(output, (str, Path)):
+            Path(output).write_bytes(data)
+        else:
+            output.write(data)
+        return None
     items: list[ox.Quad] | list[ox.Triple]
     if fmt.has_graphs:
         items = quads
@@ -95,7 +111,7 @@ def export(
     return serialize_quads(select_quads(store, graph, exclude), fmt, output)
 
 
-def write_dumps(store: ox.Store, dumps_dir: Path, exclude: Iterable[str] = ()) -> list[DumpFile]:
+def write_dumps(store: ox.Store, dumps_dir: Path, exclude: Iterable[str] = (), context_iri: str | None = None) -> list[DumpFile]:
     """Write the build's dump files into `dumps_dir` (created) and report their media types and sizes."""
     dumps_dir.mkdir(parents=True, exist_ok=True)
     quads = select_quads(store, None, exclude)
@@ -103,7 +119,7 @@ def write_dumps(store: ox.Store, dumps_dir: Path, exclude: Iterable[str] = ()) -
     for file_name, format_name in BUILD_DUMPS:
         fmt = FORMATS[format_name]
         path = dumps_dir / file_name
-        serialize_quads(quads, fmt, path)
+        serialize_quads(quads, fmt, path, context_iri)
         written.append(DumpFile(path, fmt.media_type, path.stat().st_size))
     return written
 

@@ -47,6 +47,7 @@ PREFIXES: dict[str, str] = {
     "country": "http://publications.europa.eu/resource/authority/country/",
     "wd": "http://www.wikidata.org/entity/",
     "wdt": "http://www.wikidata.org/prop/direct/",
+    "schema": "https://schema.org/",
 }
 
 RDF = Namespace(PREFIXES["rdf"])
@@ -68,6 +69,7 @@ TIME = Namespace(PREFIXES["time"])
 SH = Namespace(PREFIXES["sh"])
 SD = Namespace(PREFIXES["sd"])
 FOAF = Namespace(PREFIXES["foaf"])
+SCHEMA = Namespace(PREFIXES["schema"])
 VANN = Namespace(PREFIXES["vann"])
 NUTS = Namespace(PREFIXES["nuts"])
 NACE = Namespace(PREFIXES["nace"])

@@ -2,14 +2,15 @@
 
 `graph` is the bottom layer and imports no loader: the pipeline (eccp_kg.pipeline) runs the
 loaders and fills a `Sources`. Each source lands in its documented named graph: B graph/ontology,
-B graph/codelists, B graph/{cc}/{edition}, B graph/links."""
+B graph/codelists, B graph/{cc}/{edition}, B graph/latest (each country's latest edition, derived
+here from the editions loaded), B graph/links."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from eccp_kg.data import PATH as DATA_DIR
 from eccp_kg.ontology import PATH as ONTOLOGY_DIR
@@ -17,7 +18,7 @@ from eccp_kg.shapes import PATH as SHAPES_DIR
 
 from .errors import SourceError
 from .iris import Minter
-from .namespaces import bind_all
+from .namespaces import DCTERMS, ECCP, bind_all
 
 
 def default_data_dir() -> Path:
@@ -70,6 +71,10 @@ class Sources:
     def links_iri(self) -> URIRef:
         return self.minter.graph("links")
 
+    @property
+    def latest_iri(self) -> URIRef:
+        return self.minter.graph("latest")
+
     def ontology_graph(self) -> Graph:
         """Ontology + code lists: what SHACL may look up but does not itself check."""
         return _union(self.graphs.get(self.ontology_iri), self.graphs.get(self.codelists_iri))
@@ -80,7 +85,7 @@ class Sources:
         The code lists are checked data too, and must be in the data graph: pyshacl copies only
         class and property axioms from ont_graph, so concepts found only there would be unknown."""
         return _union(*(self.graphs[g] for g in self.edition_graphs), self.graphs.get(self.codelists_iri),
-                      self.graphs.get(self.links_iri))
+                      self.graphs.get(self.links_iri), self.graphs.get(self.latest_iri))
 
 
 def _union(*graphs: Graph | None) -> Graph:
@@ -91,3 +96,29 @@ def _union(*graphs: Graph | None) -> Graph:
             for triple in graph:
                 out.add(triple)
     return out
+
+
+def edition_order(edition: str) -> tuple[int, str]:
+    """Editions are years ("2023"); a later year is a later edition, whatever else sorts as text."""
+    return (int(edition), edition) if edition.isdigit() else (-1, edition)
+
+
+def latest_graph(editions: Iterable[Any], minter: Minter) -> Graph:
+    """B graph/latest: each country's latest factsheet edition, so queries need no MAX subquery.
+
+    `?country eccp:latestFactsheet ?factsheet` (one per country) and `?factsheet eccp:isLatestEdition
+    true`; an older edition gets `dcterms:isReplacedBy` its successor. Derived from the editions a
+    build loads, so adding an edition moves it without editing anything else."""
+    graph = Graph()
+    bind_all(graph)
+    by_country: dict[str, list[str]] = {}
+    for edition in editions:
+        by_country.setdefault(str(edition.country), []).append(str(edition.edition))
+    for country, found in sorted(by_country.items()):
+        ordered = sorted(set(found), key=edition_order)
+        factsheets = [minter.for_edition(country, e).factsheet() for e in ordered]
+        graph.add((minter.country_iri(country), ECCP.latestFactsheet, factsheets[-1]))
+        graph.add((factsheets[-1], ECCP.isLatestEdition, Literal(True)))
+        for older, newer in zip(factsheets, factsheets[1:]):
+            graph.add((older, DCTERMS.isReplacedBy, newer))
+    return graph

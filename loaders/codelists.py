@@ -29,6 +29,8 @@ SCHEMES = {  # scheme key -> label
     "policy-periods": "Standardised policy periods",
     "evaluation-availability": "Standardised availability of policy evaluations",
     "eu-priorities": "EU priorities a cluster policy may be aligned with",
+    "figure-measures": "What a figure printed in a policy table states",
+    "figure-qualifiers": "How the text qualifies a printed figure",
 }
 
 
@@ -128,9 +130,28 @@ def load(tables: Tables, schemas: Schemas, minter: Minter) -> Iterator[Triple]:
         yield from eu_membership(iri, r)
     for r in tables.get("policy_categories"):
         yield from _concept(minter, minter.concept(r["scheme"], r["slug"]), r["scheme"], None, r["label"], r["source"])
-    policies = schemas.tables.get("policies")
-    level = next((c for c in policies.columns if c.name == "level"), None) if policies else None
-    for position, value in enumerate(level.values if level else (), 1):
-        iri = minter.concept("policy-levels", value)
-        yield from _concept(minter, iri, "policy-levels", None, value, None)
+    for scheme, columns in ENUM_SCHEMES.items():
+        yield from enum_scheme(minter, schemas, scheme, columns)
+
+
+#: code lists whose codes are the allowed values of schemas.toml enums: scheme -> (table, column) ...
+ENUM_SCHEMES: dict[str, tuple[tuple[str, str], ...]] = {
+    "policy-levels": (("policies", "level"),),
+    "figure-measures": (("policy_figures", "measure"),),
+    "figure-qualifiers": (("policy_figures", "qualifier"), ("policy_figures", "split")),
+}
+
+
+def enum_scheme(minter: Minter, schemas: Schemas, scheme: str, columns: tuple[tuple[str, str], ...]) -> Iterator[Triple]:
+    """One concept per allowed value, in declared order: notation = the value as the CSV writes it,
+    IRI key = the value with '_' as '-' (so the data, the graph and a user's query spell it the same)."""
+    values = []
+    for table, name in columns:
+        spec = schemas.tables.get(table)
+        column = next((c for c in spec.columns if c.name == name), None) if spec else None
+        values += [v for v in (column.values if column else ()) if v not in values]
+    for position, value in enumerate(values, 1):
+        iri = minter.concept(scheme, value.replace("_", "-"))
+        yield from _concept(minter, iri, scheme, None, value.replace("_", " "), None)
+        yield iri, SKOS.notation, Literal(value)
         yield iri, ECCP.position, positive(position)

@@ -7,10 +7,11 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, send_from_directory
+from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
 from werkzeug.security import safe_join
 
 from eccp_kg.graph.formats import media_type_for_file
+from eccp_kg.graph.jsonld import CONTEXT_PATH, context_bytes
 
 from .errors import error_response
 
@@ -63,3 +64,16 @@ def download(name: str) -> Response:
     if not target.is_file() or name.startswith("."):
         return error_response(404, "Not Found", f"No dump named {name!r}; see /download/ for the list.")
     return send_from_directory(folder, name, mimetype=media_type(name), conditional=True, max_age=300)
+
+
+@bp.get("/" + CONTEXT_PATH)
+def jsonld_context() -> Response:
+    """The published @context of the JSON-LD dump (every project prefix): the dump names it by IRI
+    (base IRI + ns/context.jsonld), so any JSON-LD processor can expand the dump back to the quads.
+    CORS-open, like every JSON-LD context a browser-side processor must fetch."""
+    response = Response(context_bytes(), mimetype="application/ld+json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    response.add_etag()
+    return response.make_conditional(request)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,6 +20,7 @@ from eccp_kg.pipeline import ValidationFailed, build_graph, check_sources
 from eccp_kg.graph.dumps import export
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.iris import Minter
+from eccp_kg.graph.jsonld import context_document
 from eccp_kg.graph.namespaces import DCAT, DCTERMS, ECCP, PREFIXES, PROV, RDF, SKOS, VOID, sparql_prologue
 from eccp_kg.graph.progress import Progress
 from eccp_kg.graph.skolem import skolemise
@@ -145,7 +147,7 @@ def test_build_writes_store_dumps_and_build_info(project):
     result = run_build(project)
     store = open_store(project.out / "store")
     graphs = {g.value for g in store.named_graphs()}
-    assert graphs == {BASE + f"graph/{n}" for n in ("ontology", "codelists", "it/2023", "links", "validation", "meta")}
+    assert graphs == {BASE + f"graph/{n}" for n in ("ontology", "codelists", "it/2023", "latest", "links", "validation", "meta")}
     info = read_build_info(project.out)
     assert info["graphs"] == graph_counts(store) == result.graphs
     assert info["triples"] == len(store)
@@ -162,11 +164,31 @@ def test_build_writes_store_dumps_and_build_info(project):
     assert "@prefix eccp: <https://w3id.org/eccp-kg/ontology#> ." in ttl
     union = {q.triple for q in nq}
     assert len(Graph().parse(data=ttl, format="turtle")) == len(union)
+    # JSON-LD dump = the same quads, compacted with the published context it names by IRI
+    dump = json.loads((project.out / "dumps" / "eccp-kg.jsonld").read_text(encoding="utf-8"))
+    assert dump["@context"] == BASE + "ns/context.jsonld"
+    keys = {key for graph in dump["@graph"] for node in graph["@graph"] for key in node}
+    assert "rdfs:label" in keys and not [k for k in keys if k.startswith("http")]  # every property a CURIE
+    dump["@context"] = context_document()["@context"]  # what a processor fetches from the server
     jsonld = ox.Store()
-    jsonld.load(path=str(project.out / "dumps" / "eccp-kg.jsonld"), format=ox.RdfFormat.JSON_LD)
-    assert len(jsonld) == len(nq)
+    jsonld.load(json.dumps(dump).encode("utf-8"), format=ox.RdfFormat.JSON_LD)
+    assert set(jsonld) == set(nq)
     # no staging folders left behind
     assert sorted(p.name for p in project.out.iterdir()) == [".build.lock", ".builds", "build-info.json", "current", "dumps", "store"]
+
+
+def test_jsonld_dump_is_deterministic_and_expands_back_to_the_quads(project):
+    """Two exports of the same store are byte-identical; named graphs stay named graphs."""
+    run_build(project)
+    store = open_store(project.out / "store")
+    first, second = export(store, "jsonld"), export(store, "jsonld")
+    assert first == second
+    doc = json.loads(first)
+    assert doc["@context"].endswith("/ns/context.jsonld")
+    named = {node["@id"] for node in doc["@graph"] if "@graph" in node}
+    assert BASE + "graph/it/2023" in named
+    ids = [node["@id"] for node in doc["@graph"]]
+    assert ids == sorted(ids)
 
 
 def test_warnings_are_kept_in_the_validation_graph(project):
@@ -316,8 +338,8 @@ def test_progress_lines_without_tty(project):
     assert "\r" not in text
     stages = [line.split(" ... ")[0] for line in text.splitlines()]
     assert stages == [
-        "[1] ontology", "[2] code lists", "[3] edition it/2023", "[4] link sets",
-        "[5] SHACL validation", "[6] store", "[7] dumps", "[8] swap in",
+        "[1] ontology", "[2] code lists", "[3] edition it/2023", "[4] latest editions", "[5] link sets",
+        "[6] SHACL validation", "[7] store", "[8] dumps", "[9] swap in",
     ]
     assert "[3] edition it/2023 ... 6 triples (" in text
 

@@ -102,7 +102,7 @@ TESTED = {
     "escp-and-innosup-common-partners", "national-technology-clusters", "policy-objectives-shared",
     "policy-budget-funding-start", "state-of-play-scores", "validation-warnings",
     "member-composition", "lombardy-technology-clusters", "semester-challenges", "employment-ecosystems",
-    "ecosystem-agglomeration-regions",
+    "ecosystem-agglomeration-regions", "policy-amounts",
     *COMPARING,
 }
 
@@ -244,6 +244,27 @@ def test_budget_funding_and_starting_year(store, text):
     assert [r["type"] for r in rows] == ["National cluster policy", "Regional cluster policy"]
 
 
+def test_policy_amounts_are_typed_values_as_printed(store, text):
+    """Every 'EUR ...' Table 3 prints, read from the text (European format: 'EUR 1.500.000' = 1500000,
+    'EUR 310 million' = 310000000), is an amount in EUR on its policy, with its words and qualifier."""
+    table = between(text, "**Table 3", "# 04")
+    printed = []
+    # a page break may fall between 'EUR' and its number (the repeated table header has no digits)
+    for number, million in re.findall(r"EUR[^0-9]{1,400}?([0-9][0-9.]*[0-9]|[0-9])( million)?", table):
+        value = int(number.replace(".", "")) * (1_000_000 if million else 1)
+        printed.append(value)
+    rows = run(store, "policy-amounts")
+    # the 'EUR 310 million' of BUDGET and of INSTRUMENTS are two statements; every printed amount is one row
+    assert sorted(int(float(r["eur"])) for r in rows) == sorted(printed)
+    assert len(printed) == 6
+    national, lombardy = sorted({r["policy"] for r in rows}, key=lambda p: "lombardy" in p)
+    qualified = {(int(float(r["eur"])), r["qualifier"], r["measure"]) for r in rows if r["policy"] == lombardy}
+    assert (1_500_000, "at_least", "budget_total") in qualified and (50_000, "exact", "amount_per_project") in qualified
+    about = [r for r in rows if r["policy"] == national and r["qualifier"] == "about"]
+    assert [(int(float(r["eur"])), r["measure"]) for r in about] == [(40_000_000, "amount_per_cluster")]
+    assert all("EUR " in r["printed"] and r["where"].startswith("Table 3, ") for r in rows)
+
+
 def state_of_play(text: str) -> list[tuple[int, str]]:
     """Table 4: per criterion, the level printed on a line of its own (the one the country is scored at),
     numbered in reading order among the criterion's four levels."""
@@ -359,6 +380,15 @@ def two_editions(tmp_path_factory) -> ox.Store:
     result = build_graph(tmp_path_factory.mktemp("editions-build") / "build", data)
     assert {g.rsplit("graph/", 1)[1] for g in result.graphs} >= {"it/2023", "it/2099"}
     return open_store(result.store_path)
+
+
+def test_the_latest_edition_is_one_triple_per_country_in_its_own_graph(two_editions):
+    """B graph/latest names it/2099 once the build loads it; it/2023 is replaced by it, not dropped."""
+    rows = list(two_editions.query(
+        "SELECT ?g ?f ?old WHERE { GRAPH ?g { ?it eccp:latestFactsheet ?f . ?f eccp:isLatestEdition true . "
+        "?old dcterms:isReplacedBy ?f } ?it skos:notation 'IT' }", prefixes=PREFIXES, use_default_graph_as_union=True))
+    assert [(r["g"].value.rsplit("/", 2)[-1], r["f"].value.rsplit("/", 2)[-2:], r["old"].value.rsplit("/", 1)[-1])
+            for r in rows] == [("latest", ["it", "2099"], "2023")]
 
 
 def test_a_later_edition_is_added_beside_and_answers_come_from_it(two_editions):

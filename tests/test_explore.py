@@ -484,8 +484,12 @@ def test_views_list_the_validation_warnings_about_their_own_numbers(explore_clie
 def two_editions_client(store_dir: Path):
     """The real graph plus a made-up later edition: the it/2023 graph copied as it/2024, minus the
     last Eurocluster partner listing. The explorer must show 2024 alone, never the two added up."""
+    from types import SimpleNamespace
+
     import pyoxigraph as ox
 
+    from eccp_kg.graph.iris import Minter
+    from eccp_kg.graph.sources import latest_graph
     from eccp_kg.server.app import create_app
 
     source = ox.Store.read_only(str(store_dir))
@@ -500,6 +504,12 @@ def two_editions_client(store_dir: Path):
         if dropped not in line:
             lines.append(line + " .\n")
     store.load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    # what a build derives from the editions it loads: B graph/latest now names it/2024
+    latest = ox.NamedNode(base_iri() + "graph/latest")
+    assert list(store.quads_for_pattern(None, None, None, latest)), "the build names each country's latest edition"
+    store.remove_graph(latest)
+    derived = latest_graph([SimpleNamespace(country="IT", edition=e) for e in ("2023", "2024")], Minter.default())
+    store.load(derived.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=latest)
     return create_app({"TESTING": True, "IN_PROCESS": True}, store=store).test_client()
 
 

@@ -223,6 +223,41 @@ def test_every_country_has_its_eu_membership_on_the_date_of_the_data(data: Path)
     assert graph.value(uk, ECCP.euMemberUntil).datatype == XSD.date
 
 
+def test_printed_figure_must_be_printed_in_its_cell_and_fit_its_unit(data: Path) -> None:
+    path = data / "it/2023/policy_figures.csv"
+    line = next(i for i, l in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if ",budget-total,BUDGET," in l
+                and "1500000" in l)
+    edit(path, line, "A total of at least EUR 1.500.000", "A total of at least EUR 1.600.000")
+    err = raises(data)
+    assert (err.file, err.line, err.column) == (EDITION + "policy_figures.csv", line, "printed")
+    edit(path, line, "A total of at least EUR 1.600.000", "A total of at least EUR 1.500.000")
+    edit(path, line, ",1500000,EUR,", ",1.500.000,EUR,")
+    err = raises(data)
+    assert (err.line, err.column, err.got) == (line, "value", "1.500.000")
+    assert "plain decimal" in err.expected
+
+
+def test_printed_figures_are_typed_values_with_qualifier_and_printed_words() -> None:
+    graph = load(DATA)
+    m = Minter(BASE).for_edition("IT", "2023")
+    lombardy = m.stated("policy", "regional-technology-clusters-lombardy")
+    schema = "https://schema.org/"
+    total = URIRef(f"{lombardy}/figure/budget-total")
+    assert (lombardy, ECCP.figure, total) in graph
+    assert graph.value(total, URIRef(schema + "value")) == Literal("1500000", datatype=XSD.decimal)
+    assert str(graph.value(total, URIRef(schema + "currency"))) == "EUR"
+    assert graph.value(total, ECCP.qualifier) == Minter(BASE).concept("figure-qualifiers", "at-least")
+    assert str(graph.value(total, ECCP.printedAs)) == "A total of at least EUR 1.500.000"
+    assert graph.value(total, ECCP.statedIn) == m.stated("policy", "regional-technology-clusters-lombardy", "cell", "BUDGET", "1")
+    national = m.stated("policy", "cluster-tecnologici-nazionali-national-technology-clusters")
+    rounds = {(int(graph.value(f, ECCP.round)), str(graph.value(f, ECCP.measure)).rsplit("/", 1)[1], graph.value(f, URIRef(schema + "value")))
+              for f in graph.objects(national, ECCP.figure) if graph.value(f, ECCP.round) is not None}
+    assert rounds == {(1, "selection-round-count", Literal(8, datatype=XSD.integer)),
+                      (1, "selection-round-year", Literal("2013", datatype=XSD.gYear)),
+                      (2, "selection-round-count", Literal(4, datatype=XSD.integer)),
+                      (2, "selection-round-year", Literal("2016", datatype=XSD.gYear))}
+
+
 def test_malformed_csv_quoting(data: Path) -> None:
     edit(data / "it/2023/euroclusters.csv", 3, "2,AIBC Eurocluster,", '2,"AIBC Eurocluster,')
     err = raises(data)

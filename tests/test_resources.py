@@ -289,6 +289,17 @@ def test_download_index_and_files(server):
     assert get(server + "/download/eccp-kg.ttl").headers["Content-Type"].startswith("text/turtle")
 
 
+def test_jsonld_context_is_published_for_the_dump(server):
+    """The @context the JSON-LD dump names by IRI, served at base + ns/context.jsonld, CORS-open."""
+    r = get(server + "/ns/context.jsonld")
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/ld+json")
+    assert r.headers["Access-Control-Allow-Origin"] == "*" and r.headers.get("ETag")
+    context = r.json()["@context"]
+    assert context["eccp"] == "https://w3id.org/eccp-kg/ontology#" and context["skos"] == "http://www.w3.org/2004/02/skos/core#"
+    again = requests.get(server + "/ns/context.jsonld", headers={"If-None-Match": r.headers["ETag"]}, timeout=30)
+    assert again.status_code == 304
+
+
 @pytest.mark.parametrize(
     "path",
     [

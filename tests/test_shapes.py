@@ -25,13 +25,19 @@ from eccp_kg.data import PATH as DATA
 from eccp_kg.graph.iris import Minter
 from eccp_kg.graph.validate import DEFAULT_ENGINE, ENGINES, engine_validate, findings_of
 from eccp_kg.loaders.links import load_links
-from eccp_kg.graph.namespaces import DCTERMS, ECCP, NUTS, ECCPSH, PROV, QB, RDF, RDFS, SH, SKOS, TIME, VOID, XSD
+from eccp_kg.graph.namespaces import DCTERMS, ECCP, ECCPSH, NUTS, PROV, QB, RDF, RDFS, SCHEMA, SH, SKOS, TIME, VOID, XSD
 from eccp_kg.ontology import PATH as ONTOLOGY
 from eccp_kg.shapes import PATH as SHAPES
 
 M = Minter.default()
 IT = M.for_edition("IT", "2023")
 NATIONAL = IT.stated("policy", "cluster-tecnologici-nazionali-national-technology-clusters")
+LOMBARDY = IT.stated("policy", "regional-technology-clusters-lombardy")
+
+
+def figure(policy: URIRef, key: str) -> URIRef:
+    """A printed figure of a Table 3 policy (policy_figures.csv)."""
+    return URIRef(f"{policy}/figure/{key}")
 
 
 @functools.cache
@@ -180,6 +186,18 @@ CASES = [
     # "from 22 different EU member states" next to INNOSUP-1's list: 21 different countries, 17 of them members
     Case("StatedMemberStatesShape", W, lambda g: put(g, IT.stated("participation", "innosup-1"), ECCP.statedMemberStateCount,
                                                      Literal(22, datatype=XSD.nonNegativeInteger))),
+    Case("PrintedFigureShape", V, lambda g: drop(g, figure(NATIONAL, "starting-year"), ECCP.statedIn)),
+    Case("PrintedFigureShape", V, lambda g: put(g, figure(NATIONAL, "history-round-1-year"), SCHEMA.value, Literal("2013"))),
+    Case("MonetaryAmountShape", V, lambda g: drop(g, figure(NATIONAL, "budget-total"), SCHEMA.currency)),
+    # EUR 50.000 each of EUR 500.000, if the count were the nine clusters: 500000 / 9 != 50000 (all exact)
+    Case("PerItemAmountShape", W, lambda g: put(g, figure(LOMBARDY, "instruments-per-project"), ECCP.itemCount,
+                                                figure(LOMBARDY, "history-ltcs"))),
+    # "Eight of the 12 ... a further 5" would add up to 13
+    Case("PartsVersusWholeShape", W, lambda g: put(g, figure(NATIONAL, "history-round-2-clusters"), SCHEMA.value,
+                                                   Literal(5, datatype=XSD.integer)) and figure(NATIONAL, "history-clusters")),
+    # "ten technology clusters" next to the nine listed
+    Case("FigureVersusListedShape", W, lambda g: put(g, figure(LOMBARDY, "focus-clusters"), SCHEMA.value,
+                                                     Literal(10, datatype=XSD.integer)), value=LOMBARDY),
     Case("ProgrammePartsShape", W, lambda g: put(g, IT.stated("participation", "escp-4x"), ECCP.partnershipCount,
                                                  Literal(20, datatype=XSD.nonNegativeInteger)) and IT.stated("participation", "escp")),
 ]
@@ -274,11 +292,14 @@ def test_real_data_warnings_are_the_factsheet_contradictions(clean_report: Graph
         IT.stated("participation", "escp"),  # "2 different EU member states", 22 codes
         IT.stated("participation", "innosup-1"),  # EL listed twice
         IT.stated("dataset", "member-composition"),  # 87 + 8 + 9 = 104 %
+        figure(NATIONAL, "instruments-per-cluster"),  # about EUR 40 million per cluster, EUR 310 million / 12
     }
     messages = " ".join(m for _, m in warnings)
     for words in ("Sardinia", "is 4 but the table lists 3", "Campania", "states 2 items but 22", "EL is listed twice",
                   "104", "states 22 items but 22 are printed (21 distinct, 1 repeated)",
-                  "states 2 different EU member states, but the 22 different countries it lists include 19 EU members on 2023-12-21"):
+                  "states 2 different EU member states, but the 22 different countries it lists include 19 EU members on 2023-12-21",
+                  "'About EUR 40 million per technology cluster' (Table 3, INSTRUMENTS, National cluster policy column, "
+                  "Explanation) is 40000000 per item, but", "= 310000000 divided by", "= 12 gives 25833333."):
         assert words in messages
     escp = [m for f, m in warnings if f == IT.stated("participation", "escp") and "member states" in m]
     assert len(escp) == 1 and sorted(escp[0].split("not members then: ")[1].rstrip(").").split(", ")) == ["RS", "TR", "UK"]

@@ -1,0 +1,99 @@
+"""Compacted JSON-LD: the dump people read and reuse, with the project's published @context.
+
+pyoxigraph writes JSON-LD expanded (every IRI in full, every value in an array), which nobody reads.
+This module writes the compacted form instead: one @context document (every project prefix, from
+`namespaces.PREFIXES`, and `@base`-free CURIEs such as `skos:prefLabel`, `eccp:rank`), published by
+the server at /ns/context.jsonld and referenced by IRI from the dump, and one node object per
+subject and named graph. Output is sorted (graphs, subjects, properties, values), so the same store
+gives byte-identical files; expanding the dump with the context gives back exactly the store's quads."""
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from .namespaces import PREFIXES
+
+#: Where the context is served, relative to the base IRI (the server maps the base onto its root).
+CONTEXT_PATH = "ns/context.jsonld"
+XSD_STRING = PREFIXES["xsd"] + "string"
+RDF_TYPE = PREFIXES["rdf"] + "type"
+
+
+def context_document() -> dict[str, object]:
+    """The published @context: each prefix as a JSON-LD prefix definition, longest namespace first
+    wins when compacting (so `eccpsh:` is not written as `eccp:`-something)."""
+    return {"@context": {prefix: iri for prefix, iri in sorted(PREFIXES.items()) if prefix}}
+
+
+def context_bytes() -> bytes:
+    """The context document as served and as written beside the dump (sorted, UTF-8)."""
+    return (json.dumps(context_document(), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _namespaces() -> list[tuple[str, str]]:
+    return sorted(((p, iri) for p, iri in PREFIXES.items() if p), key=lambda item: (-len(item[1]), item[0]))
+
+
+def compact_iri(iri: str, namespaces: list[tuple[str, str]]) -> str:
+    """prefix:local where a namespace matches and the local part is plain, else the full IRI.
+
+    A local part starting with '//' would read as an IRI scheme; such IRIs stay absolute."""
+    for prefix, namespace in namespaces:
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            local = iri[len(namespace):]
+            if not local.startswith("//") and all(c.isalnum() or c in "-._~" for c in local):
+                return f"{prefix}:{local}"
+    return iri
+
+
+def _node_id(term: ox.NamedNode | ox.BlankNode, namespaces: list[tuple[str, str]]) -> str:
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact_iri(term.value, namespaces)
+
+
+def _value(term: object, namespaces: list[tuple[str, str]]) -> object:
+    if isinstance(term, (ox.NamedNode, ox.BlankNode)):
+        return {"@id": _node_id(term, namespaces)}
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype.value == XSD_STRING:
+        return term.value
+    return {"@value": term.value, "@type": compact_iri(term.datatype.value, namespaces)}
+
+
+def _sort_key(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _nodes(triples: Iterable[ox.Triple], namespaces: list[tuple[str, str]]) -> list[dict[str, object]]:
+    subjects: dict[str, dict[str, list[object]]] = {}
+    for triple in triples:
+        node = subjects.setdefault(_node_id(triple.subject, namespaces), {})
+        if triple.predicate.value == RDF_TYPE and isinstance(triple.object, (ox.NamedNode, ox.BlankNode)):
+            node.setdefault("@type", []).append(_node_id(triple.object, namespaces))
+        else:
+            node.setdefault(compact_iri(triple.predicate.value, namespaces), []).append(_value(triple.object, namespaces))
+    out = []
+    for subject in sorted(subjects):
+        node: dict[str, object] = {"@id": subject}
+        for key in sorted(subjects[subject]):
+            values = sorted(subjects[subject][key], key=_sort_key)
+            node[key] = values[0] if len(values) == 1 else values
+        out.append(node)
+    return out
+
+
+def compact_dump(quads: Iterable[ox.Quad], context_iri: str) -> bytes:
+    """The quads as compacted JSON-LD: default-graph nodes and one named-graph object per graph."""
+    namespaces = _namespaces()
+    graphs: dict[str | None, list[ox.Triple]] = {}
+    for quad in quads:
+        name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
+        graphs.setdefault(name, []).append(quad.triple)
+    top: list[dict[str, object]] = list(_nodes(graphs.pop(None, []), namespaces))
+    for name in sorted(graphs):
+        top.append({"@id": compact_iri(name, namespaces), "@graph": _nodes(graphs[name], namespaces)})
+    document = {"@context": context_iri, "@graph": top}
+    return (json.dumps(document, indent=1, sort_keys=False, ensure_ascii=False) + "\n").encode("utf-8")
