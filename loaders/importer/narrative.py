@@ -186,8 +186,11 @@ def cooperation(doc: Document, out: Output, review: Review, codes: Codelists) ->
             continue
         n, b, m = hit
         for i, measure in enumerate(measures, 1):
-            out.add("programme_figures", programme=programme, measure=measure, value=m.group(i), text=m.group(0),
-                    source=f"Section 2.3, {b.sub}, paragraph {n}")
+            # what a partner count counts, as the template words it ("different EU member states" / "countries")
+            counts = None if measure != "partner_countries" else (
+                "eu_member_states" if "EU member states" in m.group(0) else "countries")
+            out.add("programme_figures", programme=programme, measure=measure, value=m.group(i), counts=counts,
+                    text=m.group(0), source=f"Section 2.3, {b.sub}, paragraph {n}")
     mentions = []
     for slug_, (label, acronym) in codes.programmes.items():
         for word in (label, acronym):
