@@ -167,9 +167,9 @@ CASES = [
     Case("LinkInLinksetShape", V, lambda g: g.add((M.nuts("ITC1"), SKOS.exactMatch, URIRef("http://example.org/nuts/ITC1")))
          and M.nuts("ITC1")),
     # a region the data uses without its NUTS link
-    Case("LinkedShape", V, lambda g: g.remove((M.nuts("ITC3"), SKOS.exactMatch, NUTS["ITC3"])) and M.nuts("ITC3"),
+    Case("LinkedShape", W, lambda g: g.remove((M.nuts("ITC3"), SKOS.exactMatch, NUTS["ITC3"])) and M.nuts("ITC3"),
          value=M.dataset("linkset", "nuts")),
-    Case("LinkedShape", V, lambda g: g.remove((M.nace("C14"), SKOS.broadMatch, None)) and M.nace("C14"),
+    Case("LinkedShape", W, lambda g: g.remove((M.nace("C14"), SKOS.broadMatch, None)) and M.nace("C14"),
          value=M.dataset("linkset", "nace-section")),
     # source contradictions
     Case("StatedCountVersusListedShape", W, lambda g: put(g, IT.stated("observation", "sectoral-agglomeration-counts", "itc3"),
