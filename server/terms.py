@@ -71,6 +71,11 @@ def label_rank(label: Any) -> int:
     return {"en": 0, None: 1}.get(label.language, 2)
 
 
+def label_key(label: Any) -> tuple[int, str]:
+    """label_rank, then the text: a deterministic choice among equally good labels."""
+    return label_rank(label), label.value if isinstance(label, ox.Literal) else ""
+
+
 def best_labels(rows: list[dict[str, Any]], key: tuple[str, ...], label_vars: tuple[str, ...]) -> list[dict[str, Any]]:
     """One row per `key` (the statement), keeping the best-ranked label for each label variable."""
     merged: dict[tuple, dict[str, Any]] = {}
@@ -78,7 +83,8 @@ def best_labels(rows: list[dict[str, Any]], key: tuple[str, ...], label_vars: tu
         k = tuple(str(row.get(v)) for v in key)
         kept = merged.setdefault(k, dict(row))
         for var in label_vars:
-            if label_rank(row.get(var)) < label_rank(kept.get(var)):
+            # ties broken by the text, so every engine (whatever its row order) shows the same label
+            if label_key(row.get(var)) < label_key(kept.get(var)):
                 kept[var] = row[var]
     return list(merged.values())
 
@@ -86,7 +92,7 @@ def best_labels(rows: list[dict[str, Any]], key: tuple[str, ...], label_vars: tu
 def own_label(out: list[dict[str, Any]]) -> str | None:
     """A resource's best label among its outgoing statement rows (?p, ?o)."""
     labels = [r["o"] for r in out if r["p"].value in LABEL_PREDICATES and isinstance(r["o"], ox.Literal)]
-    return min(labels, key=label_rank).value if labels else None
+    return min(labels, key=label_key).value if labels else None
 
 
 def statement_views(rows: list[dict[str, Any]], incoming: bool = False) -> list[tuple[TermView, TermView, TermView]]:
