@@ -66,6 +66,16 @@ def examples(app: Flask | None = None) -> tuple[Example, ...]:
     return (app or current_app).extensions[EXTENSION]
 
 
+#: The query a new tab starts with: short, declaring only the prefixes it uses (checked by a test).
+NEW_TAB = QUERIES_PATH / "ui" / "new-tab.rq"
+
+
+def new_tab_query() -> str:
+    """The new-tab example without its `# Question:` line (the tab shows the query itself)."""
+    lines = NEW_TAB.read_text(encoding="utf-8").splitlines(keepends=True)
+    return "".join(lines[1:] if lines and lines[0].startswith("#") else lines)
+
+
 def ui_config(endpoint: str, items: tuple[Example, ...]) -> dict[str, Any]:
     """Everything the page script needs, as one JSON-able dict (rendered with |tojson, so escaped).
 
@@ -75,6 +85,7 @@ def ui_config(endpoint: str, items: tuple[Example, ...]) -> dict[str, Any]:
         "endpoint": endpoint,
         "prefixes": [[prefix, iri] for prefix, iri in PREFIXES.items()],
         "examples": [e.as_json() for e in items],
+        "newTab": new_tab_query(),
     }
 
 

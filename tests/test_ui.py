@@ -265,3 +265,16 @@ def test_project_pins_the_vendored_packages() -> None:
     for package in {a.package for a in vendor.ASSETS}:
         assert package in deps
         assert lock[f"node_modules/{package}"]["version"] == deps[package]
+
+
+def test_new_tab_example_declares_exactly_the_prefixes_it_uses() -> None:
+    """queries/ui/new-tab.rq: each PREFIX line is the project's namespace and is used; none is missing."""
+    from eccp_kg.server.ui import NEW_TAB, new_tab_query
+
+    text = new_tab_query()
+    declared = dict(re.findall(r"^PREFIX\s+([\w-]*):\s*<([^>]*)>", text, re.M))
+    assert all(PREFIXES[p] == iri for p, iri in declared.items())
+    body = "\n".join(line for line in text.splitlines() if not line.startswith("PREFIX"))
+    used = {p for p in PREFIXES if re.search(rf"(?<![\w<]){re.escape(p)}:", body)}
+    assert set(declared) == used
+    assert NEW_TAB.read_text(encoding="utf-8").startswith("# Question:") and not text.startswith("#")

@@ -116,14 +116,19 @@ def test_example_runs_and_shows_its_rows(browser: Browser, base_url: str) -> Non
     browser.assert_clean()
 
 
-def test_new_tab_declares_the_project_prefixes(browser: Browser) -> None:
+def test_new_tab_starts_with_a_short_example_declaring_only_its_prefixes(browser: Browser) -> None:
+    from tests.test_explore import table
+
     browser.open_ui()
     query = browser.tab_query()
-    for prefix, iri in PREFIXES.items():
-        assert f"PREFIX {prefix}: <{iri}>" in query
+    declared = set(re.findall(r"^PREFIX\s+([\w-]*):", query, re.M))
+    body = "\n".join(line for line in query.splitlines() if not line.startswith("PREFIX"))
+    used = {p for p in PREFIXES if re.search(rf"(?<![\w<]){re.escape(p)}:", body)}
+    assert declared == used and len(query.splitlines()) < 15, query
     browser.run_query()
     browser.page.wait_for_selector(f"{RESULT_ROWS} td", timeout=WAIT_MS)
-    assert browser.page.locator(RESULT_ROWS).count() >= 1
+    shown = browser.page.inner_text(f"{ACTIVE} .yasr")
+    assert all(r["nuts_code"] in shown for r in table("sectoral_agglomeration_counts"))  # every region, from the source
     browser.assert_clean()
 
 

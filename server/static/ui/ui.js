@@ -15,7 +15,9 @@
   }).join("\n");
   var prefixMap = {};
   config.prefixes.forEach(function (pair) { prefixMap[pair[0]] = pair[1]; });
-  var starter = prologue + "\n\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 10\n";
+  // A new tab starts with a short example that declares only the prefixes it uses
+  // (queries/ui/new-tab.rq); /sparql itself needs every prefix a query uses declared.
+  var starter = config.newTab;
 
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
