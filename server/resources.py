@@ -179,6 +179,10 @@ def serve_resource(path: str) -> Response | str:
     if fmt is not HTML:
         return rdf_response(dataset().construct(Q_DESCRIBE, {"s": ox.NamedNode(iri)}), fmt)
     types = [r for r in out if r["p"].value == PREFIXES["rdf"] + "type"]
+    from .resource_answers import answers
+
+    code = next((r["o"].value for r in out if r["p"].value == PREFIXES["skos"] + "notation"), None)
+    sections = answers(dataset().select, iri, [r["o"].value for r in types], code)
     label = own_label(out) or curie(iri)
     shown_out, shown_in = out[:MAX_ROWS_SHOWN], inc[:MAX_ROWS_SHOWN]
     page = render_template(
@@ -192,6 +196,7 @@ def serve_resource(path: str) -> Response | str:
         cut=MAX_ROWS_SHOWN,
         alternates=_alternates(path),
         describe=query_ui_link(f"DESCRIBE <{iri}>"),
+        answers=sections,
     )
     return _vary(Response(page, content_type=HTML.content_type))
 

@@ -1,0 +1,124 @@
+"""Resource pages that answer (issue 12, part 4): above a resource's raw statements, the answers a
+reader came for, by the kind of resource.
+
+* a region: its ranked sectoral (NACE) agglomerations with code and label, its ecosystem
+  agglomerations, the stated numbers beside the counted ones, the cluster policies covering it
+  and the cluster organisations they recognise;
+* a country: the programmes it partners in, with the times listed;
+* a NACE division: the regions where it ranks, in rank order;
+* an industrial ecosystem: the regions where it is an agglomeration, its cluster organisations and
+  the Euroclusters the factsheet gives it.
+
+Each section links to its row in the explorer. The numbers come from the explorer's own queries
+(queries/explore/*.rq) with the resource bound by pyoxigraph `substitutions`, so a page and the
+explorer cannot disagree; only the region's policies have a query of their own here."""
+from __future__ import annotations
+
+from typing import Any, Callable
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from eccp_kg.graph.namespaces import ECCP, sparql_prologue
+
+from .explore_queries import load_query, run
+from .iri_map import local_url
+
+Q_REGION_POLICIES = sparql_prologue() + """SELECT DISTINCT ?region ?policy ?policyLabel ?cluster ?clusterLabel WHERE {
+  ?policy a eccp:ClusterPolicy ; dcterms:spatial ?region .
+  OPTIONAL { ?policy skos:prefLabel|rdfs:label ?policyLabel }
+  OPTIONAL { ?cluster eccp:recognisedUnder ?policy . OPTIONAL { ?cluster rdfs:label|skos:prefLabel ?clusterLabel } }
+} ORDER BY ?policyLabel ?clusterLabel"""
+
+
+def _cell(text: Any, iri: str | None = None) -> dict[str, Any]:
+    return {"text": "–" if text is None else str(text), "href": (local_url(iri) or iri) if iri else None}
+
+
+def _rows(select: Any, name: str, bind: dict[str, str]) -> list[dict[str, Any]]:
+    return run(select, load_query(name), {k: ox.NamedNode(v) for k, v in bind.items()})
+
+
+def _ranked_section(rows: list[dict[str, Any]], kind: str, title: str, anchor: str, code: str) -> dict[str, Any]:
+    listed = [r for r in rows if r.get("rank") is not None]
+    listed.sort(key=lambda r: r["rank"])
+    stated = next((r.get("stated") for r in rows if r.get("stated") is not None), None)
+    if kind == "nace":
+        body = [[_cell(r["rank"]), _cell(r.get("naceCode"), r.get("nace")), _cell(r.get("naceLabel"))] for r in listed]
+        cols = ["Rank", "NACE", "Division"]
+    else:
+        body = [[_cell(r["rank"]), _cell(r.get("ecosystemLabel"), r.get("ecosystem"))] for r in listed]
+        cols = ["Rank", "Ecosystem"]
+    return {"id": anchor, "title": title, "columns": cols, "rows": body, "stated": stated, "counted": len(listed),
+            "explore": f"/explore/regions#{anchor}-{code}"}
+
+
+def region(select: Any, iri: str, code: str) -> list[dict[str, Any]]:
+    """The region's answers (see module doc)."""
+    sections = [
+        _ranked_section(_rows(select, "region-sector-agglomerations", {"region": iri}), "nace",
+                        "Sectoral agglomerations, ranked", "sectoral", code),
+        _ranked_section(_rows(select, "region-ecosystem-agglomerations", {"region": iri}), "ecosystem",
+                        "Ecosystem agglomerations", "ecosystem-agglomerations", code),
+    ]
+    policies = select(Q_REGION_POLICIES, {"region": ox.NamedNode(iri)})
+    rows = [[_cell(r["policyLabel"].value if r.get("policyLabel") else r["policy"].value, r["policy"].value),
+             _cell(r["clusterLabel"].value if r.get("clusterLabel") else None, r["cluster"].value if r.get("cluster") else None)]
+            for r in policies]
+    sections.append({"id": "clusters", "title": "Cluster policies covering it and the cluster organisations they recognise",
+                     "columns": ["Policy", "Cluster organisation"], "rows": rows, "stated": None, "counted": None,
+                     "explore": "/explore/policies"})
+    return sections
+
+
+def country(select: Any, iri: str, code: str) -> list[dict[str, Any]]:
+    """The programmes the country partners in."""
+    rows = _rows(select, "partnership-listings", {"country": iri})
+    body = [[_cell(r["programmeLabel"], r["programme"]), _cell(r.get("period")), _cell(r["listed"])] for r in rows]
+    return [{"id": "programmes", "title": "Programmes it partners in (with Italian cluster organisations)",
+             "columns": ["Programme", "Funding period", "Times listed"], "rows": body, "stated": None,
+             "counted": len(body), "explore": f"/explore/partnerships#country-{code}"}]
+
+
+def nace(select: Any, iri: str, code: str) -> list[dict[str, Any]]:
+    """The regions where the division ranks among the top five, in rank order."""
+    rows = [r for r in _rows(select, "region-sector-agglomerations", {"nace": iri}) if r.get("rank") is not None]
+    rows.sort(key=lambda r: (r["rank"], r["code"]))
+    body = [[_cell(r["rank"]), _cell(r["code"], r["region"]), _cell(r["regionLabel"])] for r in rows]
+    return [{"id": "regions", "title": "Regions where it ranks among the top five sectoral agglomerations",
+             "columns": ["Rank", "Region", "Name"], "rows": body, "stated": None, "counted": len(body),
+             "explore": f"/explore/regions?measure={quote('nace:' + code)}#region-map"}]
+
+
+def ecosystem(select: Any, iri: str, code: str) -> list[dict[str, Any]]:
+    """Regions with the ecosystem as an agglomeration, its cluster organisations, its Euroclusters."""
+    regions = [r for r in _rows(select, "region-ecosystem-agglomerations", {"ecosystem": iri}) if r.get("rank") is not None]
+    label = next((r.get("ecosystemLabel") for r in regions if r.get("ecosystemLabel")), code)
+    orgs = _rows(select, "ecosystem-cluster-organisations", {"ecosystem": iri})
+    euro = [r for r in _rows(select, "euroclusters", {"ecosystem": iri})]
+    return [
+        {"id": "regions", "title": "Regions where it is a regionally relevant agglomeration", "columns": ["Region", "Name", "Rank"],
+         "rows": [[_cell(r["code"], r["region"]), _cell(r["regionLabel"]), _cell(r["rank"])] for r in sorted(regions, key=lambda r: r["code"])],
+         "stated": None, "counted": len(regions),
+         # the map can shade an ecosystem only by the name the agglomeration table prints for it
+         "explore": f"/explore/regions?measure={quote('ecosystem:' + str(label))}#region-map" if regions else "/explore/regions"},
+        {"id": "organisations", "title": "Cluster organisations in this ecosystem", "columns": ["Cluster organisations"],
+         "rows": [[_cell(r["organisations"])] for r in orgs], "stated": None, "counted": None, "explore": "/explore/ecosystems"},
+        {"id": "euroclusters", "title": "Euroclusters the factsheet gives this ecosystem", "columns": ["Eurocluster"],
+         "rows": [[_cell(r["label"], r["eurocluster"])] for r in euro], "stated": None, "counted": len(euro),
+         "explore": "/explore/euroclusters"},
+    ]
+
+
+#: Which answers a page shows, by the resource's class (local name in the eccp: namespace).
+BY_CLASS: dict[str, Callable[[Any, str, str], list[dict[str, Any]]]] = {
+    "NutsRegion": region, "Country": country, "NaceDivision": nace, "IndustrialEcosystem": ecosystem,
+}
+
+
+def answers(select: Any, iri: str, types: list[str], code: str | None) -> list[dict[str, Any]]:
+    """The answer sections for a resource of these types (none for other kinds)."""
+    for t in types:
+        if t.startswith(str(ECCP)) and t[len(str(ECCP)):] in BY_CLASS:
+            return BY_CLASS[t[len(str(ECCP)):]](select, iri, code or iri.rsplit("/", 1)[-1])
+    return []
