@@ -202,8 +202,11 @@ def test_protocol_rules_hold_over_the_backend(backend: str, sites: dict[str, str
 
 
 def test_a_remote_request_is_abandoned_at_the_timeout(sites: dict[str, str]) -> None:
-    with serve(["--backend", sites["engine:virtuoso"], "--timeout", "0.001"], "virtuoso-impatient") as server:
-        answer = requests.get(server.endpoint, params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+    # A cross join Virtuoso needs seconds for, so the 0.2 s timeout always comes first (a plain COUNT(*)
+    # against a 1 ms timeout raced a fast engine on a quiet machine).
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
+    with serve(["--backend", sites["engine:virtuoso"], "--timeout", "0.2"], "virtuoso-impatient") as server:
+        answer = requests.get(server.endpoint, params={"query": heavy},
                               headers={"Accept": JSON}, timeout=60)
     assert answer.status_code == 503
     assert answer.json()["error"]["title"] == "Query Timeout"
