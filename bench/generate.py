@@ -109,7 +109,8 @@ def write_codelists(out: Path, tables: dict) -> None:
     write(out / "codelists/nace_labels.csv", list(tables["nace_labels"]["columns"]), sorted(labels, key=lambda r: (r["code"], r["label"])))
     countries = read(DATA / "codelists/countries.csv")
     have = {r["code"] for r in countries}
-    countries += [{"code": cc, "name": name, "source": GENERATED} for cc, (name, _n) in REGIONS.items() if cc not in have]
+    countries += [{"code": cc, "name": name, "eu_membership_source": GENERATED, "source": GENERATED}
+                  for cc, (name, _n) in REGIONS.items() if cc not in have]
     write(out / "codelists/countries.csv", list(tables["countries"]["columns"]), sorted(countries, key=lambda r: r["code"]))
     shutil.copytree(DATA / "links", out / "links", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
 

@@ -5,6 +5,7 @@ divisions with it through the link set, running the example queries of queries/l
 as docs/linking.md shows them, with only the public endpoint IRIs swapped for the local one."""
 from __future__ import annotations
 
+import csv
 import socket
 import subprocess
 import sys
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.slow
 FIXTURES = Path(__file__).parent / "fixtures" / "linking"
 SAMPLES = (FIXTURES / "nuts-sample.trig", FIXTURES / "nace-sample.ttl", FIXTURES / "wikidata-sample.ttl")
 LINKING = QUERIES_DIR / "linking"
+DATA_LINKS = Path(__file__).resolve().parent.parent / "data" / "links"
 #: The public endpoints the example queries are written for (docs/linking.md).
 EU_ODP = "https://data.europa.eu/data/sparql"  # the EU open data portal (NUTS graph)
 CELLAR = "https://publications.europa.eu/webapi/rdf/sparql"  # the Publications Office (NACE Rev. 2)
@@ -164,7 +166,12 @@ def test_linkset_descriptions_query_runs_locally(ours):
     text = (LINKING / "links-by-kind.rq").read_text(encoding="utf-8")
     r = requests.post(ours + "/sparql", data={"query": text}, headers={"Accept": "application/sparql-results+json"}, timeout=60)
     rows = {b["linkset"]["value"].rsplit("/", 1)[1]: int(b["triples"]["value"]) for b in r.json()["results"]["bindings"]}
-    assert rows["nuts"] == 21 and rows["nace"] == 16 and rows["country"] == 25 and rows["wikidata"] == 20 + 29
+    links = {name: list(csv.DictReader((DATA_LINKS / f"{name}.csv").open(encoding="utf-8")))
+             for name in ("nuts_regions", "nace_divisions", "countries")}
+    linked = {name: sum(1 for row in table if row["authority_iri"]) for name, table in links.items()}
+    wikidata = sum(1 for name in ("nuts_regions", "countries") for row in links[name] if row["wikidata_qid"])
+    assert {kind: rows.get(kind) for kind in ("nuts", "nace", "country", "wikidata")} == {"nuts": linked["nuts_regions"], "nace": linked["nace_divisions"],
+                    "country": linked["countries"], "wikidata": wikidata}
 
 
 def test_endpoint_not_on_the_allowlist_is_refused_and_never_called(ours, remote):
