@@ -18,6 +18,8 @@ import pyoxigraph as ox
 from eccp_kg.graph.namespaces import PREFIXES
 
 from .negotiation import GRAPH_SYNTAX, RESULT_SYNTAX
+from .prologue import PREDECLARED
+from .query_errors import describe_syntax_error
 from .safety import QueryRefused, check_complexity, check_dataset_iris, check_services, inspect_query
 
 _RESULTS = RESULT_SYNTAX
@@ -88,17 +90,12 @@ class Evaluator(Protocol):
 
 
 def _syntax_outcome(exc: SyntaxError, query: str) -> Outcome:
-    """400 with pyoxigraph's "error at L:C: ..." message, plus line/column fields when present."""
-    import re
-
-    message = str(exc)
-    extra: dict[str, Any] = {}
-    m = re.search(r"(\d+):(\d+)", message)
-    if m:
-        extra = {"line": int(m.group(1)), "column": int(m.group(2))}
+    """400 with the error as a sentence ("Line 2, column 7: ...", server/query_errors.py) and
+    the line and column an editor marks; pyoxigraph's own message as `parser_message`."""
     if _looks_like_update(query):
         return Outcome(403, title="Update Not Allowed", detail="This endpoint is read-only: SPARQL Update is not accepted (the text parses as an update, not a query).")
-    return Outcome(400, title="Query Syntax Error", detail=f"SPARQL syntax error: {message}", extra=extra)
+    report = describe_syntax_error(str(exc), query)
+    return Outcome(400, title="Query Syntax Error", detail=report.detail, extra=report.extra)
 
 
 def _looks_like_update(query: str) -> bool:
@@ -194,7 +191,7 @@ def dataset_arguments(job: Job) -> dict[str, Any]:
     check_services(facts, job.service_allowlist)
     check_dataset_iris(facts.from_default, job.known_graphs, "FROM")
     check_dataset_iris(facts.from_named, job.known_graphs, "FROM NAMED")
-    kwargs: dict[str, Any] = {"base_iri": job.base_iri}
+    kwargs: dict[str, Any] = {"base_iri": job.base_iri, "prefixes": PREDECLARED}  # as `eccp-kg query`
     if job.default_graphs or job.named_graphs:  # the request's dataset overrides FROM
         default, named = job.default_graphs, job.named_graphs
     elif facts.has_dataset:  # explicit, because the union option would override FROM

@@ -318,7 +318,7 @@ def service_description(format_param: str | None) -> Response:
     cached = endpoint.cache.get(key)
     if cached is None:
         triples = describe_service(url, endpoint.dataset, federation=bool(endpoint.service_allowlist))
-        prefixes = {p: PREFIXES[p] for p in ("sd", "void", "dcterms", "rdf", "xsd")}
+        prefixes = {p: PREFIXES[p] for p in ("sd", "void", "dcterms", "rdf", "xsd", "sh")}
         body = ox.serialize(triples, format=GRAPH_SYNTAX[fmt.name], prefixes=prefixes if fmt.name != "ntriples" else None)
         cached = CachedResult(body, fmt.content_type)
         endpoint.cache.put(key, cached)

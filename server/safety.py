@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .errors import Problem
+from .prologue import PREDECLARED
 
 #: rdflib's SPARQL parser (pyparsing) is not thread-safe: concurrent first calls of its parse
 #: actions break them for the life of the process (every later parse fails with e.g.
@@ -170,7 +171,7 @@ def inspect_query(query: str, base_iri: str | None = None) -> QueryFacts:
 
     try:
         with RDFLIB_PARSE_LOCK:
-            algebra = translateQuery(parseQuery(query), base=base_iri).algebra
+            algebra = translateQuery(parseQuery(query), base=base_iri, initNs=PREDECLARED).algebra
     except Exception as exc:  # rdflib raises pyparsing and other errors on bad syntax
         raise QueryRefused(
             400,

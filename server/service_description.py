@@ -10,10 +10,13 @@ from eccp_kg.graph.namespaces import PREFIXES
 
 from eccp_kg.graph.dataset import Dataset
 
+from .prologue import PREDECLARED
+
 _RDF = PREFIXES["rdf"]
 _SD = PREFIXES["sd"]
 _VOID = PREFIXES["void"]
 _DCTERMS = PREFIXES["dcterms"]
+_SH = PREFIXES["sh"]
 
 #: Formats the endpoint can answer in, as their W3C format IRIs (taken from pyoxigraph).
 _RESULT_FORMAT_IRIS = [f.iri for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)]
@@ -26,6 +29,20 @@ def _n(iri: str) -> ox.NamedNode:
 
 def _count(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=_n(PREFIXES["xsd"] + "integer"))
+
+
+def predeclared_prefixes(svc: ox.NamedNode) -> list[ox.Triple]:
+    """The prefixes every query may use undeclared, in SHACL's prefix vocabulary
+    (`sh:declare [ sh:prefix "skos" ; sh:namespace "..."^^xsd:anyURI ]`, as SPARQL-based shapes do)."""
+    triples = []
+    for prefix, namespace in PREDECLARED.items():
+        decl = ox.BlankNode()
+        triples += [
+            ox.Triple(svc, _n(_SH + "declare"), decl),
+            ox.Triple(decl, _n(_SH + "prefix"), ox.Literal(prefix)),
+            ox.Triple(decl, _n(_SH + "namespace"), ox.Literal(namespace, datatype=_n(PREFIXES["xsd"] + "anyURI"))),
+        ]
+    return triples
 
 
 def describe_service(endpoint: str, dataset: Dataset, federation: bool) -> list[ox.Triple]:
@@ -45,6 +62,7 @@ def describe_service(endpoint: str, dataset: Dataset, federation: bool) -> list[
         triples.append(ox.Triple(svc, _n(_SD + "feature"), _n(_SD + "BasicFederatedQuery")))
     for iri in _RESULT_FORMAT_IRIS + _GRAPH_FORMAT_IRIS:
         triples.append(ox.Triple(svc, _n(_SD + "resultFormat"), _n(iri)))
+    triples += predeclared_prefixes(svc)
 
     ds = ox.BlankNode()
     triples += [

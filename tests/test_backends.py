@@ -219,3 +219,18 @@ def test_an_unreachable_backend_is_a_clear_error() -> None:
     assert done.returncode == 1
     assert f"--backend {url}: cannot read the build's <https://w3id.org/eccp-kg/graph/meta>" in done.stderr
     assert "cannot be reached" in done.stderr
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_predeclared_prefixes_through_the_backend(backend: str, sites: dict[str, str]) -> None:
+    """The project's prefixes work undeclared over a remote engine as embedded (a line of PREFIX declarations
+    from our table goes first), a query's own declaration still wins, and error positions point into the
+    query as sent."""
+    query = ("PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+             "SELECT ?c ?l WHERE { ?c a eccp:NutsRegion ; skos:prefLabel ?l } ORDER BY ?c ?l")
+    ours, theirs = post(sites["embedded"], query, "text/csv").text, post(sites[backend], query, "text/csv").text
+    assert ours == theirs and len(ours.splitlines()) > 1
+    bad = "SELECT * WHERE {\n  ?s a foo:Bar }"
+    errors = [requests.get(b + "/sparql", params={"query": bad}, headers={"Accept": JSON}, timeout=60).json()["error"]
+              for b in (sites["embedded"], sites[backend])]
+    assert [(e["line"], e["column"], e["prefix"]) for e in errors] == [(2, 8, "foo")] * 2

@@ -172,7 +172,8 @@ def test_syntax_error_gives_line_and_column(client):
     assert r.status_code == 400
     err = r.get_json()["error"]
     assert err["line"] == 3  # the error is on the last line; the column is pyoxigraph's
-    assert f"{err['line']}:{err['column']}" in err["detail"]
+    assert err["detail"].startswith(f"Line {err['line']}, column {err['column']}")
+    assert f"{err['line']}:{err['column']}" in err["parser_message"]
 
 
 def test_not_acceptable(client):

@@ -35,6 +35,7 @@ from eccp_kg.graph.dataset import DataError, Term
 from eccp_kg.graph.iris import Minter, base_iri as default_base_iri
 
 from ..evaluator import Job, Outcome, _syntax_outcome, dataset_arguments, guarded, serialise, timeout_outcome, too_many_bytes
+from ..prologue import PREDECLARED, remote_text
 from ..safety import QueryRefused
 
 #: Seconds a read build id is trusted before B graph/meta is asked again.
@@ -237,7 +238,7 @@ def _query_form(job: Job) -> bool | None:
     pyoxigraph prepares the query against an empty in-memory store: its parser decides the form
     and reports syntax errors with the same message the embedded store gives (nothing is evaluated
     that could reach outside: results are lazy, and an ASK has no data to match)."""
-    result = ox.Store().query(job.query, base_iri=job.base_iri, use_default_graph_as_union=True)
+    result = ox.Store().query(job.query, base_iri=job.base_iri, use_default_graph_as_union=True, prefixes=PREDECLARED)
     return isinstance(result, (ox.QuerySolutions, ox.QueryBoolean))
 
 
@@ -267,7 +268,7 @@ class RemoteEvaluator:
             named = tuple(g.value for g in kwargs.get("named_graphs", []))
         started = time.monotonic()
         try:
-            content_type, body = self.dataset.engine.post(job.query, RESULTS_XML if results else GRAPH_ACCEPT,
+            content_type, body = self.dataset.engine.post(remote_text(job.query), RESULTS_XML if results else GRAPH_ACCEPT,
                                                           default, named, timeout, job.max_bytes * 4)
         except RemoteError as exc:
             if exc.status == 503:
