@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask
     for blueprint in (protocol.bp, ui.bp, resources.bp, downloads.bp, explore.bp, site.bp, shapes_doc.bp, search.bp):
         app.register_blueprint(blueprint)
     install_guard(app)  # raw query-string bytes and malformed Host headers (server/guard.py)
-    # outermost: each request sees one build from start to end (server/reload.py)
-    app.wsgi_app = PinGeneration(app.wsgi_app, endpoint.generations)  # type: ignore[method-assign]
+    # outermost: each request sees one build from start to end, the one the store link names
+    # when it arrives (server/reload.py)
+    app.wsgi_app = PinGeneration(app.wsgi_app, endpoint.generations, endpoint.follow_build)  # type: ignore[method-assign]
     return app

@@ -141,7 +141,8 @@ SERVE_OPTIONS: tuple[Option, ...] = (
            metavar="URL", nargs="*", to_config=lambda v: list(v or [])),
     Option("--reload-interval", "RELOAD_INTERVAL", 1.0, "`1`",
            "seconds between looks at `--store` for a new build, which is then served without a restart "
-           "(each request sees the old build or the new one, never a mix); `0` = serve the first one until stopped",
+           "(each request sees the old build or the new one, never a mix; every request also follows the link, so all "
+           "HTTP processes switch at once); `0` = serve the first one until stopped",
            metavar="S", type=float),
     Option("--base-iri", "BASE_IRI", None, f"the build's (`build-info.json`, `B graph/meta`), else `{DEFAULT_BASE_IRI}`",
            "base IRI of minted resources, mapped onto the server's root (the pages)", metavar="IRI"),

@@ -83,6 +83,13 @@ class Endpoint:
                         self.watcher = Watcher(self, self._store_path, self.reload_interval)
         return generation.evaluator
 
+    def follow_build(self) -> None:
+        """Before a request is pinned: switch to the build the store path names now, if it is
+        another one (server/reload.py, `Watcher.follow`); nothing when no store is watched."""
+        watcher = self.watcher
+        if watcher is not None:
+            watcher.follow(self)
+
     def run(self, job: Job, cancel: threading.Event | None = None, client: str | None = None) -> Outcome:
         """Evaluate a job within the timeout (an Outcome always: 503 past the timeout) on the
         request's build; a `client` gets at most its share of the workers (server/fairness.py).

@@ -7,6 +7,15 @@ names another store, the server opens it read-only, starts query workers on it a
 makes it current: a `Generation` is that dataset with its evaluator, and the switch is one
 assignment under a lock.
 
+With several HTTP processes (``--http-processes``), each has its own generations, so the watch
+alone would let each process switch at its own tick: a client whose requests land on two
+processes could see the new build and then the old one. So every request also looks where the
+store path points now (`Watcher.follow`: one ``stat`` through the links, about a microsecond)
+before it is pinned; if that is another build than the current generation's, this request
+switches the process first (or waits for the switch already under way). The link's rename is
+then the one instant for every process: a request that starts after it is answered from the new
+build by whichever process takes it, and no process answers from the old build afterwards.
+
 Each request is pinned to the generation that was current when it arrived (`PinGeneration`,
 WSGI middleware); every query of that request (the /sparql evaluation, the pages' in-process
 queries, the build id in ETags and cache keys) uses it, so a response comes from the old graph
@@ -50,6 +59,7 @@ class Generation:
     evaluator: Evaluator | None = None
     active: int = 0
     retired: bool = False
+    store_key: tuple[int, int] | None = None  # (st_dev, st_ino) of the store's real folder
     _graphs: frozenset[str] | None = field(default=None, repr=False)
 
     @property
@@ -137,11 +147,15 @@ class LiveDataset:
 class PinGeneration:
     """WSGI middleware: pin each request to the current generation until its response is closed."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], generations: Generations):
+    def __init__(self, app: Callable[..., Iterable[bytes]], generations: Generations,
+                 follow: Callable[[], None] | None = None):
         self.app = app
         self.generations = generations
+        self.follow = follow  # switches to the build the store path names now, before pinning
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if self.follow is not None:
+            self.follow()
         generation = self.generations.acquire()
         environ[PINNED] = generation
         try:
@@ -157,6 +171,18 @@ def real_store_dir(path: str | Path) -> Path:
     return Path(os.path.realpath(path))
 
 
+def folder_key(path: str | Path) -> tuple[int, int] | None:
+    """(device, inode) of the folder a path names now, through its links (one stat), None if absent.
+
+    Each build writes a new folder, so the key changes exactly when the link is published; it is
+    a few times cheaper than resolving the path (`real_store_dir`), which matters on every request."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 class Watcher:
     """A daemon thread that switches the endpoint to the build its store path names now.
 
@@ -168,6 +194,11 @@ class Watcher:
         self.interval = interval
         self._stop = threading.Event()
         self._failed: tuple[Path, str] | None = None
+        self._failed_key: tuple[int, int] | None = None  # that build's folder: requests do not retry it
+        self._switching = threading.Lock()  # one switch at a time: the watch's or a request's
+        current = endpoint.generations.current
+        if current.store_key is None and current.dataset.store_dir is not None:
+            current.store_key = folder_key(current.dataset.store_dir)
         self.thread = threading.Thread(target=self._run, name="eccp-kg-reload", daemon=True)
         self.thread.start()
 
@@ -185,23 +216,43 @@ class Watcher:
                 log.exception("could not switch to the new build at %s; still serving the old one", self.store_path)
             del endpoint
 
+    def follow(self, endpoint: Any) -> None:
+        """On the request path: when the store path names another folder than the current
+        generation's, switch now (waiting for a switch already under way), so this request, and
+        every later one in any process, is answered from the build the link names. A new build
+        that cannot be opened is logged and the old one served, as by the watch."""
+        key = folder_key(self.store_path)
+        if key is None or key == endpoint.generations.current.store_key or key == self._failed_key:
+            return
+        try:
+            self.check(endpoint)
+        except Exception:
+            log.exception("could not switch to the new build at %s; still serving the old one", self.store_path)
+
     def check(self, endpoint: Any) -> bool:
         """Switch when the store path names another store; True if it switched."""
+        with self._switching:
+            return self._check(endpoint)
+
+    def _check(self, endpoint: Any) -> bool:
         target = real_store_dir(self.store_path)
         identity = store_identity(target)
         current = endpoint.generations.current
-        if identity is None or (target == current.dataset.store_dir and identity == current.identity):
-            return False  # no store there (yet), or the one being served
+        if identity is None:
+            return False  # no store there (yet)
+        if target == current.dataset.store_dir and identity == current.identity:
+            current.store_key = folder_key(target)  # the one being served
+            return False
         if self._failed == (target, identity):
             return False  # it failed to open: wait for the next build
         try:
             dataset = Dataset(open_store_read_only(target), store_dir=target)
             if store_identity(target) != identity:
                 return False  # replaced while opening (an old-layout build): next tick
-            generation = Generation(dataset, current.number + 1, identity)
+            generation = Generation(dataset, current.number + 1, identity, store_key=folder_key(target))
             generation.evaluator = endpoint.make_evaluator(dataset)
         except Exception:
-            self._failed = (target, identity)
+            self._failed, self._failed_key = (target, identity), folder_key(target)
             raise
         endpoint.generations.switch(generation)
         endpoint.cache.clear()
