@@ -47,6 +47,7 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
         yield from concept_in(ctx.minter, iri, LEVELS, row["label"])
         yield iri, ECCP.criterion, criterion_iri(ctx, row["criterion"])
         yield iri, ECCP.levelOrder, positive(row["position"])
+        yield iri, SKOS.notation, Literal(f"{row['criterion']}-{row['position']}")
     for row in tables.get("state_of_play"):
         if row["criterion"] not in criteria:
             raise row.error("criterion", "a criterion of framework_criteria.csv", row["criterion"])

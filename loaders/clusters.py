@@ -41,6 +41,7 @@ def figures(tables: Tables, ctx: Context) -> Iterator[Triple]:
         yield from triples
         unit = ctx.minter.concept("units", "percent")
         yield from concept_in(ctx.minter, unit, "units", "percent")
+        yield unit, SKOS.notation, Literal("percent")
         yield from concept_scheme(ctx.minter, "units", "Units of measure")
         eu = ctx.minter.country_iri(EU_AREA)
         yield eu, RDF.type, DCTERMS.Location
@@ -57,6 +58,7 @@ def figures(tables: Tables, ctx: Context) -> Iterator[Triple]:
             continue
         member_type = ctx.minter.concept("member-types", slug(row["label"] or row["measure"]))
         yield from concept_in(ctx.minter, member_type, "member-types", row["label"] or row["measure"])
+        yield member_type, SKOS.notation, Literal(slug(row["label"] or row["measure"]))
         yield from concept_scheme(ctx.minter, "member-types", "Member types of cluster organisations")
         for area, key, value in ((ctx.country, ctx.edition.country, row["value"]), (eu, EU_AREA, row["eu_value"])):
             if value is None:

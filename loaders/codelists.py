@@ -2,7 +2,9 @@
 
 Every code list is a skos:ConceptScheme; its concepts carry skos:prefLabel, skos:notation where a
 code exists, skos:inScheme/skos:topConceptOf and the source note of the row (eccp:sourceLocator).
-Label variants printed in factsheets are skos:hiddenLabel (ecosystems) or skos:altLabel (NACE)."""
+Every concept has a skos:notation a user can type (ecosystems: short upper-case codes such as AGRI;
+Table 3 categories: short slugs such as internationalisation); every label variant printed in a
+factsheet is a skos:altLabel, so no query needs to match label text."""
 from __future__ import annotations
 
 from typing import Iterator
@@ -79,13 +81,16 @@ def load(tables: Tables, schemas: Schemas, minter: Minter) -> Iterator[Triple]:
     for r in tables.get("ecosystems"):
         iri = minter.ecosystem(r["slug"])
         yield from _concept(minter, iri, "ecosystems", ECCP.IndustrialEcosystem, r["label"], r["source"])
-        yield iri, SKOS.notation, Literal(str(r["number"]))
+        yield iri, SKOS.notation, Literal(r["code"])
+        yield iri, ECCP.position, positive(r["number"])
         if r["alt_label"]:
             yield iri, SKOS.altLabel, en(r["alt_label"])
+    preferred = {r["slug"]: r["label"] for r in tables.get("ecosystems")}
     for r in tables.get("ecosystem_labels"):
         if r["ecosystem"] not in ecosystems:
             raise r.error("ecosystem", "an ecosystem slug of codelists/ecosystems.csv", r["ecosystem"])
-        yield minter.ecosystem(r["ecosystem"]), SKOS.hiddenLabel, en(r["label"])
+        if r["label"] != preferred[r["ecosystem"]]:  # every printed variant, findable by label search
+            yield minter.ecosystem(r["ecosystem"]), SKOS.altLabel, en(r["label"])
     labels: dict[str, list[str]] = {}
     for r in tables.get("nace_labels"):
         labels.setdefault(r["code"], []).append(r["label"])
@@ -104,8 +109,8 @@ def load(tables: Tables, schemas: Schemas, minter: Minter) -> Iterator[Triple]:
     for r in tables.get("programmes"):
         iri = minter.programme(r["slug"])
         yield from _concept(minter, iri, "programmes", ECCP.CooperationProgramme, r["label"], r["source"])
+        yield iri, SKOS.notation, Literal(r["acronym"] or r["slug"])
         if r["acronym"]:
-            yield iri, SKOS.notation, Literal(r["acronym"])
             yield iri, SKOS.altLabel, en(r["acronym"])
         if r["parent"]:
             if r["parent"] not in programmes:
@@ -115,6 +120,7 @@ def load(tables: Tables, schemas: Schemas, minter: Minter) -> Iterator[Triple]:
             period = minter.concept("funding-periods", r["funding_period"])
             yield iri, ECCP.fundingPeriod, period
             yield from _concept(minter, period, "funding-periods", ECCP.FundingPeriod, r["funding_period"], None)
+            yield period, SKOS.notation, Literal(r["funding_period"])
             yield period, RDF.type, TIME.ProperInterval
             for prop, value in ((TIME.hasBeginning, r["start_year"]), (TIME.hasEnd, r["end_year"])):
                 if value is not None:
@@ -128,8 +134,14 @@ def load(tables: Tables, schemas: Schemas, minter: Minter) -> Iterator[Triple]:
         yield from _concept(minter, iri, "countries", ECCP.Country, r["name"], r["source"])
         yield iri, SKOS.notation, Literal(r["code"])
         yield from eu_membership(iri, r)
+    seen: dict[tuple[str, str], int] = {}
     for r in tables.get("policy_categories"):
-        yield from _concept(minter, minter.concept(r["scheme"], r["slug"]), r["scheme"], None, r["label"], r["source"])
+        if (r["scheme"], r["notation"]) in seen:
+            raise r.error("notation", f"a notation unique in scheme {r['scheme']} (line {seen[(r['scheme'], r['notation'])]} has it)", r["notation"])
+        seen[(r["scheme"], r["notation"])] = r.line
+        iri = minter.concept(r["scheme"], r["slug"])
+        yield from _concept(minter, iri, r["scheme"], None, r["label"], r["source"])
+        yield iri, SKOS.notation, Literal(r["notation"])
     for scheme, columns in ENUM_SCHEMES.items():
         yield from enum_scheme(minter, schemas, scheme, columns)
 

@@ -84,6 +84,8 @@ def cell(row: Row, ctx: Context) -> Iterator[Triple]:
         concept = ctx.minter.concept(scheme, row["category"])
         yield iri, prop, concept
         yield stmt, ECCP.item, concept
+        if row["text"] != ctx.lookups.categories[(scheme, row["category"])]:  # e.g. 'Cross-sectoral'
+            yield concept, SKOS.altLabel, en(row["text"])
     if row["kind"] == "value" and row["row_label"] in YEAR_FIELDS and re.fullmatch(r"[0-9]{4}", row["text"]):
         yield iri, YEAR_FIELDS[row["row_label"]], year(row["text"])
 

@@ -8,7 +8,8 @@ from typing import Iterator
 
 from rdflib import Literal, URIRef
 
-from ..graph.namespaces import ECCP, RDFS
+from ..graph.iris import slug
+from ..graph.namespaces import ECCP, RDFS, SKOS
 from .common import Context, Triple, concept_in, concept_scheme, en, positive
 from .tables import Tables
 
@@ -28,6 +29,7 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
     for row in tables.get("semester_policy_areas"):
         area = area_iri(ctx, row["policy_area"])
         yield from concept_in(ctx.minter, area, SCHEME, row["policy_area"])
+        yield area, SKOS.notation, Literal(slug(row["policy_area"]))
         yield area, ECCP.position, positive(row["position"])
         iri = ctx.minter.stated("semester-contribution", row["policy_area"])
         yield from ctx.typed(iri, ECCP.ClusterPolicyContribution, row)
@@ -54,3 +56,4 @@ def load(tables: Tables, ctx: Context) -> Iterator[Triple]:
         yield item, ECCP.position, positive(row["position"])
         yield item, ECCP.printedAs, Literal(row["name"])
         yield item, ECCP.participant, Literal(row["participant"])
+

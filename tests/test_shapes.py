@@ -103,7 +103,11 @@ CASES = [
     Case("ExhibitShape", V, lambda g: drop(g, first(g, ECCP.Exhibit), DCTERMS.isPartOf)),
     Case("ConceptSchemeShape", V, lambda g: drop(g, M.scheme("units"), SKOS.prefLabel)),
     Case("ConceptShape", V, lambda g: drop(g, M.concept("units", "percent"), SKOS.inScheme)),
-    Case("IndustrialEcosystemShape", V, lambda g: put(g, M.ecosystem("textile"), SKOS.notation, Literal("X"))),
+    Case("ConceptShape", V, lambda g: drop(g, M.concept("member-types", "smes"), SKOS.notation), path=SKOS.notation),
+    # two concepts of one code list with one notation (SPARQL constraint): both are reported
+    Case("ConceptShape", V, lambda g: put(g, M.concept("beneficiary-types", "start-ups"), SKOS.notation, Literal("smes")),
+         value=Literal("smes")),
+    Case("IndustrialEcosystemShape", V, lambda g: put(g, M.ecosystem("textile"), SKOS.notation, Literal("13"))),
     Case("NaceDivisionShape", V, lambda g: put(g, M.nace("C14"), SKOS.notation, Literal("C1"))),
     Case("CountryShape", V, lambda g: put(g, M.country_iri("EL"), SKOS.notation, Literal("GRC"))),
     Case("NutsRegionShape", V, lambda g: put(g, M.nuts("ITC1"), SKOS.notation, Literal("it-c1"))),
