@@ -53,11 +53,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed vendor
 
 # Front-end assets come from the npm registry at install time, never from a CDN at run time.
-vendor: server/static/vendor/.stamp
-server/static/vendor/.stamp: package.json package-lock.json server/vendor.py | $(VENV)/.installed
+vendor: eccp_kg/pages/static/vendor/.stamp
+eccp_kg/pages/static/vendor/.stamp: package.json package-lock.json server/vendor.py | $(VENV)/.installed
 	@$(call apt_install,$(APT_INSTALL))
 	$(BIN)/python -m eccp_kg.server.vendor
-	@mkdir -p server/static/vendor && touch $@
+	@mkdir -p eccp_kg/pages/static/vendor && touch $@
 
 # The graph is rebuilt only when a source file changed.
 $(OUT)/.built: $(VENV)/.installed $(SOURCES)

@@ -5,6 +5,8 @@ from typing import Any
 
 from flask import Flask
 
+from eccp_kg.pages import STATIC, TEMPLATES
+
 from .config import DEFAULTS
 from eccp_kg.graph.dataset import Dataset, load_data_files, open_store_read_only
 from .cors import install_cors
@@ -34,7 +36,7 @@ def _open_dataset(app: Flask, store: Any) -> Dataset:
 
 def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask:
     """Build the app. `store` (a pyoxigraph Store) overrides STORE_DIR, for tests and --data."""
-    app = Flask(__name__)
+    app = Flask(__name__, template_folder=TEMPLATES, static_folder=STATIC)  # shared with the report
     app.config.from_mapping(DEFAULTS)
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_REQUEST_BYTES"]

@@ -12,11 +12,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Hashable
 
+from eccp_kg.pages import STATIC, TEMPLATES
+
 #: What renders the pages: a page's ETag changes when any of these files does, even within one build.
-_PRESENTATION = (Path(__file__).parent / "templates", Path(__file__).parent / "static")
+_PRESENTATION = (TEMPLATES, STATIC)
 
 
 @dataclass(frozen=True)

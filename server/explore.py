@@ -1,17 +1,18 @@
-"""Explorer views under /explore (issue 5): thin Flask views over explore_views and explore_render.
+"""Explorer views under /explore (issue 5): thin Flask views over the eccp_kg.explore package
+(views, render, ...), which the static report (`eccp-kg report`) renders with too.
 
 Routes:
   GET /explore                      the index of views
   GET /explore/<view>               one view (partnerships, euroclusters, regions, ecosystems, policies,
                                     countries, editions)
   GET /explore/<view>?country=CC    the view for one loaded country (default IT, else the first); an
-                                    unknown CC is a 400 naming the loaded ones (explore_compare.py)
+                                    unknown CC is a 400 naming the loaded ones (eccp_kg/explore/compare.py)
   GET /explore/partnerships?programme=KEY[&programme=KEY...]
                                     the matrix restricted to those programmes (the page's filter
                                     without JavaScript); an unknown KEY is a 400 naming the known ones
   GET /explore/<view>?sort=TABLE.COLUMN&order=asc|desc
-                                    the page with one table sorted (explore_sort.py)
-  GET /explore/<view>.json, .csv    the view's SPARQL results with the same filters (explore_export.py)
+                                    the page with one table sorted (eccp_kg/explore/sort.py)
+  GET /explore/<view>.json, .csv    the view's SPARQL results with the same filters (eccp_kg/explore/export.py)
 Data comes from `app.extensions["eccp_kg"].select`, the in-process SPARQL runner of the dataset.
 
 Pages carry an ETag made of the build id, the templates' version and the request URL (server/cache.py's
@@ -19,18 +20,67 @@ Pages carry an ETag made of the build id, the templates' version and the request
 any query being run."""
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, request
 
-from .explore_compare import UnknownCountry, loaded_countries, resolve_country
-from .explore_export import FORMATS, UnknownTable, tables, to_csv, to_json
+from eccp_kg.explore.compare import UnknownCountry, loaded_countries, resolve_country
+from eccp_kg.explore.export import FORMATS, UnknownTable, tables, to_csv, to_json
+from eccp_kg.explore.maps import BadMeasure, add_figures
+from eccp_kg.explore.render import render_index, render_view, ui_fragment
+from eccp_kg.explore.sort import BadSort, apply
+from eccp_kg.explore.views import VIEWS, UnknownProgramme, View, build
+
 from .cache import etag_matches, page_etag
-from .explore_maps import BadMeasure, add_figures
-from .explore_render import ServerLinks, render_index, render_view
-from .explore_sort import BadSort, apply
-from .explore_views import VIEWS, UnknownProgramme, View, build
+from .iri_map import local_url
+from .site import nav
 
 bp = Blueprint("explore", __name__, url_prefix="/explore")
+
+
+class ServerLinks:
+    """Links for pages served under /explore on the live server.
+
+    `args` are the request's query parameters: sort links and exports keep the page's filters."""
+
+    def __init__(self, root: str = "", path: str = "", args: list[tuple[str, str]] | None = None) -> None:
+        self.root = root.rstrip("/")  # SCRIPT_NAME when mounted below /
+        self.path = path
+        self.args = list(args or [])
+
+    def _filters(self) -> list[tuple[str, str]]:
+        return [(k, v) for k, v in self.args if k not in ("sort", "order", "query")]
+
+    def sort(self, table: str, column: str, order: str) -> str | None:
+        query = urlencode(self._filters() + [("sort", f"{table}.{column}"), ("order", order)])
+        return f"{self.root}{self.path}?{query}#{table}"
+
+    def site_nav(self) -> list[dict[str, Any]] | None:
+        return nav(self.root, self.path or "/explore")
+
+    def site_root(self) -> str:
+        return self.root
+
+    def export(self, slug: str, fmt: str, query: str | None = None) -> str | None:
+        params = self._filters() + ([("query", query)] if query else [])
+        return f"{self.root}/explore/{slug}.{fmt}" + (f"?{urlencode(params)}" if params else "")
+
+    def view(self, slug: str | None) -> str:
+        return f"{self.root}/explore" + (f"/{slug}" if slug else "")
+
+    def asset(self, path: str) -> str:
+        return f"{self.root}/static/{path}"
+
+    def resource(self, iri: str) -> str:
+        """This site's page for a minted IRI (the linked-data blueprint's mapping, honouring
+        BASE_IRI); external IRIs stay as they are."""
+        return local_url(iri) or iri
+
+    def query_ui(self, query: str | None) -> str | None:
+        return f"{self.root}/" + ui_fragment(query)
+
+
 
 def _etag() -> str:
     """The validator of the page at this URL for the served build (server/cache.py's scheme)."""

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from eccp_kg.graph.namespaces import ECCP, sparql_prologue
 
-from .explore_queries import load_query, run
+from eccp_kg.explore.queries import load_query, run
 from .iri_map import local_url
 
 Q_REGION_POLICIES = sparql_prologue() + """SELECT DISTINCT ?region ?policy ?policyLabel ?cluster ?clusterLabel WHERE {

@@ -3,18 +3,17 @@
 Why one module: the query UI, the resource pages, the explorer (also rendered into the static
 report, outside Flask), the ontology documentation (written by pyLODE) and the error pages are
 made by four different renderers. They all take the site navigation from `NAV` and the frame from
-`templates/site/header.html` and `static/site/site.css`, so the site looks and reads as one."""
+`templates/site/header.html` and `static/site/site.css` (package eccp_kg.pages), so the site looks and reads as one."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, request, send_from_directory
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-bp = Blueprint("site", __name__)
+from eccp_kg.pages import STATIC
 
-STATIC = Path(__file__).parent / "static"
+bp = Blueprint("site", __name__)
 
 #: The site navigation: (label, path). `path` is below the server's root (SCRIPT_NAME).
 NAV: tuple[tuple[str, str], ...] = (
@@ -44,7 +43,7 @@ _env: Environment | None = None
 def _environment() -> Environment:
     global _env
     if _env is None:
-        _env = Environment(loader=PackageLoader("eccp_kg.server", "templates"), autoescape=select_autoescape(["html"]))
+        _env = Environment(loader=PackageLoader("eccp_kg.pages", "templates"), autoescape=select_autoescape(["html"]))
     return _env
 
 

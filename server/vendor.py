@@ -1,4 +1,4 @@
-"""Vendor the UI's front-end assets from the npm registry into server/static/vendor/.
+"""Vendor the UI's front-end assets from the npm registry into eccp_kg/pages/static/vendor/.
 
 Why: the query UI must work with no network, so YASGUI and Chart.js are installed at build
 time with `npm ci` (pinned by package-lock.json) and only the few dist files the pages load are
@@ -17,10 +17,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from eccp_kg.pages import VENDOR
+
 #: The checkout that holds package.json (this module lives in <root>/server/).
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent
 #: Where the copied files go (git-ignored, served under /static/vendor/).
-VENDOR_DIR = Path(__file__).resolve().parent / "static" / "vendor"
+VENDOR_DIR = VENDOR
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ ASSETS: tuple[Asset, ...] = (
     Asset("d3-quadtree", "dist/d3-quadtree.min.js", "d3-quadtree/d3-quadtree.min.js"),
     Asset("d3-timer", "dist/d3-timer.min.js", "d3-timer/d3-timer.min.js"),
     Asset("d3-force", "dist/d3-force.min.js", "d3-force/d3-force.min.js"),
-    # map geometries (drawn into SVG on the server, server/maps.py): Natural Earth countries,
+    # map geometries (drawn into SVG on the server, eccp_kg/explore/geometry.py): Natural Earth countries,
     # Italy's regions, and ISO 3166 codes to find a country's shape by its numeric id
     Asset("world-atlas", "countries-50m.json", "world-atlas/countries-50m.json"),
     Asset("@svg-maps/italy", "index.js", "svg-maps-italy/index.js"),
@@ -148,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vendor: error: {exc}", file=sys.stderr)
         return 1
     for path in written:
-        print(f"vendored {path.relative_to(VENDOR_DIR.parent.parent)}")
+        print(f"vendored {path.relative_to(VENDOR_DIR.parents[3])}")
     return 0
 
 

@@ -22,7 +22,7 @@ import requests
 
 from bench import servers
 from eccp_kg.queries import PATH as QUERIES
-from eccp_kg.server.explore_views import VIEWS
+from eccp_kg.explore.views import VIEWS
 
 pytestmark = pytest.mark.slow
 QUERY_FILES = sorted(QUERIES.glob("*.rq")) + sorted((QUERIES / "explore").glob("*.rq"))

@@ -18,7 +18,7 @@ import html5lib
 import pytest
 
 from eccp_kg.graph.iris import base_iri
-from eccp_kg.server.explore_views import VIEWS
+from eccp_kg.explore.views import VIEWS
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "it" / "2023"
 
@@ -408,7 +408,7 @@ def test_report_without_ui_url_has_no_dead_query_links(report_dir: Path):
 
 
 def test_failing_query_leaves_no_half_report(tmp_path: Path):
-    from eccp_kg.server.explore_report import write_report
+    from eccp_kg.explore.report import write_report
 
     calls = []
 
@@ -424,7 +424,7 @@ def test_failing_query_leaves_no_half_report(tmp_path: Path):
 
 
 def test_pages_without_vendored_chart_js_keep_their_tables(explore_client, monkeypatch):
-    from eccp_kg.server import explore_render
+    from eccp_kg.explore import render as explore_render
 
     monkeypatch.setattr(explore_render, "chart_js", lambda: None)
     doc = page(explore_client, "/explore/ecosystems")

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from eccp_kg.server.explore_views import VIEWS
+from eccp_kg.explore.views import VIEWS
 from tests.chromium import WatchedPage, offline_page
 from tests.test_explore import partner_lists, table, top5  # expectations from the source tables
 

@@ -151,7 +151,7 @@ def test_shared_partner_countries(compare):
 
 def test_country_selector_on_every_per_country_view(compare):
     client, folders, _store = compare
-    from eccp_kg.server.explore_views import VIEWS
+    from eccp_kg.explore.views import VIEWS
 
     for slug, view in VIEWS.items():
         doc = page(client, f"/explore/{slug}")
@@ -249,8 +249,8 @@ def test_competency_query_lists_partners_gained_and_lost_between_editions(compar
 
 
 def test_static_report_shows_the_default_country_and_compares_all(compare, tmp_path):
-    from eccp_kg.server.explore_queries import store_select
-    from eccp_kg.server.explore_report import write_report
+    from eccp_kg.explore.queries import store_select
+    from eccp_kg.explore.report import write_report
 
     _client, folders, store = compare
     write_report(store_select(store), tmp_path / "report")

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from eccp_kg.server.explore_views import VIEWS
+from eccp_kg.explore.views import VIEWS
 from tests.test_explore import explore_client, page, partner_lists, rows_of, stated_counts, store_dir, text  # noqa: F401
 
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from eccp_kg.server import maps
+from eccp_kg.explore import geometry as maps
 
 SVG = "{http://www.w3.org/2000/svg}"
 from tests.test_explore import explore_client, page, partner_lists, stated_counts, store_dir, table, text  # noqa: F401
@@ -104,8 +104,8 @@ def test_geometry_sources_and_projection():
 
 
 def test_report_has_the_maps_and_network(store_dir, tmp_path):
-    from eccp_kg.server.explore_queries import store_select
-    from eccp_kg.server.explore_report import write_report
+    from eccp_kg.explore.queries import store_select
+    from eccp_kg.explore.report import write_report
 
     write_report(store_select(store_dir), tmp_path / "r")
     html = (tmp_path / "r" / "partnerships.html").read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from eccp_kg.server import explore_queries as eq
-from eccp_kg.server import explore_views as ev
+from eccp_kg.explore import queries as eq
+from eccp_kg.explore import views as ev
 
 B = "https://example.org/"
 
@@ -180,7 +180,7 @@ def test_bad_query_files_are_refused(tmp_path, monkeypatch):
 
 
 def test_values_from_the_graph_are_escaped_in_pages():
-    from eccp_kg.server.explore_render import ReportLinks, render_view
+    from eccp_kg.explore.render import ReportLinks, render_view
 
     evil = '<script>alert("x")</script>'
     rows = {"euroclusters": [{"eurocluster": B + 'e"1', "label": evil, "ecosystem": B + "x", "ecosystemLabel": evil}]}

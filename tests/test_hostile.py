@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eccp_kg.server.explore_views import VIEWS
+from eccp_kg.explore.views import VIEWS
 from eccp_kg.server.safety import MAX_NESTING, MAX_OPERATORS, QueryRefused, check_complexity
 
 #: Every status the server may answer a hostile request with (no 5xx but 503 for a timeout).

@@ -6,6 +6,8 @@ cycle), relative imports are resolved, and the graph must satisfy:
 
 * `graph` is the bottom layer: it imports only itself and the package-data packages;
 * `loaders` and `server` use `graph` and never each other;
+* the explorer's core (`eccp_kg.explore`: queries, shaping, rendering, the static report) uses
+  `graph` only, and no web framework; `server` (its Flask blueprint) and `commands` (the report) use it;
 * the build pipeline (`eccp_kg.pipeline`) sits above `graph` and `loaders`;
 * outside `server/`, only the serve command imports `eccp_kg.server`;
 * no module imports itself through a cycle;
@@ -25,28 +27,25 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_PACKAGES = ("eccp_kg.data", "eccp_kg.ontology", "eccp_kg.queries", "eccp_kg.shapes")
+DATA_PACKAGES = ("eccp_kg.data", "eccp_kg.ontology", "eccp_kg.pages", "eccp_kg.queries", "eccp_kg.shapes")
 
 #: layer -> what its modules may import (their own layer always allowed).
 ALLOWED: dict[str, set[str]] = {
     "eccp_kg.graph": set(),
     "eccp_kg.loaders": {"eccp_kg.graph"},
-    "eccp_kg.server": {"eccp_kg.graph"},
+    "eccp_kg.explore": {"eccp_kg.graph"},
+    "eccp_kg.server": {"eccp_kg.graph", "eccp_kg.explore"},
     "eccp_kg.pipeline": {"eccp_kg.graph", "eccp_kg.loaders"},
-    "eccp_kg.commands": {"eccp_kg.graph", "eccp_kg.loaders", "eccp_kg.pipeline"},
+    "eccp_kg.commands": {"eccp_kg.graph", "eccp_kg.loaders", "eccp_kg.explore", "eccp_kg.pipeline"},
     "eccp_kg.cli": {"eccp_kg.commands"},
     "eccp_kg.__main__": {"eccp_kg.cli"},
     "eccp_kg": set(),
 }
-#: The one module outside server/ that may start the server.
+#: The one module outside server/ that may start the server (no other exception to any contract).
 SERVER_ENTRY = "eccp_kg.commands.serve"
-#: Imports that break a contract today, each with the reason; the test fails when one goes away
-#: (so the list cannot rot) as well as when a new one appears.
-KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("eccp_kg.commands.report", "eccp_kg.server.explore_report"):
-        "the static report renders the explorer's templates; the explorer (views, queries, rendering, "
-        "templates) should become a package below server/ that both use (issue 9, part 4, left open)",
-}
+#: Layers that must run without a web framework (the static report renders without a server).
+NO_WEB_FRAMEWORK = ("eccp_kg.graph", "eccp_kg.loaders", "eccp_kg.explore", "eccp_kg.pipeline")
+WEB_FRAMEWORKS = ("flask", "werkzeug", "flask_cors", "granian")
 #: Modules allowed to import by a computed name (the CLI loads its sub-commands from a list).
 DYNAMIC_IMPORTERS = {"eccp_kg.cli"}
 
@@ -138,8 +137,6 @@ def contract_violations(edges: list[Edge]) -> list[str]:
         source, target = layer(edge.source), layer(edge.target)
         if source == target or target in DATA_PACKAGES or target == "eccp_kg":  # eccp_kg: __version__
             continue
-        if (edge.source, edge.target) in KNOWN_EXCEPTIONS:
-            continue
         if target == "eccp_kg.server" and edge.source == SERVER_ENTRY:
             continue
         if target not in ALLOWED.get(source, set()):
@@ -208,10 +205,21 @@ def test_layers_point_one_way(real_edges):
     assert problems == [], "\n".join(problems)
 
 
-def test_every_known_exception_still_exists(real_edges):
-    edges, _ = real_edges
-    present = {(e.source, e.target) for e in edges}
-    assert [pair for pair in KNOWN_EXCEPTIONS if pair not in present] == []
+def web_framework_imports(modules: dict[str, Path]) -> list[str]:
+    """Every import of a web framework by a module of a NO_WEB_FRAMEWORK layer (lazy ones included)."""
+    found = []
+    for name, path in modules.items():
+        if not any(name == p or name.startswith(p + ".") for p in NO_WEB_FRAMEWORK):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            found += [f"{name}:{node.lineno} imports {n}" for n in names if n.split(".")[0] in WEB_FRAMEWORKS]
+    return found
+
+
+def test_the_explorer_core_and_the_lower_layers_need_no_web_framework():
+    assert web_framework_imports(installed_modules()) == []
 
 
 def test_no_import_cycle_not_even_through_a_lazy_import(real_edges):
@@ -231,7 +239,7 @@ def _fake(tmp_path: Path, files: dict[str, str]) -> dict[str, Path]:
     modules = {}
     for name, text in files.items():
         path = tmp_path / (name.replace(".", "_") + ".py")
-        if name in ("eccp_kg.graph", "eccp_kg.server"):
+        if name in ("eccp_kg.graph", "eccp_kg.server", "eccp_kg.explore"):
             folder = tmp_path / name.replace(".", "_")
             folder.mkdir()
             path = folder / "__init__.py"
@@ -250,11 +258,28 @@ def test_the_checker_reports_an_upward_import_a_cycle_and_a_computed_import(tmp_
         "eccp_kg.loaders": "import importlib\nimportlib.import_module('eccp_kg.server')\n",
         "eccp_kg.commands.query": "from eccp_kg.server.a import x\n",
         "eccp_kg.commands.serve": "from eccp_kg.server.a import x\n",
+        "eccp_kg.commands.report": "from eccp_kg.explore.report import w\nfrom eccp_kg.server.a import x\n",
+        "eccp_kg.explore": "",
+        "eccp_kg.explore.report": "from eccp_kg.graph import store\ndef h():\n    from eccp_kg.server import b\n",
     })
     edges, dynamic = import_edges(modules)
     problems = contract_violations(edges)
     assert any(p.startswith("eccp_kg.graph.store:2 imports eccp_kg.loaders (inside a function)") for p in problems)
     assert any(p.startswith("eccp_kg.commands.query:1 imports eccp_kg.server.a") for p in problems)
     assert not any(p.startswith("eccp_kg.commands.serve") for p in problems)
+    assert any(p.startswith("eccp_kg.commands.report:2 imports eccp_kg.server.a") for p in problems)
+    assert not any(p.startswith("eccp_kg.commands.report:1") for p in problems)  # the explorer core: allowed
+    assert any(p.startswith("eccp_kg.explore.report:3 imports eccp_kg.server.b (inside a function)") for p in problems)
+    assert not any(p.startswith("eccp_kg.explore.report:1") for p in problems)  # graph: allowed
     assert cycles(edges) == [["eccp_kg.server.a", "eccp_kg.server.b"]]
     assert [e.source for e in dynamic] == ["eccp_kg.loaders"]
+
+
+def test_the_checker_reports_a_web_framework_in_the_explorer_core(tmp_path):
+    modules = _fake(tmp_path, {
+        "eccp_kg.explore.render": "def f():\n    from flask import request\n",
+        "eccp_kg.explore.views": "import werkzeug.http\nfrom . import render\n",
+        "eccp_kg.server.explore": "from flask import Blueprint\n",
+    })
+    assert web_framework_imports(modules) == ["eccp_kg.explore.render:2 imports flask",
+                                              "eccp_kg.explore.views:1 imports werkzeug.http"]

@@ -58,7 +58,8 @@ def test_wheel_ships_code_and_package_data(wheel_names):
     for module in ("cli.py", "commands/build.py", "commands/export.py", "commands/validate.py", "commands/import_.py",
                    "loaders/importer/__init__.py", "loaders/importer/left_to_people.py", "loaders/importer/manual.toml",
                    "pipeline.py", "graph/build.py", "graph/formats.py", "graph/dataset.py", "graph/store.py", "graph/dumps.py", "graph/describe.py", "graph/validate.py",
-                   "loaders/__init__.py", "server/app.py"):
+                   "loaders/__init__.py", "server/app.py", "server/backends/remote.py", "server/explore.py", "explore/views.py", "explore/render.py",
+                   "explore/report.py", "pages/__init__.py"):
         assert f"eccp_kg/{module}" in names, module
 
     def shipped(prefix: str, suffix: str) -> list[str]:
@@ -72,6 +73,11 @@ def test_wheel_ships_code_and_package_data(wheel_names):
         assert files, f"no {pattern} under {folder}/"
         missing = files - {n.removeprefix(prefix) for n in shipped(prefix, pattern.rsplit(".", 1)[1])}
         assert not missing, f"not in the wheel: {sorted(missing)}"
+    # the templates and static files the server and the report render with (vendor/ is git-ignored: `make vendor`)
+    pages = {p.relative_to(ROOT).as_posix() for folder in ("templates", "static")
+             for p in (ROOT / "eccp_kg" / "pages" / folder).rglob("*") if p.is_file() and "vendor" not in p.parts}
+    assert any(p.endswith("explore/base.html") for p in pages) and any(p.endswith("site/site.css") for p in pages)
+    assert sorted(pages - names) == []
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])

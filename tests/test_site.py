@@ -12,6 +12,7 @@ import html5lib
 import pyoxigraph as ox
 import pytest
 
+from eccp_kg.pages import STATIC
 from eccp_kg.server.site import NAV
 from tests.test_explore import explore_client, store_dir  # noqa: F401  (fixtures)
 
@@ -192,5 +193,5 @@ def test_query_cli_into_a_closed_pipe_prints_no_traceback(store_dir):
 
 
 def test_yasgui_result_cells_get_their_padding_back():
-    css = (Path(__file__).resolve().parent.parent / "server" / "static" / "ui" / "ui.css").read_text(encoding="utf-8")
+    css = (STATIC / "ui" / "ui.css").read_text(encoding="utf-8")
     assert re.search(r"\.yasr table\.dataTable td[^{]*\{[^}]*padding:\s*\.3rem", css)

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from eccp_kg.explore.report import write_report
 from eccp_kg.graph.dataset import DataError, Dataset, open_store_read_only
 
 
@@ -26,10 +27,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from eccp_kg.server.explore_report import write_report  # see KNOWN_EXCEPTIONS in tests/test_layers.py
-
-    from pathlib import Path
-
     if not Path(args.store).is_dir():  # the report reads a built store only (no --data here)
         print(f"eccp-kg report: --store {args.store}: no store directory; run `eccp-kg build` first "
               "(or pass --store DIR of another build)", file=sys.stderr)

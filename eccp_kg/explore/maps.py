@@ -5,13 +5,13 @@ the node-link network (the factsheet's country, its programmes, the partner coun
 lays it out with the vendored d3-force, the server draws a first radial layout so every node is
 there without JavaScript). Regions: Italy's NUTS-2 regions shaded by a measure the reader picks
 (`?measure=`): stated sectoral or ecosystem agglomerations, the rank of one NACE division, or
-whether one ecosystem is listed. Geometry and projection: server/maps.py."""
+whether one ecosystem is listed. Geometry and projection: eccp_kg/explore/geometry.py."""
 from __future__ import annotations
 
 import math
 from typing import Any, Mapping
 
-from . import maps
+from . import geometry
 
 #: Categorical colours for programme combinations (Okabe-Ito, distinguishable with colour-vision
 #: deficiencies); every shape also names its programmes in its title, and the matrix is beside it.
@@ -51,8 +51,8 @@ def partnership_map(data: dict[str, Any], home: str) -> None:
         countries.append({"code": c["code"], "label": c["label"], "group": key, "programmes": c["programmes"],
                           "title": f"{c['code']} {c['label']}: {listed}"})
     try:
-        drawn = maps.country_map(countries, home, legend)
-    except maps.MapUnavailable as exc:
+        drawn = geometry.country_map(countries, home, legend)
+    except geometry.MapUnavailable as exc:
         data["mapError"] = str(exc)
         return
     by_code = {c["code"]: c for c in countries}
@@ -132,8 +132,8 @@ def region_map(data: dict[str, Any], measure: str | None) -> None:
                 values[g["code"]] = 1 if rank else 0
                 notes[g["code"]] = f"{key} listed" if rank else f"{key} not listed"
     try:
-        drawn = maps.region_map(values, labels, lambda c: notes.get(c, "not in the tables"))
-    except maps.MapUnavailable as exc:
+        drawn = geometry.region_map(values, labels, lambda c: notes.get(c, "not in the tables"))
+    except geometry.MapUnavailable as exc:
         data["regionMapError"] = str(exc)
         return
     drawn.update(measure=measure, options=options,
@@ -151,7 +151,7 @@ def add_figures(slug: str, data: dict[str, Any], countries: list[dict[str, Any]]
         partnership_map(data, home)
         network(data, home, label)
     elif slug == "regions":
-        if not any(code == g["code"] for code, _ in maps.ITALY_SHAPES for g in data["sectoral"]):
+        if not any(code == g["code"] for code, _ in geometry.ITALY_SHAPES for g in data["sectoral"]):
             if measure:
                 raise BadMeasure(measure, [])
             data["regionMapError"] = "the vendored region map (npm @svg-maps/italy) covers Italy only"

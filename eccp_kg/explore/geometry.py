@@ -3,7 +3,7 @@ and NUTS-2 regions of Italy, each shape carrying its code as the factsheet print
 
 Why on the server: the shapes are in the page itself, so the maps show (and can be read and
 tested) without JavaScript, in the static report too, and nothing is fetched at run time. The
-geometries come from npm packages vendored by server/vendor.py:
+geometries come from npm packages vendored by server/vendor.py into eccp_kg/pages/static/vendor/:
 
 * countries: `world-atlas` (Natural Earth 1:50m Admin 0, public domain; TopoJSON), found by their
   ISO 3166 numeric id through `i18n-iso-countries`' code table. Projected here with the Lambert
@@ -22,7 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
+from eccp_kg.pages import VENDOR
+
 WORLD = VENDOR / "world-atlas" / "countries-50m.json"
 CODES = VENDOR / "i18n-iso-countries" / "codes.json"
 ITALY = VENDOR / "svg-maps-italy" / "index.js"
@@ -52,7 +53,7 @@ class MapUnavailable(RuntimeError):
 
 def _read(path: Path) -> str:
     if not path.is_file():
-        raise MapUnavailable(f"{path.relative_to(VENDOR.parent.parent)} is not vendored (run `make vendor`)")
+        raise MapUnavailable(f"{path.relative_to(VENDOR.parents[3])} is not vendored (run `make vendor`)")
     return path.read_text(encoding="utf-8")
 
 

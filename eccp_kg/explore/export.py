@@ -17,8 +17,8 @@ from typing import Any, Sequence
 
 import pyoxigraph as ox
 
-from .explore_queries import Row, Select, ViewQuery
-from .explore_views import View, fetch, key_of, resolve_programmes
+from .queries import Row, Select, ViewQuery
+from .views import View, fetch, key_of, resolve_programmes
 
 #: The export formats: suffix -> media type.
 FORMATS: dict[str, str] = {"csv": "text/csv", "json": "application/json"}

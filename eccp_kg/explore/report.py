@@ -7,11 +7,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .explore_compare import loaded_countries, resolve_country
-from .explore_queries import Select
-from .explore_maps import add_figures
-from .explore_render import STATIC_DIR, ReportLinks, chart_js, d3_js, render_index, render_view
-from .explore_views import VIEWS, build
+from .compare import loaded_countries, resolve_country
+from .queries import Select
+from .maps import add_figures
+from .render import STATIC_DIR, ReportLinks, chart_js, d3_js, render_index, render_view
+from .views import VIEWS, build
 
 
 def write_report(select: Select, out: str | Path, ui_url: str | None = None) -> list[Path]:

@@ -50,7 +50,7 @@
 
 
   /* Sortable tables: a header link sorts on the server (no JavaScript needed); here the same rows
-     are sorted in the page with the server's rule (server/explore_sort.py): missing values ("–")
+     are sorted in the page with the server's rule (eccp_kg/explore/sort.py): missing values ("–")
      last, numbers by value, text lower-cased, ties in the query's order (data-index). */
   function cellValue(cell) {
     var v = cell.hasAttribute("data-value") ? cell.getAttribute("data-value") : cell.textContent.trim();

@@ -13,8 +13,8 @@ import pyoxigraph as ox
 
 from eccp_kg.graph.namespaces import ECCP
 
-from .explore_compare import countries, editions
-from .explore_queries import Row, Select, ViewQuery, load_query, run
+from .compare import countries, editions
+from .queries import Row, Select, ViewQuery, load_query, run
 
 
 def key_of(iri: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict, defaultdict
 from typing import Any, Iterable, Mapping
 
-from .explore_queries import Row, Select, load_query, run
+from .queries import Row, Select, load_query, run
 
 #: The country the explorer shows when none is asked for (the first source), if it is loaded.
 DEFAULT_COUNTRY = "IT"

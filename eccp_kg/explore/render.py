@@ -1,28 +1,27 @@
 """Rendering explorer pages to HTML, the same way for the live server and the static report.
 
-The templates (server/templates/explore/) never build a URL themselves: they ask a `Links`
-object, which the server implements with absolute paths on this site and the report with
-relative file names. That is what lets one template serve both without a server."""
+The templates (eccp_kg/pages/templates/explore/) never build a URL themselves: they ask a `Links`
+object, which the server implements with absolute paths on this site (server/explore.py
+`ServerLinks`) and the report with relative file names (`ReportLinks` below). That is what lets one template serve both without a server."""
 from __future__ import annotations
 
 import json
 import posixpath
-from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from .explore_queries import ViewQuery
-from .explore_views import VIEWS, View
-from .iri_map import local_url
+from eccp_kg.pages import STATIC as STATIC_DIR
 
-STATIC_DIR = Path(__file__).parent / "static"
+from .queries import ViewQuery
+from .sort import apply
+from .views import VIEWS, View
 
 
 def chart_js() -> str | None:
-    """Where the vendored chart.js UMD bundle is, relative to server/static (None if not vendored).
+    """Where the vendored chart.js UMD bundle is, relative to the static folder (eccp_kg/pages/static) (None if not vendored).
 
     `python -m eccp_kg.server.vendor` copies it from the npm package; the pages work without it
     (every chart has its table), so a missing bundle degrades, it does not break."""
@@ -37,7 +36,7 @@ D3_SCRIPTS = ("d3-dispatch/d3-dispatch.min.js", "d3-quadtree/d3-quadtree.min.js"
 
 
 def d3_js() -> list[str]:
-    """The vendored d3-force scripts relative to server/static (empty unless all are there: the
+    """The vendored d3-force scripts relative to the static folder (eccp_kg/pages/static) (empty unless all are there: the
     network then keeps its server-drawn radial layout)."""
     found = [f"vendor/{s}" for s in D3_SCRIPTS if (STATIC_DIR / "vendor" / s).is_file()]
     return found if len(found) == len(D3_SCRIPTS) else []
@@ -47,7 +46,7 @@ class Links(Protocol):
     """Every URL a page shows, for one output (live server or static report)."""
 
     def view(self, slug: str | None) -> str: ...  # None = the /explore index
-    def asset(self, path: str) -> str: ...  # a file under server/static/
+    def asset(self, path: str) -> str: ...  # a file under eccp_kg/pages/static/
     def resource(self, iri: str) -> str: ...  # a minted IRI's page
     def query_ui(self, query: str | None) -> str | None: ...  # the query UI, with this SPARQL in a tab
     def sort(self, table: str, column: str, order: str) -> str | None: ...  # this page, sorted (None: in-page only)
@@ -60,50 +59,6 @@ def ui_fragment(query: str | None) -> str:
     """`#query=...`: YASGUI opens a tab with this query from its page's URL fragment (its
     populateFromUrl). A fragment never reaches the server, so long queries cost nothing."""
     return "#" + urlencode({"query": query}, quote_via=quote) if query else ""
-
-
-class ServerLinks:
-    """Links for pages served under /explore on the live server.
-
-    `args` are the request's query parameters: sort links and exports keep the page's filters."""
-
-    def __init__(self, root: str = "", path: str = "", args: list[tuple[str, str]] | None = None) -> None:
-        self.root = root.rstrip("/")  # SCRIPT_NAME when mounted below /
-        self.path = path
-        self.args = list(args or [])
-
-    def _filters(self) -> list[tuple[str, str]]:
-        return [(k, v) for k, v in self.args if k not in ("sort", "order", "query")]
-
-    def sort(self, table: str, column: str, order: str) -> str | None:
-        query = urlencode(self._filters() + [("sort", f"{table}.{column}"), ("order", order)])
-        return f"{self.root}{self.path}?{query}#{table}"
-
-    def site_nav(self) -> list[dict[str, Any]] | None:
-        from .site import nav
-
-        return nav(self.root, self.path or "/explore")
-
-    def site_root(self) -> str:
-        return self.root
-
-    def export(self, slug: str, fmt: str, query: str | None = None) -> str | None:
-        params = self._filters() + ([("query", query)] if query else [])
-        return f"{self.root}/explore/{slug}.{fmt}" + (f"?{urlencode(params)}" if params else "")
-
-    def view(self, slug: str | None) -> str:
-        return f"{self.root}/explore" + (f"/{slug}" if slug else "")
-
-    def asset(self, path: str) -> str:
-        return f"{self.root}/static/{path}"
-
-    def resource(self, iri: str) -> str:
-        """This site's page for a minted IRI (the linked-data blueprint's mapping, honouring
-        BASE_IRI); external IRIs stay as they are."""
-        return local_url(iri) or iri
-
-    def query_ui(self, query: str | None) -> str | None:
-        return f"{self.root}/" + ui_fragment(query)
 
 
 class ReportLinks:
@@ -150,7 +105,7 @@ def environment() -> Environment:
     global _env
     if _env is None:
         env = Environment(
-            loader=PackageLoader("eccp_kg.server", "templates"),
+            loader=PackageLoader("eccp_kg.pages", "templates"),
             autoescape=select_autoescape(["html"]),
             undefined=StrictUndefined,
             trim_blocks=True,
@@ -171,9 +126,7 @@ def render_index(links: Links, standalone: bool = False) -> str:
 def render_view(view: View, queries: list[ViewQuery], data: dict[str, Any], links: Links,
                 standalone: bool = False, sort: dict[str, Any] | None = None) -> str:
     """One view page from its shaped data and the queries it came from; `sort` is the state
-    explore_sort.apply returned (None: the query's order)."""
-    from .explore_sort import apply
-
+    sort.apply returned (None: the query's order)."""
     state = sort if sort is not None else apply(view.slug, data, None, None)
     return environment().get_template(f"explore/{view.slug}.html").render(
         view=view, views=list(VIEWS.values()), queries=queries, data=data, links=links,
