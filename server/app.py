@@ -47,9 +47,10 @@ def create_app(config: dict[str, Any] | None = None, store: Any = None) -> Flask
     register_error_handlers(app)
     install_cors(app)
 
-    from . import downloads, explore, protocol, resources, search, shapes_doc, site, ui
+    from . import downloads, explore, protocol, resources, search, shapes_doc, short_links, site, ui
 
-    for blueprint in (protocol.bp, ui.bp, resources.bp, downloads.bp, explore.bp, site.bp, shapes_doc.bp, search.bp):
+    for blueprint in (protocol.bp, ui.bp, resources.bp, downloads.bp, explore.bp, site.bp, shapes_doc.bp, search.bp,
+                      short_links.bp):
         app.register_blueprint(blueprint)
     install_guard(app)  # raw query-string bytes and malformed Host headers (server/guard.py)
     # outermost: each request sees one build from start to end, the one the store link names

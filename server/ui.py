@@ -18,7 +18,7 @@ from flask.blueprints import BlueprintSetupState
 from .errors import error_response
 
 from eccp_kg.graph.errors import SourceError
-from eccp_kg.graph.namespaces import PREFIXES
+from eccp_kg.graph.namespaces import PREFIXES, sparql_prologue
 from eccp_kg.graph.query_files import QueryFile, read_query_file
 from eccp_kg.queries import PATH as QUERIES_PATH
 
@@ -76,25 +76,63 @@ def new_tab_query() -> str:
     return "".join(lines[1:] if lines and lines[0].startswith("#") else lines)
 
 
-def ui_config(endpoint: str, items: tuple[Example, ...]) -> dict[str, Any]:
+#: The editor's completions: classes and properties the ontology declares, and those the data uses.
+#: No user input; run once per build (cached by build id), so typing in the editor never asks a host.
+VOCABULARY_QUERY = sparql_prologue() + """SELECT DISTINCT ?term ?kind WHERE {
+  { VALUES (?type ?kind) { (owl:Class "class") (rdfs:Class "class")
+                          (owl:ObjectProperty "property") (owl:DatatypeProperty "property")
+                          (owl:AnnotationProperty "property") (rdf:Property "property")
+                          (qb:DimensionProperty "property") (qb:MeasureProperty "property")
+                          (qb:AttributeProperty "property") }
+    ?term a ?type }
+  UNION { [] a ?term . BIND("class" AS ?kind) }
+  UNION { [] ?term [] . BIND("property" AS ?kind) }
+  FILTER(isIRI(?term))
+} ORDER BY ?kind ?term"""
+_VOCABULARY = "eccp_kg_ui_vocabulary"
+
+
+def vocabulary(app: Flask | None = None) -> dict[str, list[str]]:
+    """{"class": [IRI, ...], "property": [IRI, ...]} of the served build (cached per build id)."""
+    app = app or current_app
+    dataset = app.extensions["eccp_kg"]
+    cached = app.extensions.get(_VOCABULARY)
+    if cached is None or cached[0] != dataset.build_id:
+        terms: dict[str, list[str]] = {"class": [], "property": []}
+        for row in dataset.select(VOCABULARY_QUERY):
+            terms[row["kind"].value].append(row["term"].value)
+        cached = app.extensions[_VOCABULARY] = (dataset.build_id, terms)
+    return cached[1]
+
+
+def ui_config(endpoint: str, items: tuple[Example, ...], terms: dict[str, list[str]] | None = None,
+              open_query: dict[str, str] | None = None) -> dict[str, Any]:
     """Everything the page script needs, as one JSON-able dict (rendered with |tojson, so escaped).
 
     Prefixes go as [prefix, namespace] pairs: tojson sorts object keys, and PREFIXES' order is
-    the display order."""
+    the display order. `open_query` ({"name", "query"}) is a query the page opens (a short link)."""
     return {
         "endpoint": endpoint,
         "prefixes": [[prefix, iri] for prefix, iri in PREFIXES.items()],
         "examples": [e.as_json() for e in items],
         "newTab": new_tab_query(),
+        "vocabulary": terms or {"class": [], "property": []},
+        "shortLinks": request.script_root + "/q",
+        "open": open_query,
     }
+
+
+def render_ui(open_query: dict[str, str] | None = None) -> str:
+    """The query page; with `open_query`, opening that query in a tab (or the tab already holding it)."""
+    items = examples()
+    config = ui_config(request.script_root + "/sparql", items, vocabulary(), open_query)
+    return render_template("ui/index.html", config=config, examples=items)
 
 
 @bp.get("/")
 def index() -> str:
-    """YASGUI pointed at /sparql, with the prefixes and the competency queries as examples."""
-    items = examples()
-    config = ui_config(request.script_root + "/sparql", items)
-    return render_template("ui/index.html", config=config, examples=items)
+    """YASGUI pointed at /sparql, with the prefixes, the vocabulary and the competency queries."""
+    return render_ui()
 
 
 @bp.get("/queries")

@@ -155,7 +155,7 @@ def test_syntax_error_is_shown_not_swallowed(browser: Browser) -> None:
     message = error.inner_text()
     browser.screenshot("ui-syntax-error")
     assert "400" in message, message
-    assert re.search(r"\b1:\d+\b", message), f"the parser's line:column is shown: {message}"
+    assert re.search(r"Line 1, column \d+", message), f"the position is shown as a sentence: {message}"
     assert browser.page_errors == []
     assert browser.external == []
     # The failed request itself is the only console error Chromium logs.
