@@ -60,14 +60,17 @@ class Generation:
     active: int = 0
     retired: bool = False
     store_key: tuple[int, int] | None = None  # (st_dev, st_ino) of the store's real folder
-    _graphs: frozenset[str] | None = field(default=None, repr=False)
+    _graphs: tuple[str, frozenset[str]] | None = field(default=None, repr=False)
 
     @property
     def known_graphs(self) -> frozenset[str]:
-        """Named graphs of this build (computed once: a build never changes)."""
-        if self._graphs is None:
-            self._graphs = frozenset(self.dataset.named_graphs())
-        return self._graphs
+        """Named graphs of this build, read again only when its build id changes: never for a
+        store directory (a new build there is a new generation), after an `eccp-kg push` of another
+        build into a remote backend's store (whose id server/backends/remote.py re-reads)."""
+        build_id = self.dataset.build_id
+        if self._graphs is None or self._graphs[0] != build_id:
+            self._graphs = (build_id, frozenset(self.dataset.named_graphs()))
+        return self._graphs[1]
 
     def close(self) -> None:
         if self.evaluator is not None:

@@ -19,13 +19,11 @@ SERVICE allowlist, ETags, result cache, pages and explorer.
   re-read every BUILD_ID_SECONDS: a push of a new build changes ETags and cache keys."""
 from __future__ import annotations
 
+import http.client
 import re
-import socket
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,9 +32,11 @@ import pyoxigraph as ox
 from eccp_kg.graph.dataset import DataError, Term
 from eccp_kg.graph.iris import Minter, base_iri as default_base_iri
 
-from ..evaluator import Job, Outcome, _syntax_outcome, dataset_arguments, guarded, serialise, timeout_outcome, too_many_bytes
+from ..evaluator import (Job, Outcome, _syntax_outcome, cancelled_outcome, dataset_arguments, guarded, serialise,
+                         timeout_outcome, too_many_bytes)
 from ..prologue import PREDECLARED, remote_text
 from ..safety import QueryRefused
+from .client import EngineClient, Stopped
 
 #: Seconds a read build id is trusted before B graph/meta is asked again.
 BUILD_ID_SECONDS = 2.0
@@ -84,36 +84,36 @@ def bind_values(query: str, substitutions: Mapping[str, Term] | None) -> str:
 
 
 class RemoteEngine:
-    """One SPARQL 1.1 query endpoint spoken to over HTTP POST (form-encoded, so long datasets fit)."""
+    """One SPARQL 1.1 query endpoint spoken to over HTTP POST (form-encoded, so long datasets fit),
+    on kept-alive connections (server/backends/client.py)."""
 
     def __init__(self, url: str):
         if not url.startswith(("http://", "https://")):
             raise DataError(f"--backend: expected the http:// or https:// URL of a SPARQL endpoint, got {url!r}")
         self.url = url
+        self.client = EngineClient(url)
 
     def post(self, query: str, accept: str, default: tuple[str, ...], named: tuple[str, ...], timeout: float,
-             max_bytes: int | None = None) -> tuple[str, bytes]:
-        """(content type, body) of the engine's answer; RemoteError for anything but 200."""
+             max_bytes: int | None = None, cancel: threading.Event | None = None) -> tuple[str, bytes]:
+        """(content type, body) of the engine's answer; RemoteError for anything but 200 (503 Query
+        Timeout past `timeout`, 499 Query Cancelled once `cancel` is set: the request is dropped)."""
         fields = [("query", query)] + [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
-        request = urllib.request.Request(self.url, data=urllib.parse.urlencode(fields).encode("ascii"), method="POST",
-                                         headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                body = response.read() if max_bytes is None else response.read(max_bytes + 1)
-                return response.headers.get_content_type(), body
-        except urllib.error.HTTPError as exc:
-            text = exc.read().decode("utf-8", errors="replace").strip()[:600] or "(empty body)"
-            if 400 <= exc.code < 500:
-                raise RemoteError(400, "Query Refused By Backend",
-                                  f"The SPARQL engine at {self.url} refused the query (HTTP {exc.code}): {text}") from None
-            raise RemoteError(502, "Backend Error", f"The SPARQL engine at {self.url} failed (HTTP {exc.code}): {text}") from None
-        except (TimeoutError, socket.timeout):
+            answer = self.client.post(urllib.parse.urlencode(fields).encode("ascii"), headers, timeout, max_bytes, cancel)
+        except Stopped as exc:
+            if exc.reason == "cancelled":
+                raise RemoteError(499, "Query Cancelled", "the request to the SPARQL engine was dropped") from None
             raise RemoteError(503, "Query Timeout", f"no answer from the SPARQL engine within {timeout:g} s") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise RemoteError(503, "Query Timeout", f"no answer from the SPARQL engine within {timeout:g} s") from None
-            raise RemoteError(502, "Backend Unavailable", f"The SPARQL engine at {self.url} cannot be reached: {reason}") from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise RemoteError(502, "Backend Unavailable", f"The SPARQL engine at {self.url} cannot be reached: {exc}") from None
+        if answer.status == 200:
+            return answer.content_type, answer.body
+        text = answer.body.decode("utf-8", errors="replace").strip()[:600] or "(empty body)"
+        if 400 <= answer.status < 500:
+            raise RemoteError(400, "Query Refused By Backend",
+                              f"The SPARQL engine at {self.url} refused the query (HTTP {answer.status}): {text}")
+        raise RemoteError(502, "Backend Error", f"The SPARQL engine at {self.url} failed (HTTP {answer.status}): {text}")
 
 
 def parse_answer(content_type: str, body: bytes, results: bool) -> Any:
@@ -269,8 +269,10 @@ class RemoteEvaluator:
         started = time.monotonic()
         try:
             content_type, body = self.dataset.engine.post(remote_text(job.query), RESULTS_XML if results else GRAPH_ACCEPT,
-                                                          default, named, timeout, job.max_bytes * 4)
+                                                          default, named, timeout, job.max_bytes * 4, cancel)
         except RemoteError as exc:
+            if exc.status == 499:
+                return cancelled_outcome()
             if exc.status == 503:
                 return timeout_outcome(f"{exc.detail} (after {time.monotonic() - started:.1f} s)", timeout)
             return Outcome(exc.status, title=exc.title, detail=exc.detail)
