@@ -3,7 +3,7 @@
 Why: the loaders are written against schemas.toml; a CSV that drifts from it (a renamed column, a repeated
 natural key, a row without its source) must fail here, before a build. csv/tomllib only: the typed
 validation with file/line/column errors is the loaders' (eccp_kg.loaders.tables). The checks of what the
-tables say against the factsheet text are in test_source_tables.py.
+tables say against the factsheet text are in test_source_tables.py and the other test_source_*.py.
 """
 from __future__ import annotations
 
