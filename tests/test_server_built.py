@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from eccp_kg.queries import PATH as QUERIES
-from tests.test_competency_queries import EMPTY_WITH_ONE_EDITION
+from tests.competency import EMPTY_WITH_ONE_EDITION
 
 COMPETENCY = sorted(QUERIES.glob("*.rq"))
 
