@@ -3,7 +3,9 @@
 Why: `eccp-kg serve` should run on the fastest maintained WSGI server. Each stack serves
 bench/hello_wsgi.py (what the server alone allows on this machine) and bench/our_wsgi.py (our
 Flask app over the build's store, uncached lookups: what users get), under the same wrk load,
-the stacks alternating per round so background load hits all alike. Each server runs in its
+the stacks alternating per round so background load hits all alike. The RSGI row is what
+`eccp-kg serve` runs: granian's RSGI interface with server/rsgi.py's bridge (bench/hello_rsgi.py,
+bench/our_rsgi.py), which it needs to notice disconnected clients. Each server runs in its
 own process group and is always stopped (bench/servers.py)."""
 from __future__ import annotations
 
@@ -25,10 +27,13 @@ class Stack:
 
     label: str
     command: tuple[str, ...]
+    rsgi: bool = False  # serves the app behind server/rsgi.py (bench/*_rsgi.py), as `eccp-kg serve` does
 
     def argv(self, port: int, app: str) -> list[str]:
         """The command for a port and app, with the server's console script from this environment."""
         tool, *rest = self.command
+        if self.rsgi:
+            app = app.replace("_wsgi:", "_rsgi:")
         return [servers.venv_tool(tool), *(part.format(port=port, app=app) for part in rest)]
 
     def shown(self) -> str:
@@ -40,6 +45,9 @@ class Stack:
 STACKS: tuple[Stack, ...] = (
     Stack("granian, 2 workers x 8 threads", ("granian", "--interface", "wsgi", "--workers", "2", "--blocking-threads", "8",
                                              "--no-ws", "--log-level", "error", "--host", "127.0.0.1", "--port", "{port}", "{app}")),
+    Stack("granian RSGI + our bridge (eccp-kg serve), 2 workers x 8 threads",
+          ("granian", "--interface", "rsgi", "--workers", "2", "--no-ws", "--log-level", "error", "--host", "127.0.0.1",
+           "--port", "{port}", "{app}"), rsgi=True),
     Stack("waitress, 8 threads", ("waitress-serve", "--listen=127.0.0.1:{port}", "--threads=8", "{app}")),
     Stack("gunicorn, 2 workers x 8 threads", ("gunicorn", "-w", "2", "--threads", "8", "-b", "127.0.0.1:{port}", "{app}")),
 )
