@@ -13,7 +13,8 @@ import html
 import re
 
 from eccp_kg.graph.namespaces import PREFIXES
-from tests.competency import QUERIES, ROOT, TESTED, between, codes, run, table1, table2
+from tests.competency import (COMPARING, PER_COUNTRY, QUERIES, ROOT, TESTED, between, codes, query_file, run,
+                               table1, table2)
 from tests.competency import store, text  # noqa: F401  (fixtures)
 
 
@@ -30,6 +31,20 @@ def test_every_query_states_its_question_and_is_tested():
     for f in files:  # the README's table of competency queries lists each with its question
         question = f.read_text(encoding="utf-8").splitlines()[0].removeprefix("# Question: ")
         assert f"[`{f.name}`](queries/{f.name}) | {question} |" in readme, f.name
+
+
+def test_per_country_queries_ask_per_country_and_answer_for_italy_on_the_italy_build(store):
+    """A per-country query projects the country code first, its question names no country, and on
+    the shipped build (Italy only) every row is Italy's; the other queries name their place."""
+    for name in sorted(PER_COUNTRY):
+        text = query_file(name).read_text(encoding="utf-8")
+        question = text.splitlines()[0]
+        assert not re.search(r"ital", question, re.I) and "each country" in question, name
+        assert re.search(r"SELECT DISTINCT \?cc\b", text) and re.search(r"ORDER BY \?cc\b", text), name
+        rows = run(store, name)
+        assert rows and {r["cc"] for r in rows} == {"IT"}, name
+    for name in sorted(TESTED - PER_COUNTRY - COMPARING - {"validation-warnings"}):
+        assert re.search(r"lombard", query_file(name).read_text(encoding="utf-8").splitlines()[0], re.I), name
 
 
 def test_registered_cluster_organisations_and_extraction_date(store, text):
