@@ -18,7 +18,7 @@ import pytest
 
 from eccp_kg.explore.views import VIEWS
 from tests.chromium import WatchedPage, offline_page
-from tests.test_explore import partner_lists, table, top5  # expectations from the source tables
+from tests.exploring import partner_lists, table, top5  # expectations from the source tables
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from eccp_kg.explore.views import VIEWS
-from tests.test_explore import explore_client, page, partner_lists, rows_of, stated_counts, store_dir, text  # noqa: F401
+from tests.exploring import explore_client, page, partner_lists, rows_of, stated_counts, store_dir, text  # noqa: F401
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 NUMBERS = {XSD + t for t in ("integer", "int", "long", "decimal", "double", "float", "nonNegativeInteger", "gYear")}

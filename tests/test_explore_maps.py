@@ -9,7 +9,7 @@ from collections import Counter
 from eccp_kg.explore import geometry as maps
 
 SVG = "{http://www.w3.org/2000/svg}"
-from tests.test_explore import explore_client, page, partner_lists, stated_counts, store_dir, table, text  # noqa: F401
+from tests.exploring import explore_client, page, partner_lists, stated_counts, store_dir, table, text  # noqa: F401
 
 
 def test_every_partner_country_has_its_shape_on_the_map(explore_client):

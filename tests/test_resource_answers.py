@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import html5lib
 import pytest
 
-from tests.test_explore import explore_client, partner_lists, stated_counts, store_dir, table, text, top5  # noqa: F401
+from tests.exploring import explore_client, partner_lists, stated_counts, store_dir, table, text, top5  # noqa: F401
 
 
 def answers(client, path: str) -> dict[str, list[list[str]]]:

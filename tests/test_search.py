@@ -8,7 +8,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from tests.test_explore import explore_client, page, store_dir, table, text  # noqa: F401  (fixtures)
+from tests.exploring import explore_client, page, store_dir, table, text  # noqa: F401  (fixtures)
 
 
 def first(client, q: str) -> dict:

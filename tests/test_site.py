@@ -14,7 +14,7 @@ import pytest
 
 from eccp_kg.pages import STATIC
 from eccp_kg.server.site import NAV
-from tests.test_explore import explore_client, store_dir  # noqa: F401  (fixtures)
+from tests.exploring import explore_client, store_dir  # noqa: F401  (fixtures)
 
 HTML = {"Accept": "text/html"}
 PAGES = ["/", "/queries", "/explore", "/explore/regions", "/dataset", "/ontology", "/shapes", "/id/nuts/ITC4",

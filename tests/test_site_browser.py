@@ -56,7 +56,7 @@ def test_page_fits_the_screen_without_errors(base_url: str, tmp_path: Path, name
 
 
 def test_search_box_suggests_as_you_type_and_goes_by_keyboard(base_url: str, tmp_path: Path):
-    from tests.test_explore import table
+    from tests.exploring import table
 
     region = table("sectoral_agglomeration_counts")[3]  # a region as the factsheet prints it
     with offline_page(base_url, tmp_path / "profile", viewport={"width": 390, "height": 844}) as watched:

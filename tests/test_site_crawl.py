@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 import html5lib
 
-from tests.test_explore import explore_client, store_dir  # noqa: F401  (fixtures)
+from tests.exploring import explore_client, store_dir  # noqa: F401  (fixtures)
 
 MAX_URLS = 8000
 #: Links that only re-order or re-filter a page already crawled: checked, not followed further.

@@ -17,7 +17,7 @@ import requests
 from eccp_kg.graph.namespaces import PREFIXES
 from eccp_kg.queries import PATH as QUERIES
 from tests.chromium import WatchedPage, offline_page
-from tests.test_explore import table, top5  # expectations from the source tables
+from tests.exploring import table, top5  # expectations from the source tables
 
 pytestmark = pytest.mark.browser
 
@@ -117,7 +117,7 @@ def test_example_runs_and_shows_its_rows(browser: Browser, base_url: str) -> Non
 
 
 def test_new_tab_starts_with_a_short_example_declaring_only_its_prefixes(browser: Browser) -> None:
-    from tests.test_explore import table
+    from tests.exploring import table
 
     browser.open_ui()
     query = browser.tab_query()
