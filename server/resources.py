@@ -32,7 +32,7 @@ from . import ontology_doc
 from .cache import etag_matches, page_etag
 from .downloads import dump_files
 from .errors import error_response
-from .iri_map import configured_base, graph_iri, iri_for_path, query_ui_link
+from .iri_map import configured_base, graph_iri, iri_for_path, local_url, query_ui_link
 from .negotiation import choose
 from .terms import best_labels, curie, own_label, statement_views, term_view
 
@@ -183,6 +183,7 @@ def serve_resource(path: str) -> Response | str:
 
     code = next((r["o"].value for r in out if r["p"].value == PREFIXES["skos"] + "notation"), None)
     sections = answers(dataset().select, iri, [r["o"].value for r in types], code)
+    from .provenance import page_sources
     label = own_label(out) or curie(iri)
     shown_out, shown_in = out[:MAX_ROWS_SHOWN], inc[:MAX_ROWS_SHOWN]
     page = render_template(
@@ -197,6 +198,7 @@ def serve_resource(path: str) -> Response | str:
         alternates=_alternates(path),
         describe=query_ui_link(f"DESCRIBE <{iri}>"),
         answers=sections,
+        sources=page_sources(current_app, dataset(), iri, local_url),
     )
     return _vary(Response(page, content_type=HTML.content_type))
 
