@@ -11,9 +11,7 @@ SERVICE checks).
 The default graph is the union of all named graphs, as in docs/architecture.md."""
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,8 +20,8 @@ import pyoxigraph as ox
 
 from .formats import rdf_file_suffixes, rdf_format_for_suffix
 from .iris import with_slash
+from .store import content_hash
 
-_BNODE = re.compile(r"_:[A-Za-z0-9]+")
 
 Term = Any  # pyoxigraph NamedNode | BlankNode | Literal | Triple
 
@@ -112,12 +110,7 @@ def build_id_for(store_dir: Path | None, store: ox.Store) -> str:
     value = build_info_for(store_dir).get("build_id")
     if value:
         return str(value)
-    digest = hashlib.sha256()
-    # Blank-node labels differ between loads of the same data, so they are not hashed.
-    for quad in sorted(_BNODE.sub("_:b", str(q)) for q in store):
-        digest.update(quad.encode("utf-8"))
-        digest.update(b"\n")
-    return "sha256-" + digest.hexdigest()[:20]
+    return "sha256-" + content_hash(store, mask_blank_nodes=True)[:20]  # labels differ between loads
 
 
 class Dataset:

@@ -10,6 +10,7 @@ import fcntl
 import gc
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -55,13 +56,20 @@ def graph_counts(store: ox.Store) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def canonical_nquads(quads: Iterable[ox.Quad]) -> list[str]:
-    """Sorted N-Quads lines: a canonical text of a dataset that has no blank nodes (they are skolemised)."""
-    return sorted(f"{quad} ." for quad in quads)
+_BNODE = re.compile(r"_:[A-Za-z0-9]+")
 
 
-def content_hash(store: ox.Store, exclude_graphs: Iterable[str] = ()) -> str:
-    """SHA-256 of the canonical N-Quads of every graph but `exclude_graphs`: same content, same hash."""
+def canonical_nquads(quads: Iterable[ox.Quad], mask_blank_nodes: bool = False) -> list[str]:
+    """Sorted N-Quads lines: a canonical text of a dataset that has no blank nodes (a build's are
+    skolemised). `mask_blank_nodes` writes every blank-node label as ``_:b``, for data loaded as it
+    is (``serve --data``), whose labels differ between two loads of the same file."""
+    lines = (f"{quad} ." for quad in quads)
+    return sorted(_BNODE.sub("_:b", line) for line in lines) if mask_blank_nodes else sorted(lines)
+
+
+def content_hash(store: ox.Store, exclude_graphs: Iterable[str] = (), mask_blank_nodes: bool = False) -> str:
+    """SHA-256 of the canonical N-Quads of every graph but `exclude_graphs`: same content, same hash
+    (the build id of a build; with `mask_blank_nodes`, of data files served without a build)."""
     excluded = set(exclude_graphs)
     quads = (
         q
@@ -69,7 +77,7 @@ def content_hash(store: ox.Store, exclude_graphs: Iterable[str] = ()) -> str:
         if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in excluded)
     )
     digest = hashlib.sha256()
-    for line in canonical_nquads(quads):
+    for line in canonical_nquads(quads, mask_blank_nodes):
         digest.update(line.encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()

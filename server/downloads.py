@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, render_template, request, send_from_directory
 from werkzeug.security import safe_join
 
-from eccp_kg.graph.formats import media_type_for_file
+from eccp_kg.graph.formats import RDF, media_type_for_file
 from eccp_kg.graph.jsonld import CONTEXT_PATH, context_bytes
 
 from .errors import error_response
@@ -71,7 +71,7 @@ def jsonld_context() -> Response:
     """The published @context of the JSON-LD dump (every project prefix): the dump names it by IRI
     (base IRI + ns/context.jsonld), so any JSON-LD processor can expand the dump back to the quads.
     CORS-open, like every JSON-LD context a browser-side processor must fetch."""
-    response = Response(context_bytes(), mimetype="application/ld+json")
+    response = Response(context_bytes(), mimetype=RDF["jsonld"].media_type)
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.cache_control.public = True
     response.cache_control.max_age = 300

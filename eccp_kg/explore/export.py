@@ -17,11 +17,14 @@ from typing import Any, Sequence
 
 import pyoxigraph as ox
 
+from eccp_kg.graph.formats import RESULTS
+
 from .queries import Row, Select, ViewQuery
 from .views import View, fetch, key_of, resolve_programmes
 
-#: The export formats: suffix -> media type.
-FORMATS: dict[str, str] = {"csv": "text/csv", "json": "application/json"}
+#: The export formats: suffix -> media type. The JSON is our own document (view, filters, tables),
+#: not SPARQL JSON results, hence plain application/json; the CSV's media type is SPARQL CSV's.
+FORMATS: dict[str, str] = {"csv": RESULTS["csv"].media_type, "json": "application/json"}
 
 
 class UnknownTable(ValueError):
