@@ -162,15 +162,17 @@ def parse_output(stdout: str) -> WrkResult:
     raise WrkError(f"wrk printed no WRK_JSON summary line; its output was:\n{stdout[-2000:]}")
 
 
-def run(scenario: Scenario, endpoint: str, seconds: int, threads: int, connections: int) -> WrkResult:
-    """Load `endpoint` with the scenario for `seconds`; returns wrk's numbers."""
+def run(scenario: Scenario, endpoint: str, seconds: int, threads: int, connections: int,
+        timeout: int | None = None) -> WrkResult:
+    """Load `endpoint` with the scenario for `seconds`; returns wrk's numbers. `timeout`: seconds
+    a request may take before wrk counts it as a socket error (wrk's default: 2)."""
     parsed = urllib.parse.urlsplit(endpoint)
     base = f"{parsed.scheme}://{parsed.netloc}"
     with tempfile.TemporaryDirectory(prefix="eccp-wrk-") as tmp:
         script = Path(tmp) / f"{scenario.name}.lua"
         script.write_text(lua_script(scenario, parsed.path or "/"), encoding="utf-8")
         cmd = [wrk_binary(), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
-               "-s", str(script), base]
+               "-s", str(script), base] + (["--timeout", f"{timeout}s"] if timeout else [])
         result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
         raise WrkError(f"`{' '.join(cmd)}` failed (exit {result.returncode}):\n{result.stderr.strip()}")
