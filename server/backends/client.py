@@ -127,9 +127,17 @@ class EngineClient:
             return conn, True
         self.opened += 1
         if self._https:
-            return http.client.HTTPSConnection(self._host, self._port, timeout=timeout,
-                                               context=ssl.create_default_context()), False
-        return http.client.HTTPConnection(self._host, self._port, timeout=timeout), False
+            conn: http.client.HTTPConnection = http.client.HTTPSConnection(
+                self._host, self._port, timeout=timeout, context=ssl.create_default_context())
+        else:
+            conn = http.client.HTTPConnection(self._host, self._port, timeout=timeout)
+        conn.connect()
+        # http.client writes the headers and the body in two sends: without TCP_NODELAY, Nagle's
+        # algorithm holds the body until the engine ACKs the headers, which it delays (measured, one
+        # lookup against the Oxigraph server, 6 alternating rounds of 100: median 57.7 ms with
+        # Nagle, 7.7 ms without, at load ~15)
+        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return conn, False
 
     def _give_back(self, conn: http.client.HTTPConnection) -> None:
         with self._lock:
@@ -144,7 +152,10 @@ class EngineClient:
         http.client.HTTPException when the engine cannot be reached or breaks the protocol."""
         deadline = time.monotonic() + timeout
         for attempt in (1, 2):
-            conn, reused = self._borrow(max(deadline - time.monotonic(), 0.001))
+            try:
+                conn, reused = self._borrow(max(deadline - time.monotonic(), 0.001))
+            except (TimeoutError, socket.timeout):
+                raise Stopped("timeout") from None
             entry = self.watch.add(conn, deadline, cancel)
             received = False
             try:
