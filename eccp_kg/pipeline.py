@@ -23,6 +23,7 @@ from eccp_kg.graph.build import BuildResult, ValidationFailed, make_minter, writ
 from eccp_kg.graph.describe import public_base
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.iris import Minter
+from eccp_kg.graph.layout import DEFAULT_OUT
 from eccp_kg.graph.progress import Progress
 from eccp_kg.graph.sources import Sources, default_data_dir, default_ontology_dir, default_shapes_dir, latest_graph, parse_turtle_files
 from eccp_kg.graph.store import build_lock
@@ -103,7 +104,7 @@ def check_sources(
 
 
 def build_graph(
-    out_dir: str | Path = "build",
+    out_dir: str | Path = DEFAULT_OUT,
     data_dir: str | Path | None = None,
     base: str | None = None,
     public_url: str | None = None,

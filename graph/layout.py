@@ -26,6 +26,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+#: The folder `eccp-kg build` writes when --out is not given, and the store the other commands
+#: (query, export, push, report, serve) read when --store is not given.
+DEFAULT_OUT = "build"
+DEFAULT_STORE = DEFAULT_OUT + "/store"
 #: The hidden folder holding complete and staged builds.
 BUILDS_DIRNAME = ".builds"
 #: The symlink naming the live build.

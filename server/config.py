@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from eccp_kg.graph.layout import DEFAULT_STORE
 from eccp_kg.graph.namespaces import DEFAULT_BASE_IRI
 
 
@@ -76,7 +77,7 @@ class Option:
 
 
 SERVE_OPTIONS: tuple[Option, ...] = (
-    Option("--store", "STORE_DIR", "build/store", "`build/store`",
+    Option("--store", "STORE_DIR", DEFAULT_STORE, f"`{DEFAULT_STORE}`",
            "the pyoxigraph store `eccp-kg build` wrote; opened **read-only** (`Store.read_only`)", metavar="DIR"),
     Option("--data", "DATA_FILES", None, "–",
            "serve these RDF files from an in-memory store instead of `--store`; syntax by suffix: `.ttl .turtle` "

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from eccp_kg.graph.layout import DEFAULT_STORE
 from eccp_kg.graph.namespaces import DEFAULT_BASE_IRI
 from eccp_kg.graph.validate import DEFAULT_ENGINE, ENGINES
 
@@ -23,6 +24,11 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
         default=None,
         help=f"base IRI of minted resources; default: $ECCP_KG_BASE_IRI, else {DEFAULT_BASE_IRI}",
     )
+
+
+def add_store_option(p: argparse.ArgumentParser, what: str) -> None:
+    """--store DIR (default: the store `eccp-kg build` writes without --out), its default spelled out."""
+    p.add_argument("--store", metavar="DIR", default=DEFAULT_STORE, help=f"{what}; default: {DEFAULT_STORE}")
 
 
 def add_shacl_option(p: argparse.ArgumentParser) -> None:

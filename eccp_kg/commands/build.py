@@ -6,6 +6,7 @@ import sys
 
 from eccp_kg.pipeline import ValidationFailed, build_graph
 from eccp_kg.graph.errors import SourceError
+from eccp_kg.graph.layout import DEFAULT_OUT
 from eccp_kg.graph.progress import Progress
 
 from ._common import add_data_options, add_shacl_option, fail
@@ -22,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "succeeded. Exit status: 0 built (possibly with warnings), 1 bad input or SHACL violations (nothing "
         "in DIR changed).",
     )
-    p.add_argument("--out", metavar="DIR", default="build", help="output folder; default: build")
+    p.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help=f"output folder; default: {DEFAULT_OUT}")
     add_data_options(p)
     add_shacl_option(p)
     p.add_argument(

@@ -8,7 +8,7 @@ from pathlib import Path
 from eccp_kg.graph.dumps import FORMATS, export
 from eccp_kg.graph.store import open_store
 
-from ._common import fail
+from ._common import add_store_option, fail
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "union of all named graphs, each triple once; quad formats (nquads, trig, jsonld) keep the graphs. "
         "Output is sorted, so the same store gives the same bytes.",
     )
-    p.add_argument("--store", metavar="DIR", default="build/store", help="store folder; default: build/store")
+    add_store_option(p, "store folder")
     p.add_argument("--format", choices=list(FORMATS), default="turtle", help="serialisation; default: turtle")
     p.add_argument("--graph", metavar="IRI", default=None, help="export only this named graph; default: all graphs")
     p.add_argument("--out", metavar="FILE", default="-", help="output file, '-' for stdout; default: -")

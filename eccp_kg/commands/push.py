@@ -9,7 +9,7 @@ from pathlib import Path
 from eccp_kg.graph.build import BUILD_INFO, make_minter
 from eccp_kg.graph.push import DEFAULT_TIMEOUT, GraphStore, PushedGraph, PushError, push_build
 
-from ._common import fail
+from ._common import add_store_option, fail
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Exit status: 0 pushed, 1 an error (named: graph, URL, the engine's answer).",
     )
     p.add_argument("gsp_url", metavar="GSP_URL", help="the Graph Store HTTP Protocol endpoint of the remote store")
-    p.add_argument("--store", metavar="DIR", default="build/store", help="store folder of the build; default: build/store")
+    add_store_option(p, "store folder of the build")
     p.add_argument("--user", default=None, help="user name for HTTP basic or digest auth (as the engine asks); default: none")
     p.add_argument("--password", default=None, help="password for --user; default: none")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,

@@ -19,7 +19,7 @@ from eccp_kg.graph.dataset import DataError, load_data_files, open_store_read_on
 from eccp_kg.graph.formats import RDF, RESULTS
 from eccp_kg.graph.namespaces import PREFIXES
 
-from ._common import fail
+from ._common import add_store_option, fail
 
 FORMATS = ("table", *RESULTS, *RDF)
 _RESULT_FORMATS = {name: f.syntax for name, f in RESULTS.items()}
@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("query", nargs="?", help="the SPARQL query text (or use --file)")
     p.add_argument("--file", metavar="Q.rq", help="read the query from this file ('-' = stdin)")
-    p.add_argument("--store", metavar="DIR", default="build/store", help="the store `eccp-kg build` wrote; default: build/store")
+    add_store_option(p, "the store `eccp-kg build` wrote")
     p.add_argument("--data", metavar="FILE", nargs="+", default=None, help="query these RDF files (loaded in memory) instead of --store")
     p.add_argument(
         "--format",

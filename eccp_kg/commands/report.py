@@ -8,6 +8,8 @@ from pathlib import Path
 from eccp_kg.explore.report import write_report
 from eccp_kg.graph.dataset import DataError, Dataset, open_store_read_only
 
+from ._common import add_store_option
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -18,8 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "DIR/index.html in a browser, no server needed.",
     )
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write the report into (created)")
-    p.add_argument("--store", default="build/store", metavar="DIR",
-                   help="the store `eccp-kg build` wrote (default: build/store)")
+    add_store_option(p, "the store `eccp-kg build` wrote")
     p.add_argument("--ui-url", default=None, metavar="URL",
                    help="a query UI (e.g. https://example.org/) the pages' 'Open in the query UI' links "
                         "point to (URL#query=...); default: no such links, the SPARQL is still shown")
