@@ -8,6 +8,7 @@ version of the templates and static files that render them, and what identifies 
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from eccp_kg.pages import STATIC, TEMPLATES
 _PRESENTATION = (TEMPLATES, STATIC)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CachedResult:
     """A serialised 200 response body with its media type."""
 
@@ -28,15 +29,36 @@ class CachedResult:
     content_type: str
 
 
-class ResultCache:
-    """Least-recently-used results, evicted when their total size passes `max_bytes`.
+#: Bytes an entry costs beyond its key, body and CachedResult objects: its node in the
+#: OrderedDict (hash table slot and linked-list links), measured with tracemalloc.
+ENTRY_OVERHEAD = 120
 
-    Entries larger than a quarter of the budget are not kept (one huge result must not
-    flush everything else). Thread-safe."""
+
+def footprint(key: Hashable, item: CachedResult) -> int:
+    """The bytes an entry really holds in memory: the body and key objects with their headers
+    (a key's strings and tuples counted deeply), the CachedResult, the dict's node. Shared
+    objects (the media type) are not counted. Why not the body's length alone: with keys of
+    query text and bodies of a few kB, a cache "full" at 64 MiB of bodies held about 90 MiB."""
+    return sys.getsizeof(item.body) + sys.getsizeof(item) + _deep_size(key) + ENTRY_OVERHEAD
+
+
+def _deep_size(value: object) -> int:
+    if isinstance(value, tuple):
+        return sys.getsizeof(value) + sum(_deep_size(v) for v in value)
+    return sys.getsizeof(value) if value is not None else 0
+
+
+class ResultCache:
+    """Least-recently-used results, evicted when their memory passes `max_bytes`.
+
+    An entry is counted by its real `footprint` (body, key and the objects holding them), so
+    the bound is a bound on the memory the cache holds, not just on payload bytes. Entries
+    larger than a quarter of the budget are not kept (one huge result must not flush
+    everything else). Thread-safe."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max(int(max_bytes), 0)
-        self._items: OrderedDict[Hashable, CachedResult] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[CachedResult, int]] = OrderedDict()  # entry, footprint
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -45,28 +67,28 @@ class ResultCache:
     def get(self, key: Hashable) -> CachedResult | None:
         """The entry for `key` (now the most recently used), or None."""
         with self._lock:
-            item = self._items.get(key)
-            if item is None:
+            entry = self._items.get(key)
+            if entry is None:
                 self.misses += 1
                 return None
             self._items.move_to_end(key)
             self.hits += 1
-            return item
+            return entry[0]
 
     def put(self, key: Hashable, item: CachedResult) -> None:
         """Keep `item`, evicting the least recently used entries past the byte budget."""
-        size = len(item.body)
+        size = footprint(key, item)
         if size > self.max_bytes // 4:
             return
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
-                self._bytes -= len(old.body)
-            self._items[key] = item
+                self._bytes -= old[1]
+            self._items[key] = (item, size)
             self._bytes += size
             while self._bytes > self.max_bytes and self._items:
-                _, evicted = self._items.popitem(last=False)
-                self._bytes -= len(evicted.body)
+                _, (_, evicted) = self._items.popitem(last=False)
+                self._bytes -= evicted
 
     def clear(self) -> None:
         """Drop every entry (a new build is served: old results can never be asked for again)."""
@@ -76,7 +98,13 @@ class ResultCache:
 
     @property
     def size_bytes(self) -> int:
+        """Memory the entries hold (their footprints), at most `max_bytes`."""
         return self._bytes
+
+    def status(self) -> dict[str, int]:
+        """For /health: entries, bytes held, the bound, hits and misses."""
+        return {"entries": len(self._items), "bytes": self._bytes, "max_bytes": self.max_bytes,
+                "hits": self.hits, "misses": self.misses}
 
     def __len__(self) -> int:
         return len(self._items)

@@ -129,8 +129,8 @@ SERVE_OPTIONS: tuple[Option, ...] = (
     Option("--max-request-bytes", "MAX_REQUEST_BYTES", 1_000_000, "`1000000`",
            "largest request body (`413`) or query string (`414`)", metavar="N", type=positive_int),
     Option("--cache-bytes", "CACHE_BYTES", 64 * 1024 * 1024, "`67108864` (64 MiB)",
-           "bytes of serialised results kept (LRU) for repeated queries; `0` disables; one result larger than a "
-           "quarter of it is not kept", metavar="N", type=non_negative_int),
+           "memory of the serialised results kept (LRU) for repeated queries, each counted with its key and "
+           "objects; `0` disables; one result larger than a quarter of it is not kept", metavar="N", type=non_negative_int),
     Option("--max-age", "CACHE_MAX_AGE", 300, "`300`",
            "`Cache-Control: public, max-age=S` on results and the service description",
            metavar="S", type=non_negative_int),

@@ -189,7 +189,7 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
     etag = etag_for(key)
     if etag_matches(request.headers.get("If-None-Match"), etag):
         return _not_modified(etag, endpoint.cache_max_age)
-    cached = endpoint.cache.get(key)
+    cached = endpoint.cache.get(etag)  # the key's digest: a few bytes instead of the query text
     if cached is not None:
         resp = Response(cached.body, status=200, content_type=cached.content_type)
         resp.headers["X-Cache"] = "hit"
@@ -207,7 +207,7 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
         return error_response(outcome.status, outcome.title, outcome.detail, headers=outcome.headers, **outcome.extra)
     fmt = choice.for_kind(outcome.kind)
     content_type = fmt.content_type if fmt else "application/octet-stream"
-    endpoint.cache.put(key, CachedResult(outcome.body, content_type))
+    endpoint.cache.put(etag, CachedResult(outcome.body, content_type))
     resp = Response(outcome.body, status=200, content_type=content_type)
     resp.headers["X-Cache"] = "miss"
     return _cache_headers(resp, etag, endpoint.cache_max_age)
@@ -275,7 +275,7 @@ def health() -> Response:
         "pid": os.getpid(),  # which HTTP worker process answered (eccp-kg serve --http-processes)
         "build_id": endpoint.dataset.build_id,
         **pool,
-        "cache": {"entries": len(endpoint.cache), "bytes": endpoint.cache.size_bytes, "hits": endpoint.cache.hits, "misses": endpoint.cache.misses},
+        "cache": endpoint.cache.status(),
     }
     resp = Response(json.dumps(body) + "\n", mimetype="application/json")
     resp.headers["Cache-Control"] = "no-store"

@@ -11,13 +11,17 @@ the worker running the query (within `pool.CANCEL_POLL_SECONDS`) and starts a re
 
 Everything else is plain WSGI (PEP 3333): the environ is built from the RSGI scope, the body
 is read (bounded by the app's request cap: more is not read and the app answers 413), and the
-app's response is sent whole or streamed."""
+app's response is sent whole or streamed. Each response carries ``Server-Timing: app;dur=MS``
+(W3C Server Timing): the milliseconds from the request (and its body) reaching this bridge to
+its response being ready, waits for a thread and a query worker included, so clients and tests
+can tell the server's own latency from the network's and their own scheduling."""
 from __future__ import annotations
 
 import asyncio
 import queue
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from io import BytesIO
 from typing import Any
@@ -139,6 +143,7 @@ class RSGIBridge:
             return
         cancel = threading.Event()
         environ = _environ(scope, await self._body(scope, protocol), cancel)
+        started = time.perf_counter()
         loop = asyncio.get_running_loop()
         answer = loop.create_future()
         self._jobs.put((loop, answer, environ))
@@ -149,6 +154,7 @@ class RSGIBridge:
             status, headers, body = await answer
         finally:
             gone.cancel()
+        headers = [*headers, ("Server-Timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}")]
         try:
             protocol.response_bytes(status, headers, body)
         except RuntimeError:  # RSGIProtocolClosed: the client is gone, nobody to answer

@@ -4,10 +4,15 @@ syntax) is normalised.
 
 Every case gets an answer within a bounded time and never a 5xx; every answer the app makes
 has the one error shape; the worker pool survives (no worker crashed or replaced) and the
-graph is unchanged afterwards. Requests the HTTP parser itself cannot take (garbage request
-lines, raw non-ASCII bytes in the target, more than 100 header fields) are answered by granian
-with an empty 400/431 before the app sees them; the test holds them to "4xx and the connection
-closed, never a hang"."""
+graph is unchanged afterwards.
+
+Requests that granian's HTTP/1 parser (hyper + httparse) refuses never reach the app, and
+granian has no option to change that (its HTTP/1 settings are header_read_timeout, keep_alive,
+max_buffer_size and pipeline_flush; hyper's limit of 100 header fields and of 65534 bytes of
+request target are fixed): it answers them with an empty 400/414/431 and closes. The exact
+list is in docs/endpoint.md ("What never reaches the app"); `PARSER_REFUSED` holds one request per item, each to
+exactly that answer (status, empty body, connection closed, within the bound), and the
+boundaries just inside each limit to reaching the app and its one error shape."""
 from __future__ import annotations
 
 import hashlib
@@ -84,15 +89,22 @@ def request_bytes(target: bytes, method: bytes = b"GET", headers: dict[bytes, by
 
 
 def assert_answer(status: int | None, headers: dict[str, str], body: bytes, what: object) -> None:
-    """Below 500; an answer from the app (it carries X-Request-Id) has the one error shape."""
+    """Below 500, from the app: an error has the one error shape (with its X-Request-Id)."""
     assert status is not None and status < 500, (what, status, body[:300])
-    if status >= 400 and "x-request-id" in headers:
+    if status >= 400:
+        assert "x-request-id" in headers, (what, status, headers)  # the app answered, not the parser
         assert headers["content-type"].startswith("application/json"), what
         err = json.loads(body)["error"]
         assert err["status"] == status and err["code"] and err["detail"], what
         assert err["request_id"] == headers["x-request-id"], what
-    elif status >= 400:  # the HTTP parser's own refusal: an empty 4xx, then the connection closes
-        assert status in (400, 413, 414, 431), (what, status)
+
+
+def assert_parser_refusal(status: int | None, headers: dict[str, str], body: bytes, expected: int, what: object) -> None:
+    """The HTTP parser's own answer: `expected`, no body, the connection closed (exchange() read to
+    the close), nothing from the app."""
+    assert status == expected, (what, status, body[:200])
+    assert body == b"" and headers.get("content-length") == "0" and headers.get("connection") == "close", (what, headers)
+    assert "x-request-id" not in headers, what
 
 
 def state(server) -> dict:
@@ -110,9 +122,6 @@ CASES: dict[str, bytes] = {
     "percent in parameter name": request_bytes(b"/sparql?%ff=1&query=ASK%7B%7D"),
     "overlong UTF-8 dot-dot": request_bytes(b"/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd"),
     "NUL in path": request_bytes(b"/id/%00"),
-    "raw non-ASCII in target": request_bytes(b"/sparql?\x80\xff"),
-    "garbage request line": b"\x00\xff\xfe garbage\r\n\r\n",
-    "HTTP/0.9": b"GET /\r\n\r\n",
     "no Host": b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nConnection: close\r\n\r\n",
     "bad Host": request_bytes(b"/sparql?query=ASK%7B%7D", headers={b"Host": b'"<x>'}),
     "query string over the cap": request_bytes(b"/sparql?query=" + b"A" * 30000),
@@ -120,10 +129,14 @@ CASES: dict[str, bytes] = {
     "chunked body over the cap": request_bytes(
         b"/sparql", b"POST", {b"Content-Type": b"application/sparql-query", b"Transfer-Encoding": b"chunked"},
         (b"10000\r\n" + b"x" * 0x10000 + b"\r\n") * 8 + b"0\r\n\r\n"),
-    "lying Content-Length": request_bytes(b"/sparql", b"POST", {b"Content-Type": b"application/sparql-query",
-                                                               b"Content-Length": b"10"}, b"ASK {}"),
     "one 40 kB header": request_bytes(b"/health", headers={b"X-Padding": b"a" * 40000}),
-    "300 header fields": request_bytes(b"/health", headers={b"X-H%d" % i: b"v" for i in range(300)}),
+    "100 header fields (the parser's most)": request_bytes(b"/nowhere", headers={b"X-H%d" % i: b"v" for i in range(98)}),
+    "raw UTF-8 in path": request_bytes("/id/nuts/Zürich".encode()),
+    "raw UTF-8 in query string": request_bytes("/sparql?query=ASK%7B%7D&x=Zürich\u2603".encode()),
+    "non-ASCII bytes in a header value": request_bytes(b"/nowhere", headers={b"X-Name": "Zürich \u2603".encode() + b"\xff"}),
+    "target of 65534 bytes (the parser's most)": request_bytes(b"/sparql?query=" + b"A" * (65534 - 14)),
+    "chunked body with a bad chunk size": request_bytes(
+        b"/sparql", b"POST", {b"Content-Type": b"application/sparql-query", b"Transfer-Encoding": b"chunked"}, b"zz\r\nabc\r\n0\r\n\r\n"),
     "update by GET": request_bytes(b"/sparql?update=DROP%20ALL"),
     "update by POST": request_bytes(b"/sparql", b"POST", {b"Content-Type": b"application/sparql-update"}, b"DROP ALL"),
     "LOAD a file": request_bytes(b"/sparql", b"POST", {b"Content-Type": b"application/sparql-update"},
@@ -137,6 +150,35 @@ CASES.update({f"crasher: {name}": request_bytes(b"/sparql", b"POST", {b"Content-
                                                  query.encode()[:19000])
               for name, query in crashers().items()})
 CASES.update({f"traversal {path}": request_bytes(path.encode()) for path in TRAVERSALS})
+
+#: What the HTTP parser answers itself (docs/endpoint.md, "What never reaches the app"): request -> its status.
+PARSER_REFUSED: dict[str, tuple[bytes, int]] = {
+    "garbage request line": (b"\x00\xff\xfe garbage\r\n\r\n", 400),
+    "HTTP/0.9 request line": (b"GET /\r\n\r\n", 400),
+    "unknown HTTP version": (b"GET /health HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n", 400),
+    "no request target": (b"GET  HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    "method not a token": (b"G(T /health HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+    "raw non-ASCII in target": (request_bytes(b"/sparql?\x80\xff"), 400),
+    "overlong UTF-8 in path": (request_bytes(b"/id/\xc0\xae\xc0\xae/x"), 400),
+    "truncated UTF-8 in query string": (request_bytes(b"/sparql?query=ASK%7B%7D&x=\xe2\x98"), 400),
+    "control byte in target": (request_bytes(b"/sparql?query=\x01"), 400),
+    "DEL in target": (request_bytes(b"/sparql?query=\x7f"), 400),
+    "double quote in target": (request_bytes(b'/sparql?query="x"'), 400),
+    "angle brackets in target": (request_bytes(b"/sparql?query=<urn:x>"), 400),
+    "backtick in path": (request_bytes(b"/id/`x`"), 400),
+    "target of 65535 bytes": (request_bytes(b"/sparql?query=" + b"A" * (65535 - 14)), 414),
+    "101 header fields": (request_bytes(b"/health", headers={b"X-H%d" % i: b"v" for i in range(99)}), 431),
+    "300 header fields": (request_bytes(b"/health", headers={b"X-H%d" % i: b"v" for i in range(300)}), 431),
+    "header name not a token": (request_bytes(b"/health", headers={b"X(A)": b"v"}), 400),
+    "space before the colon": (b"GET /health HTTP/1.1\r\nHost : x\r\nConnection: close\r\n\r\n", 400),
+    "control byte in a header value": (request_bytes(b"/health", headers={b"X-A": b"a\x01b"}), 400),
+    "folded header line": (b"GET /health HTTP/1.1\r\nHost: x\r\nX-A: a\r\n b\r\nConnection: close\r\n\r\n", 400),
+    "Content-Length not a number": (request_bytes(b"/sparql", b"POST", {b"Content-Length": b"abc"}), 400),
+    "two different Content-Lengths": (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\nConnection: close\r\n\r\nab", 400),
+    "a lying Content-Length beside the true one": (request_bytes(
+        b"/sparql", b"POST", {b"Content-Type": b"application/sparql-query", b"Content-Length": b"10"}, b"ASK {}"), 400),
+}
 
 
 def test_hostile_corpus_over_http(server):
@@ -153,6 +195,16 @@ def test_hostile_corpus_over_http(server):
             assert status in (400, 403), (name, status)
     assert requests.get(server.url + "/health", timeout=30).status_code == 200
     assert state(server) == before  # same data, same build, no worker crashed or was replaced
+
+
+def test_what_the_http_parser_refuses_is_exactly_the_documented_list(server):
+    """Each documented parser refusal gets exactly its empty answer and a closed connection
+    (never a hang, never a 5xx); the data, build and workers are untouched."""
+    before = state(server)
+    for name, (data, expected) in PARSER_REFUSED.items():
+        status, headers, body = exchange(server, data)
+        assert_parser_refusal(status, headers, body, expected, name)
+    assert state(server) == before
 
 
 def test_deep_nesting_within_the_cap_is_refused_not_a_crash(server):

@@ -29,15 +29,40 @@ def test_errors_are_not_cached(client):
 
 
 def test_result_cache_is_bounded():
+    from eccp_kg.server.cache import CachedResult, ResultCache, footprint
+
+    one = footprint("k0", CachedResult(b"x" * 90, "text/plain"))
+    assert one > 90 + 100  # the body's length is not all an entry holds
+    cache = ResultCache(4 * one)
+    for i in range(10):
+        cache.put(f"k{i}", CachedResult(b"x" * 90, "text/plain"))
+    assert cache.size_bytes <= 4 * one and len(cache) == 4
+    assert cache.get("k0") is None and cache.get("k9") is not None
+    cache.put("big", CachedResult(b"x" * (one + 1), "text/plain"))  # over a quarter of the budget
+    assert cache.get("big") is None
+    assert cache.status() == {"entries": 4, "bytes": 4 * one, "max_bytes": 4 * one, "hits": 1, "misses": 2}
+
+
+def test_result_cache_counts_what_its_entries_hold_in_memory():
+    """The bound is on the memory the entries take (measured with tracemalloc), not their bodies'
+    lengths: with query-text keys and bodies of a few kB, counting bodies alone held 1.4x the bound."""
+    import tracemalloc
+
     from eccp_kg.server.cache import CachedResult, ResultCache
 
-    cache = ResultCache(400)
-    for i in range(10):
-        cache.put(i, CachedResult(b"x" * 90, "text/plain"))
-    assert cache.size_bytes <= 400 and len(cache) == 4
-    assert cache.get(0) is None and cache.get(9) is not None
-    cache.put("big", CachedResult(b"x" * 101, "text/plain"))  # over a quarter of the budget
-    assert cache.get("big") is None
+    cache = ResultCache(4 * 2**20)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(4000):
+            key = ("build", "http://127.0.0.1/sparql", f"SELECT * WHERE {{ ?s ?p ?o }} # {i} " + "x" * 1300, (), (), "json", None)
+            cache.put(key, CachedResult(bytes(3000 + i % 2000), "application/sparql-results+json"))
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert cache.size_bytes <= 4 * 2**20
+    assert held <= cache.size_bytes * 1.05, (held, cache.size_bytes)  # what it counts is what it holds
+    assert held >= cache.size_bytes * 0.8, (held, cache.size_bytes)  # and it does not overcount much
 
 
 # --- result cache (server/cache.py) -------------------------------------------------------------
