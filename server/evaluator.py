@@ -18,8 +18,8 @@ import pyoxigraph as ox
 from eccp_kg.graph.namespaces import PREFIXES
 
 from .negotiation import GRAPH_SYNTAX, RESULT_SYNTAX
-from .prologue import PREDECLARED
-from .query_errors import describe_syntax_error
+from eccp_kg.graph.sparql_prologue import PREDECLARED
+from eccp_kg.graph.sparql_errors import describe_syntax_error
 from .safety import QueryRefused, check_complexity, check_dataset_iris, check_services, inspect_query
 
 _RESULTS = RESULT_SYNTAX
@@ -90,7 +90,7 @@ class Evaluator(Protocol):
 
 
 def _syntax_outcome(exc: SyntaxError, query: str) -> Outcome:
-    """400 with the error as a sentence ("Line 2, column 7: ...", server/query_errors.py) and
+    """400 with the error as a sentence ("Line 2, column 7: ...", graph/sparql_errors.py) and
     the line and column an editor marks; pyoxigraph's own message as `parser_message`."""
     if _looks_like_update(query):
         return Outcome(403, title="Update Not Allowed", detail="This endpoint is read-only: SPARQL Update is not accepted (the text parses as an update, not a query).")

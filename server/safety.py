@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .errors import Problem
-from .prologue import PREDECLARED
+from eccp_kg.graph.sparql_prologue import PREDECLARED
 
 #: rdflib's SPARQL parser (pyparsing) is not thread-safe: concurrent first calls of its parse
 #: actions break them for the life of the process (every later parse fails with e.g.

@@ -10,7 +10,7 @@ from eccp_kg.graph.namespaces import PREFIXES
 
 from eccp_kg.graph.dataset import Dataset
 
-from .prologue import PREDECLARED
+from eccp_kg.graph.sparql_prologue import PREDECLARED
 
 _RDF = PREFIXES["rdf"]
 _SD = PREFIXES["sd"]

@@ -20,8 +20,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .errors import error_response
-from .prologue import PREDECLARED
-from .query_errors import describe_syntax_error
+from eccp_kg.graph.sparql_prologue import PREDECLARED
+from eccp_kg.graph.sparql_errors import describe_syntax_error
 
 bp = Blueprint("links", __name__)
 

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from eccp_kg.graph.namespaces import PREFIXES
-from eccp_kg.server.prologue import declared_prefixes, docs_table, remote_text
+from eccp_kg.graph.sparql_prologue import declared_prefixes, docs_table, remote_text
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "endpoint.md"
 LABELS_FULL = "SELECT ?c ?l WHERE { ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } ORDER BY ?c ?l"
@@ -88,7 +88,7 @@ def test_docs_show_the_one_prefix_table():
     text = DOCS.read_text(encoding="utf-8")
     start = text.index("<!-- predeclared prefixes:")
     block = text[text.index("\n", start) + 1:text.index("<!-- end predeclared prefixes -->")].strip()
-    assert block == docs_table(), "docs/endpoint.md is stale: paste `python -m eccp_kg.server.prologue` into it"
+    assert block == docs_table(), "docs/endpoint.md is stale: paste `python -m eccp_kg.graph.sparql_prologue` into it"
     assert len(block.splitlines()) == len(PREFIXES) + 2
 
 

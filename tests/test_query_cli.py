@@ -65,7 +65,8 @@ def test_query_from_file(run, tmp_path):
 @pytest.mark.parametrize(
     "argv, fragment",
     [
-        (["SELECT * WHERE {\n ?s ?p }"], "SPARQL syntax error: error at 2:"),
+        (["SELECT * WHERE {\n ?s ?p }"], "SPARQL syntax error: Line 2, column "),
+        (["SELECT * WHERE {\n ?s a foo:Bar }"], "SPARQL syntax error: Line 2, column 7: the prefix foo: is not declared."),
         (["SELECT * WHERE { ?s ?p ?o }", "--format", "turtle"], "SELECT prints as table"),
         (["CONSTRUCT WHERE { ?s ?p ?o }", "--format", "csv"], "is for SELECT/ASK"),
         (["ASK { ?s ?p ?o }", "--format", "ntriples"], "ASK prints as"),

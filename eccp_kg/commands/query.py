@@ -18,6 +18,8 @@ import pyoxigraph as ox
 from eccp_kg.graph.dataset import DataError, load_data_files, open_store_read_only
 from eccp_kg.graph.formats import RDF, RESULTS
 from eccp_kg.graph.namespaces import PREFIXES
+from eccp_kg.graph.sparql_errors import describe_syntax_error
+from eccp_kg.graph.sparql_prologue import PREDECLARED
 
 from ._common import add_store_option, fail
 
@@ -35,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="run a SPARQL query on the built graph and print the result",
         description="Run one SPARQL query on the built store (default graph = union of all graphs; the "
         "project's prefixes are predeclared). Prints an aligned table by default. Exit status: 0 ok, "
-        "2 bad query or bad option (message on stderr, with line:column for syntax errors), 1 no store.",
+        "2 bad query or bad option (message on stderr; a syntax error as 'Line L, column C: ...'), 1 no store.",
     )
     p.add_argument("query", nargs="?", help="the SPARQL query text (or use --file)")
     p.add_argument("--file", metavar="Q.rq", help="read the query from this file ('-' = stdin)")
@@ -98,7 +100,7 @@ def _open(args: argparse.Namespace) -> ox.Store:
 
 def execute(store: ox.Store, query: str, fmt: str) -> bytes:
     """The printed bytes of a query result in `fmt` (raises SyntaxError, ValueError)."""
-    result = store.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)
+    result = store.query(query, use_default_graph_as_union=True, prefixes=PREDECLARED)
     if isinstance(result, ox.QueryBoolean):
         if fmt == "table":
             return (b"true" if bool(result) else b"false") + b"\n"
@@ -132,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         out = execute(store, query, args.format)
     except SyntaxError as exc:
-        return fail("query", f"SPARQL syntax error: {exc}", 2)
+        return fail("query", f"SPARQL syntax error: {describe_syntax_error(str(exc), query).detail}", 2)
     except ValueError as exc:
         return fail("query", str(exc), 2)
     except (OSError, RuntimeError) as exc:

@@ -34,7 +34,7 @@ from eccp_kg.graph.iris import Minter, base_iri as default_base_iri
 
 from ..evaluator import (Job, Outcome, _syntax_outcome, cancelled_outcome, dataset_arguments, guarded, serialise,
                          timeout_outcome, too_many_bytes)
-from ..prologue import PREDECLARED, remote_text
+from eccp_kg.graph.sparql_prologue import PREDECLARED, remote_text
 from ..safety import QueryRefused
 from .client import EngineClient, Stopped
 

@@ -1,4 +1,4 @@
-"""The project's prefixes predeclared for user queries at /sparql, as `eccp-kg query` does.
+"""The project's prefixes predeclared for user queries, at /sparql and by `eccp-kg query`.
 
 Why: a query may use `skos:prefLabel` or `eccp:ClusterOrganisation` without PREFIX lines, and
 the table of prefixes is the one in eccp_kg.graph.namespaces.PREFIXES (also listed by the

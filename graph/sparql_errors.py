@@ -1,5 +1,6 @@
 """A SPARQL syntax error as a sentence a person reads, with the position an editor marks.
 
+Used by /sparql (the error body), the short links and `eccp-kg query` (stderr).
 Why: pyoxigraph reports "error at 2:14: expected one of Prefix not found, ['%'], ['-' | '0' ..= '9'
 | ...]" (600 characters of grammar for a missing PREFIX). Users of the query UI and of /sparql need
 "Line 2, column 7: the prefix foo: is not declared" and the editor needs that line and column.
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .prologue import PREDECLARED, declared_prefixes, prologue_end
+from .sparql_prologue import PREDECLARED, declared_prefixes, prologue_end
 
 _POSITION = re.compile(r"error at (\d+):(\d+): (?:expected (?:one of )?)?(.*)", re.DOTALL)
 #: One alternative of pyoxigraph's "expected one of ..." list: a character class, a quoted token,
