@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from eccp_kg.graph.layout import DEFAULT_STORE
+from eccp_kg.graph.layout import DEFAULT_OUT, DEFAULT_STORE
 from eccp_kg.graph.namespaces import DEFAULT_BASE_IRI
 
 
@@ -145,7 +145,7 @@ SERVE_OPTIONS: tuple[Option, ...] = (
            "(each request sees the old build or the new one, never a mix; every request also follows the link, so all "
            "HTTP processes switch at once); `0` = serve the first one until stopped",
            metavar="S", type=float),
-    Option("--links-dir", "LINKS_DIR", "build/links", "`build/links`",
+    Option("--links-dir", "LINKS_DIR", DEFAULT_OUT + "/links", f"`{DEFAULT_OUT}/links`",
            "folder of the queries stored as short links (`POST /q`, `/q/ID`), one file per query named by its "
            "content hash; created on the first link", metavar="DIR"),
     Option("--base-iri", "BASE_IRI", None, f"the build's (`build-info.json`, `B graph/meta`), else `{DEFAULT_BASE_IRI}`",
