@@ -30,7 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from eccp_kg.graph.dataset import DataError, Term
-from eccp_kg.graph.iris import Minter, base_iri as default_base_iri
+from eccp_kg.graph.iris import Minter, base_iri as default_base_iri, with_slash
 
 from ..evaluator import (Job, Outcome, _syntax_outcome, cancelled_outcome, dataset_arguments, guarded, serialise,
                          timeout_outcome, too_many_bytes)
@@ -134,8 +134,7 @@ class RemoteDataset:
     def __init__(self, url: str, base_iri: str | None = None, timeout: float = PAGE_TIMEOUT):
         self.engine = RemoteEngine(url)
         self.timeout = timeout
-        base = base_iri or default_base_iri()
-        self.meta_graph = str(Minter(base if base.endswith("/") else base + "/").graph("meta"))
+        self.meta_graph = str(Minter(with_slash(base_iri) if base_iri else default_base_iri()).graph("meta"))
         self._lock = threading.Lock()
         self._read_at = 0.0
         self._build_id = ""
