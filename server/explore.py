@@ -67,7 +67,14 @@ class ServerLinks:
         return f"{self.root}/explore/{slug}.{fmt}" + (f"?{urlencode(params)}" if params else "")
 
     def view(self, slug: str | None) -> str:
-        return f"{self.root}/explore" + (f"/{slug}" if slug else "")
+        """A view (or the index), for the country this page shows if one was asked for."""
+        kept = [(k, v) for k, v in self.args if k == "country"]
+        return f"{self.root}/explore" + (f"/{slug}" if slug else "") + (f"?{urlencode(kept)}" if kept else "")
+
+    def country(self, slug: str, code: str) -> str:
+        """This view for another country, with the page's other filters (programme, sort, order, measure)."""
+        kept = [(k, v) for k, v in self.args if k not in ("country", "query")]
+        return f"{self.root}/explore/{slug}?" + urlencode(kept + [("country", code)])
 
     def asset(self, path: str) -> str:
         return f"{self.root}/static/{path}"
@@ -117,7 +124,7 @@ def _html(text: str) -> Response:
 @bp.get("", strict_slashes=False)
 def index() -> Response:
     """The list of views."""
-    return _html(render_index(_links()))
+    return _html(render_index(_links(), countries=loaded_countries(current_app.extensions["eccp_kg"].select)))
 
 
 def _links() -> ServerLinks:
@@ -142,8 +149,7 @@ def view(slug: str) -> Response:
     try:
         loaded = loaded_countries(select)
         country = resolve_country(loaded, request.args.get("country"))
-        queries, data = build(select, v, request.args.getlist("programme"), country)
-        data["loadedCountries"], data["selectedCountry"] = loaded, country
+        queries, data = build(select, v, request.args.getlist("programme"), country, loaded)
         add_figures(v.slug, data, loaded, country, request.args.get("measure"))
         state = apply(v.slug, data, request.args.get("sort"), request.args.get("order"))
     except UnknownCountry as exc:

@@ -149,18 +149,91 @@ def test_shared_partner_countries(compare):
     assert "IT" in set().union(*no.values()) and "IT" not in shared  # Norway's only
 
 
+def selector(doc: Element) -> dict[str, tuple[str, bool]]:
+    """The country selector's links: code -> (href, is the page's country)."""
+    nav = doc.find(".//*[@id='country-selector']")
+    assert nav is not None
+    return {a.get("data-country"): (a.get("href"), a.get("aria-current") == "page") for a in nav.iter("a")}
+
+
+def lead(doc: Element) -> str:
+    return text(doc.find(".//p[@class='lead']"))
+
+
 def test_country_selector_on_every_per_country_view(compare):
+    """Every per-country view has the selector (links to the same view for each loaded country)
+    and its summary names the country shown; the comparison view has none."""
     client, folders, _store = compare
     from eccp_kg.explore.views import VIEWS
 
     for slug, view in VIEWS.items():
         doc = page(client, f"/explore/{slug}")
-        selector = doc.find(".//*[@id='country-selector']")
-        assert (selector is not None) == view.per_country, slug
-        if selector is not None:
-            options = {o.get("value"): o.get("selected") is not None for o in selector.iter("option")}
-            assert options == {"IT": True, "NO": False}, slug
-            page(client, f"/explore/{slug}?country=NO")
+        assert (doc.find(".//*[@id='country-selector']") is not None) == view.per_country, slug
+        if not view.per_country:
+            continue
+        links = selector(doc)
+        assert {cc: current for cc, (_href, current) in links.items()} == {"IT": True, "NO": False}, slug
+        assert "Italy" in lead(doc) and "Norway" not in lead(doc), slug
+        norway = page(client, links["NO"][0])
+        assert {cc: current for cc, (_href, current) in selector(norway).items()} == {"IT": False, "NO": True}, slug
+        assert "Norway" in lead(norway) and not re.search(r"\bital", lead(norway), re.I), slug
+        # the views' navigation stays with Norway
+        nav = {a.get("href") for a in norway.findall(".//nav[@class='explore-views']//a")}
+        assert "/explore/regions?country=NO" in nav, slug
+
+
+def test_switching_country_keeps_the_other_filters(compare):
+    from urllib.parse import parse_qsl, urlsplit
+
+    client, folders, _store = compare
+    asked = [("programme", "escp"), ("programme", "innosup-1"), ("sort", "matrix.country"), ("order", "desc")]
+    doc = page(client, "/explore/partnerships?" + "&".join(f"{k}={v}" for k, v in asked))
+    href = selector(doc)["NO"][0]
+    assert urlsplit(href).path == "/explore/partnerships"
+    assert parse_qsl(urlsplit(href).query) == asked + [("country", "NO")]
+    norway = page(client, href)
+    shown = [tr.get("data-country") or text(tr.find("th")).split()[0] for tr in by_id(norway, "matrix").findall("./tbody/tr")]
+    assert shown == sorted(shown, reverse=True)  # still sorted by country, descending
+    escp_innosup = partners(folders["NO"])["escp"] | partners(folders["NO"])["innosup-1"]
+    assert set(shown) <= set().union(*partners(folders["NO"]).values()) and set(shown) >= escp_innosup
+    # the filter form keeps the country it filters (a GET form drops its action's query)
+    form = norway.find(".//form[@data-filter='programmes']")
+    assert {(i.get("name"), i.get("value")) for i in form.iter("input") if i.get("type") == "hidden"} == {("country", "NO")}
+    # the regions map's measure survives a switch to Norway (no map there: a measure its data offers
+    # is no error, one it does not is a 400) and back
+    regions = page(client, "/explore/regions?measure=nace:A01")
+    there = selector(regions)["NO"][0]
+    assert parse_qsl(urlsplit(there).query) == [("measure", "nace:A01"), ("country", "NO")]
+    measure_form = regions.find(".//form[@class='measure']")
+    assert ("country", "IT") in {(i.get("name"), i.get("value")) for i in measure_form.iter("input")}
+    norway_regions = page(client, there)
+    assert by_id(norway_regions, "region-map-error") is not None
+    back = selector(norway_regions)["IT"][0]
+    assert parse_qsl(urlsplit(back).query) == [("measure", "nace:A01"), ("country", "IT")]
+    assert page(client, back).find(".//*[@id='region-map'][@data-measure='nace:A01']") is not None
+    assert client.get("/explore/regions?country=NO&measure=nace:Z99").status_code == 400
+    # the page's exports carry the same filters
+    exports = {a.get("href") for a in norway.iter("a") if ".csv" in (a.get("href") or "")}
+    assert exports and all("country=NO" in e and "programme=escp" in e for e in exports)
+
+
+def test_member_composition_names_the_country_and_compares_with_the_eu(compare):
+    client, folders, _store = compare
+    doc = page(client, "/explore/ecosystems?country=NO")
+    main = doc.find(".//main")
+    for parent in main.iter():  # the page without its SPARQL (whose comments may name a country)
+        for child in [c for c in parent if c.tag == "details"]:
+            parent.remove(child)
+    body = text(main).replace("Italy (IT, 2023, 2024)", "")  # the selector's link to Italy
+    assert "Norway (%)" in body and "Share of member organisations, Norway and EU average" in body
+    assert not re.search(r"\bital", body, re.I), body
+    shares = {r["label"]: (r["value"], r["eu_value"]) for r in rows(folders["NO"], "cluster_organisation_figures")
+              if r["measure"].startswith("member_share_")}
+    got = {}
+    for tr in by_id(doc, "members").findall("./tbody/tr"):
+        cells = [text(c) for c in tr]
+        got[cells[0]] = tuple(c.rstrip("%").strip() for c in cells[1:3])
+    assert {k.lower(): v for k, v in got.items()} == {k.lower(): v for k, v in shares.items()}
 
 
 def test_a_view_for_the_selected_country(compare):
@@ -248,21 +321,39 @@ def test_competency_query_lists_partners_gained_and_lost_between_editions(compar
     assert sorted(got) == expected == [("IT", "2023", "2024", "ESCP", "FI", "removed")]
 
 
-def test_static_report_shows_the_default_country_and_compares_all(compare, tmp_path):
+def test_static_report_has_a_set_of_pages_per_country_linked_by_the_selector(compare, tmp_path):
+    """`eccp-kg report` writes each per-country view once per loaded country (IT, the default, as
+    VIEW.html; NO as VIEW-no.html), each page's selector links the same view of the other
+    country and its navigation stays with its country; the countries view is written once."""
     from eccp_kg.explore.queries import store_select
     from eccp_kg.explore.report import write_report
+    from eccp_kg.explore.views import VIEWS
 
     _client, folders, store = compare
-    write_report(store_select(store), tmp_path / "report")
-    doc = html5lib.parse((tmp_path / "report" / "partnerships.html").read_text(encoding="utf-8"),
-                         namespaceHTMLElements=False)
-    matrix = {text(tr.find("th")).split()[0] for tr in by_id(doc, "matrix").findall("./tbody/tr")}
+    out = tmp_path / "report"
+    written = {p.name for p in write_report(store_select(store), out)}
+    per_country = [slug for slug, v in VIEWS.items() if v.per_country]
+    assert written == ({"index.html", "countries.html"} | {f"{s}.html" for s in per_country}
+                       | {f"{s}-no.html" for s in per_country})
+
+    def doc(name: str) -> Element:
+        return html5lib.parse((out / name).read_text(encoding="utf-8"), namespaceHTMLElements=False)
+
+    for slug in per_country:
+        italy, norway = doc(f"{slug}.html"), doc(f"{slug}-no.html")
+        assert selector(italy) == {"IT": (f"{slug}.html", True), "NO": (f"{slug}-no.html", False)}, slug
+        assert selector(norway) == {"IT": (f"{slug}.html", False), "NO": (f"{slug}-no.html", True)}, slug
+        assert "Norway" in lead(norway) and "Italy" in lead(italy), slug
+        nav = {a.get("href") for a in norway.findall(".//nav[@class='explore-views']//a")}
+        assert {f"{s}-no.html" for s in per_country} | {"countries.html", "index.html"} == nav, slug
+    matrix = {text(tr.find("th")).split()[0] for tr in by_id(doc("partnerships.html"), "matrix").findall("./tbody/tr")}
     assert matrix == set().union(*partners(folders["IT2024"]).values())  # Italy's partners only
-    assert "IT" in set().union(*partners(folders["NO"]).values()) and "IT" not in matrix
-    countries = html5lib.parse((tmp_path / "report" / "countries.html").read_text(encoding="utf-8"),
-                               namespaceHTMLElements=False)
-    header = by_id(countries, "country-programmes").findall("./thead/tr/th")[1:]
+    matrix_no = {text(tr.find("th")).split()[0] for tr in by_id(doc("partnerships-no.html"), "matrix").findall("./tbody/tr")}
+    assert matrix_no == set().union(*partners(folders["NO"]).values())
+    assert "IT" in matrix_no and "IT" not in matrix
+    header = by_id(doc("countries.html"), "country-programmes").findall("./thead/tr/th")[1:]
     assert [th.get("data-country") for th in header] == ["IT", "NO"]
+    assert "Italy, Norway" in text(doc("index.html").find(".//h1"))
 
 
 # --- the per-country example queries, answered for each loaded country ------------------------------

@@ -152,8 +152,11 @@ def add_figures(slug: str, data: dict[str, Any], countries: list[dict[str, Any]]
         network(data, home, label)
     elif slug == "regions":
         if not any(code == g["code"] for code, _ in geometry.ITALY_SHAPES for g in data["sectoral"]):
-            if measure:
-                raise BadMeasure(measure, [])
+            # no map to shade, but a measure this country's data offers is no error: switching the
+            # country keeps the page's measure
+            allowed = [o["value"] for o in measure_options(data)]
+            if measure and measure not in allowed:
+                raise BadMeasure(measure, allowed)
             data["regionMapError"] = "the vendored region map (npm @svg-maps/italy) covers Italy only"
             return
         region_map(data, measure)

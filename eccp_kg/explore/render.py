@@ -46,6 +46,7 @@ class Links(Protocol):
     """Every URL a page shows, for one output (live server or static report)."""
 
     def view(self, slug: str | None) -> str: ...  # None = the /explore index
+    def country(self, slug: str, code: str) -> str: ...  # this view for another loaded country, filters kept
     def asset(self, path: str) -> str: ...  # a file under eccp_kg/pages/static/
     def resource(self, iri: str) -> str: ...  # a minted IRI's page
     def query_ui(self, query: str | None) -> str | None: ...  # the query UI, with this SPARQL in a tab
@@ -62,13 +63,26 @@ def ui_fragment(query: str | None) -> str:
 
 
 class ReportLinks:
-    """Relative links between the report's files; resources link to their published IRIs."""
+    """Relative links between the report's files; resources link to their published IRIs.
 
-    def __init__(self, ui_url: str | None = None) -> None:
+    The report has one set of per-country pages per loaded country: the default country's are
+    `VIEW.html`, another's `VIEW-cc.html` (`country`: the pages these links are for; None = the
+    default's), so the views' navigation stays within one country."""
+
+    def __init__(self, ui_url: str | None = None, country: str | None = None, default: str | None = None) -> None:
         self.ui_url = ui_url  # an eccp-kg query UI (e.g. the public one) to open queries in, or none
+        self.default = default
+        self.current = None if country == default else country
 
     def view(self, slug: str | None) -> str:
-        return f"{slug}.html" if slug else "index.html"
+        if not slug:
+            return "index.html"
+        if self.current and VIEWS[slug].per_country:
+            return f"{slug}-{self.current.lower()}.html"
+        return f"{slug}.html"
+
+    def country(self, slug: str, code: str) -> str:
+        return ReportLinks(self.ui_url, code, self.default).view(slug)
 
     def asset(self, path: str) -> str:
         return posixpath.join("static", path)
@@ -116,10 +130,12 @@ def environment() -> Environment:
     return _env
 
 
-def render_index(links: Links, standalone: bool = False) -> str:
-    """The /explore landing page: one card per view."""
+def render_index(links: Links, standalone: bool = False, countries: list[dict[str, Any]] | None = None) -> str:
+    """The /explore landing page: one card per view; `countries` (compare.loaded_countries) name
+    the loaded countries in the heading and the summaries."""
     return environment().get_template("explore/index.html").render(
         views=list(VIEWS.values()), links=links, chart_js=chart_js(), standalone=standalone, current=None,
+        countries=countries or [],
     )
 
 

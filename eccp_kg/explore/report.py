@@ -18,16 +18,19 @@ def write_report(select: Select, out: str | Path, ui_url: str | None = None) -> 
     """Write index.html, one page per view and their static files under `out`; return the pages.
 
     Every page is rendered before anything is written, so a failing query leaves no half report.
-    The per-country views show the default country (IT, else the first loaded: a static page has
-    no selector); the countries and editions views compare them all."""
-    links = ReportLinks(ui_url)
+    Each per-country view is written once per loaded country (the default country, IT else the
+    first loaded, as VIEW.html, the others as VIEW-cc.html), linked by the page's country selector;
+    the countries view compares them all."""
     loaded = loaded_countries(select)
-    country = resolve_country(loaded, None)
-    pages: dict[str, str] = {"index.html": render_index(links, standalone=True)}
+    default = resolve_country(loaded, None)
+    links = ReportLinks(ui_url, default, default)
+    pages: dict[str, str] = {"index.html": render_index(links, standalone=True, countries=loaded)}
     for view in VIEWS.values():
-        queries, data = build(select, view, country=country)
-        add_figures(view.slug, data, loaded, country)
-        pages[links.view(view.slug)] = render_view(view, queries, data, links, standalone=True)
+        for country in ([c["code"] for c in loaded] or [None]) if view.per_country else [default]:
+            links = ReportLinks(ui_url, country, default)
+            queries, data = build(select, view, country=country, loaded=loaded)
+            add_figures(view.slug, data, loaded, country)
+            pages[links.view(view.slug)] = render_view(view, queries, data, links, standalone=True)
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

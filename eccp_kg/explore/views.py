@@ -174,7 +174,7 @@ def regions(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- ecosystems
 
 
-def ecosystems(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
+def ecosystems(rows: Mapping[str, list[Row]], country: str = "the country") -> dict[str, Any]:
     """Cluster organisations per ecosystem and member composition against the EU average.
 
     Rows of `ecosystem-cluster-organisations`: ecosystem, ecosystemLabel, organisations (ordered);
@@ -190,7 +190,7 @@ def ecosystems(rows: Mapping[str, list[Row]]) -> dict[str, Any]:
                                "series": [{"label": "Cluster organisations", "values": [b["value"] for b in bars]}]},
         "members": members,
         "membersChart": {"labels": [m["label"] for m in members],
-                         "series": [{"label": "Italy (%)", "values": [m["share"] for m in members]},
+                         "series": [{"label": f"{country} (%)", "values": [m["share"] for m in members]},
                                     {"label": f"{comparison} average (%)",
                                      "values": [m["euShare"] for m in members]}]},
         "comparison": comparison,
@@ -263,6 +263,10 @@ class View:
     warnings_about: str | None = None
     per_country: bool = True  # the page shows one country (?country=), not all side by side
 
+    def summary_for(self, country: str | None) -> str:
+        """The summary naming the country shown (its label), or "the factsheet's country"."""
+        return self.summary.replace("{country}", country or "the factsheet's country")
+
     def load(self) -> list[ViewQuery]:
         """The view's queries (the warnings query last), as the page shows them."""
         names = self.queries + ((WARNINGS,) if self.warnings_about else ())
@@ -273,21 +277,24 @@ VIEWS: OrderedDict[str, View] = OrderedDict(
     (v.slug, v)
     for v in (
         View("partnerships", "Partnerships",
-             "Partner countries of Italian cluster organisations in ESCP-4i/ESCP-4x, INNOSUP-1 and the "
+             "Partner countries of the cluster organisations of {country} in ESCP-4i/ESCP-4x, INNOSUP-1 and the "
              "Euroclusters: a country x programme matrix, the set view and stated against counted numbers.",
              ("partnership-listings", "partnership-stated-counts"), partnerships, "ProgrammeParticipation"),
         View("euroclusters", "Euroclusters",
-             "The Euroclusters with Italian members and the industrial ecosystems the factsheet gives each.",
+             "The Euroclusters with members from {country} and the industrial ecosystems the factsheet gives each.",
              ("euroclusters",), euroclusters),
         View("regions", "Regions",
-             "NUTS-2 regions: ranked sectoral (NACE) and ecosystem agglomerations, and a ranking of regions.",
+             "The NUTS-2 regions of {country}: ranked sectoral (NACE) and ecosystem agglomerations, and a ranking "
+             "of regions.",
              ("region-sector-agglomerations", "region-ecosystem-agglomerations", "region-ranking"), regions,
              "AgglomerationCountStructure"),
         View("ecosystems", "Ecosystems",
-             "Cluster organisations per industrial ecosystem and member composition against the EU average.",
+             "Cluster organisations of {country} per industrial ecosystem and member composition against the "
+             "EU average.",
              ("ecosystem-cluster-organisations", "member-composition"), ecosystems, "MemberCompositionStructure"),
         View("policies", "Policies",
-             "The national and the Lombardy cluster policy side by side, cell by cell, shared items marked.",
+             "The national and the regional cluster policies of {country} side by side, cell by cell, shared "
+             "items marked.",
              ("policies",), policies),
         View("countries", "Countries",
              "The loaded countries side by side: partner countries per programme, state-of-play levels per "
@@ -295,7 +302,7 @@ VIEWS: OrderedDict[str, View] = OrderedDict(
              ("countries-programmes", "countries-state-of-play", "countries-shared-partners"), countries,
              per_country=False),
         View("editions", "Editions",
-             "What changed between the two latest editions of a country's factsheet: counts, the regions' "
+             "What changed between the two latest editions of the factsheet of {country}: counts, the regions' "
              "ranking, policies and partner countries.",
              ("edition-figures", "edition-rankings", "edition-policies", "edition-partners"), editions),
     )
@@ -340,15 +347,21 @@ def resolve_programmes(rows: Mapping[str, list[Row]], asked: Sequence[str]) -> l
 
 
 def build(select: Select, view: View, selected: Sequence[str] = (), country: str | None = None,
-          ) -> tuple[list[ViewQuery], dict[str, Any]]:
+          loaded: Sequence[Mapping[str, Any]] = ()) -> tuple[list[ViewQuery], dict[str, Any]]:
     """A view's queries and its template data (with its validation warnings); the one entry point
     for the server and the report. `selected` programme keys filter the partnerships matrix; an
-    unknown key raises UnknownProgramme."""
+    unknown key raises UnknownProgramme. `loaded` (compare.loaded_countries) names the countries for
+    the selector and the country shown (`countryLabel`) for the summaries."""
     queries, rows = fetch(select, view, country)
+    label = next((str(c["label"]) for c in loaded if c["code"] == country), country)
     if view.slug == "partnerships":
         data = view.shape(rows, resolve_programmes(rows, selected))
+    elif view.slug == "ecosystems":
+        data = view.shape(rows, label or "the country")
     else:
         data = view.shape(rows)
     data["warnings"] = [{"iri": r["focus"], "label": r.get("label"), "message": r["message"]}
                         for r in rows.get(WARNINGS, [])]
+    data["loadedCountries"], data["selectedCountry"] = list(loaded), country
+    data["countryLabel"] = label if view.per_country else None
     return queries, data
