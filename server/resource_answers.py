@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from eccp_kg.graph.namespaces import ECCP, sparql_prologue
 
+from eccp_kg.explore.compare import DEFAULT_COUNTRY
 from eccp_kg.explore.queries import load_query, run
 from .iri_map import local_url
 
@@ -72,12 +73,19 @@ def region(select: Any, iri: str, code: str) -> list[dict[str, Any]]:
 
 
 def country(select: Any, iri: str, code: str) -> list[dict[str, Any]]:
-    """The programmes the country partners in."""
+    """The programmes the country partners in, with the factsheet country listing it (the last
+    column; its latest edition) when the graph holds more than one."""
     rows = _rows(select, "partnership-listings", {"country": iri})
-    body = [[_cell(r["programmeLabel"], r["programme"]), _cell(r.get("period")), _cell(r["listed"])] for r in rows]
-    return [{"id": "programmes", "title": "Programmes it partners in (with Italian cluster organisations)",
-             "columns": ["Programme", "Funding period", "Times listed"], "rows": body, "stated": None,
-             "counted": len(body), "explore": f"/explore/partnerships#country-{code}"}]
+    several = len({r["cc"] for r in rows}) > 1
+    body = [[_cell(r["programmeLabel"], r["programme"]), _cell(r.get("period")), _cell(r["listed"])]
+            + ([_cell(r["cc"])] if several else []) for r in rows]
+    listed_by = sorted({r["cc"] for r in rows})
+    # the explorer's matrix of a factsheet country that lists it (the default one's if it does)
+    shown = "" if not listed_by or DEFAULT_COUNTRY in listed_by else f"?country={listed_by[0]}"
+    return [{"id": "programmes", "title": "Programmes it partners in (listed by the factsheet of "
+             + (", ".join(listed_by) if listed_by else "a loaded country") + ")",
+             "columns": ["Programme", "Funding period", "Times listed"] + (["Listed by"] if several else []),
+             "rows": body, "stated": None, "counted": len(body), "explore": f"/explore/partnerships{shown}#country-{code}"}]
 
 
 def nace(select: Any, iri: str, code: str) -> list[dict[str, Any]]:
@@ -103,7 +111,9 @@ def ecosystem(select: Any, iri: str, code: str) -> list[dict[str, Any]]:
          # the map can shade an ecosystem only by the name the agglomeration table prints for it
          "explore": f"/explore/regions?measure={quote('ecosystem:' + str(label))}#region-map" if regions else "/explore/regions"},
         {"id": "organisations", "title": "Cluster organisations in this ecosystem", "columns": ["Cluster organisations"],
-         "rows": [[_cell(r["organisations"])] for r in orgs], "stated": None, "counted": None, "explore": "/explore/ecosystems"},
+         # with several countries' factsheets, each number says whose it is
+         "rows": [[_cell(f"{r['cc']}: {r['organisations']}" if len({o["cc"] for o in orgs}) > 1 else r["organisations"])]
+                  for r in orgs], "stated": None, "counted": None, "explore": "/explore/ecosystems"},
         {"id": "euroclusters", "title": "Euroclusters the factsheet gives this ecosystem", "columns": ["Eurocluster"],
          "rows": [[_cell(r["label"], r["eurocluster"])] for r in euro], "stated": None, "counted": len(euro),
          "explore": "/explore/euroclusters"},
@@ -117,8 +127,12 @@ BY_CLASS: dict[str, Callable[[Any, str, str], list[dict[str, Any]]]] = {
 
 
 def answers(select: Any, iri: str, types: list[str], code: str | None) -> list[dict[str, Any]]:
-    """The answer sections for a resource of these types (none for other kinds)."""
-    for t in types:
-        if t.startswith(str(ECCP)) and t[len(str(ECCP)):] in BY_CLASS:
-            return BY_CLASS[t[len(str(ECCP)):]](select, iri, code or iri.rsplit("/", 1)[-1])
-    return []
+    """The answer sections for a resource of these types (none for other kinds), then, with more
+    than one country loaded, its figures per country (server/resource_compare.py)."""
+    from .resource_compare import compared
+
+    kinds = [t[len(str(ECCP)):] for t in types if t.startswith(str(ECCP))]
+    for kind in kinds:
+        if kind in BY_CLASS:
+            return BY_CLASS[kind](select, iri, code or iri.rsplit("/", 1)[-1]) + compared(select, iri, kind)
+    return next((found for kind in kinds if (found := compared(select, iri, kind))), [])

@@ -83,3 +83,13 @@ def test_ecosystem_page_lists_its_regions(explore_client):
     href = next(r["href"] for r in results if r["kind"] == "industrial ecosystem")
     rows = answers(explore_client, href)["answer-regions"]
     assert {r[0] for r in rows} == regions
+
+
+def test_one_country_loaded_nothing_to_compare(explore_client):
+    """On the shipped build (Italy only) no page adds the per-country comparison sections
+    (tests/test_explore_compare.py checks them over a build with a second country)."""
+    for path in ("/id/country/IT", "/id/programme/escp", "/id/nace/A01", "/id/ecosystem/tourism"):
+        body = explore_client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert 'id="answer-beside"' not in body and 'id="answer-per-country"' not in body, path
+    body = explore_client.get("/id/country/ES", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "Programmes it partners in (listed by the factsheet of IT)" in body and "Listed by" not in body
