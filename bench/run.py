@@ -25,6 +25,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from eccp_kg.server.config import DEFAULTS
+
 from . import ceiling as ceiling_mod
 from . import ipc as ipc_mod
 from . import load
@@ -93,7 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     except wrk.WrkError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
-    extra = ["--workers", str(args.workers)] if args.workers else []
+    # wrk's connections all come from 127.0.0.1 and stand for that many clients, not one client
+    # flooding: open the per-client limits (server/fairness.py) as bench/load.py does
+    workers = args.workers or DEFAULTS["QUERY_WORKERS"]
+    extra = ["--workers", str(workers), "--client-workers", str(workers), "--client-queue", str(args.connections)]
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     workdir = Path(tempfile.mkdtemp(prefix="eccp-bench-"))
     try:
@@ -104,12 +109,13 @@ def main(argv: list[str] | None = None) -> int:
         print(ipc.text(), flush=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     versions = tool_versions()
     machine = (f"{platform.system()} {platform.machine()}, {_cpu_count()} CPU cores, Python {platform.python_version()}; "
-               f"load average at the end {load} (1, 5, 15 min); {versions}")
+               f"load average at the end {load_average} (1, 5, 15 min); {versions}")
     settings = (f"wrk -t{args.threads} -c{args.connections}, {args.seconds} s per scenario and server "
-                f"in {args.rounds} alternating slices")
+                f"in {args.rounds} alternating slices; ours with `{' '.join(extra)}` (the connections stand for "
+                f"{args.connections} clients, so the per-client limits are opened to them)")
     previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     text = render(rows, command_line(argv), machine, settings, started, ceiling, wsgi, ipc.text())
     args.out.write_text(keep_other_sections(args.out, text), encoding="utf-8")  # build-scale, backend-latency
