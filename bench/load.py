@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -129,20 +130,56 @@ def fill(states: dict[int, dict]) -> str:
     return ", ".join(f"{c['bytes'] / 2**20:.1f}/{c['max_bytes'] / 2**20:.0f}" for c in states.values()) or "-"
 
 
+#: Unique queries with large results (about 0.8 MB of JSON each): the warm-up fills the result
+#: caches with them first, so they are full after a few hundred requests on any machine. The mixed
+#: load alone needs about 12 000 unique results per 64 MiB cache: about a minute on a quiet 2-core
+#: machine, more than ten at a load average of 20 (measured: 6 of 64 MiB after 4 minutes).
+FILL = wrk.Scenario("cache-fill", "aggregate", "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 3000 OFFSET " + sc.SLOT,
+                    tuple(str(n * 500) for n in range(12)), uncached=True)
+
+
 def warm_up(server: servers.Server, scenario: wrk.Scenario, args: argparse.Namespace, processes: int) -> tuple[int, dict]:
-    """At least args.warmup seconds of the load; for ours, more 10 s rounds until every HTTP
-    process's cache is full (at most args.max_warmup seconds). Seconds spent, cache states."""
-    wrk.run(scenario, server.endpoint, args.warmup, 2, args.connections, CLIENT_TIMEOUT)
-    spent, states = args.warmup, caches(server, processes)
+    """For ours, first fill every HTTP process's result cache (10 s rounds of `FILL` until each
+    reports itself full, at most args.max_warmup seconds); then args.warmup seconds of the load
+    itself, and more 10 s rounds while a cache is not full. Seconds spent, cache states."""
+    spent, states = 0, caches(server, processes)
     while states and not full(states, processes) and spent < args.max_warmup:
-        wrk.run(scenario, server.endpoint, 10, 2, args.connections, CLIENT_TIMEOUT)
-        spent += 10
+        wrk.run(FILL, server.endpoint, 30, 2, 4, CLIENT_TIMEOUT)
+        spent += 30
         states = caches(server, processes)
-    return spent, states
+    wrk.run(scenario, server.endpoint, args.warmup, 2, args.connections, CLIENT_TIMEOUT)
+    spent, states = spent + args.warmup, caches(server, processes)
+    while states and not full(states, processes) and spent < args.max_warmup:
+        wrk.run(scenario, server.endpoint, 30, 2, args.connections, CLIENT_TIMEOUT)
+        spent += 30
+        states = caches(server, processes)
+    settle(server, processes)
+    return spent, caches(server, processes)
+
+
+def settle(server: servers.Server, processes: int, seconds: float = 60.0) -> None:
+    """Wait (bounded) until every HTTP process's query workers are whole again: wrk closing its
+    connections at the end of a run abandons the queries in flight, whose workers are killed and
+    replaced (issue 11, part 1); memory is read once the replacements have started."""
+    deadline = time.monotonic() + seconds
+    url = server.endpoint.rsplit("/", 1)[0] + "/health"
+    whole: set[int] = set()
+    while time.monotonic() < deadline and len(whole) < processes:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers={"Connection": "close"}), timeout=30) as resp:
+                health = json.loads(resp.read())
+        except (OSError, ValueError):
+            return  # not ours: nothing to wait for
+        if "idle_workers" not in health:
+            return
+        if health["idle_workers"] >= health["workers"]:
+            whole.add(health["pid"])
+        time.sleep(0.5)
 
 
 def measure(server: servers.Server, scenario: wrk.Scenario, args: argparse.Namespace, processes: int = 1) -> dict:
     """Warm up, then the measured run with memory sampled every second."""
+    start_kinds = tree_by_kind(server.process.pid)
     warmed, warm_caches = warm_up(server, scenario, args, processes)
     baseline, kinds = tree_rss(server.process.pid), tree_by_kind(server.process.pid)
     samples: list[int] = []
@@ -159,8 +196,12 @@ def measure(server: servers.Server, scenario: wrk.Scenario, args: argparse.Names
     finally:
         stop.set()
         sampler.join(5)
-    end, end_kinds = tree_rss(server.process.pid), tree_by_kind(server.process.pid)
+    # the end is the last sample taken under load: when wrk stops, its connections' queries in
+    # flight are abandoned and their workers replaced, which is not the server's steady state
+    end = samples[-1] if samples else tree_rss(server.process.pid)
     end_caches = caches(server, processes) if warm_caches else {}
+    settle(server, processes)
+    end_kinds = tree_by_kind(server.process.pid)
     errors = result.non_2xx + result.socket_errors
     mib = lambda b: round(b / 2**20, 1)  # noqa: E731 - local shorthand
     return {
@@ -169,7 +210,7 @@ def measure(server: servers.Server, scenario: wrk.Scenario, args: argparse.Names
         "warmup_s": warmed, "rss_after_warmup_mib": mib(baseline), "rss_end_mib": mib(end),
         "rss_max_mib": mib(max(samples + [end])),
         "memory_within_10pct": end <= baseline * 1.10 and max(samples + [end]) <= baseline * 1.10,
-        "rss_by_kind_mib": {k: [mib(kinds[k]), mib(end_kinds[k])] for k in kinds} if warm_caches else {},
+        "rss_by_kind_mib": {k: [mib(start_kinds[k]), mib(kinds[k]), mib(end_kinds[k])] for k in kinds} if warm_caches else {},
         "cache_after_warmup": fill(warm_caches) if warm_caches else None,
         "cache_end": fill(end_caches) if warm_caches else None,
         "caches_full_after_warmup": full(warm_caches, processes) if warm_caches else None,
@@ -182,10 +223,14 @@ def render(rows: list[dict], args: argparse.Namespace, command: str, ours_args: 
              "wrk -t2 --timeout 30s, each request a competency query made uncached by a comment unique to the run and the request; "
              "same data, same union default graph). Ours: `eccp-kg serve` with its defaults (result cache on, 64 MiB "
              f"per HTTP process) but for the per-client limits opened to the load (`{' '.join(ours_args)}`: one "
-             "address stands for 64 clients). The warm-up lasts until every HTTP process's result cache is full "
-             "(`/health` `cache.bytes` at least 95% of `cache.max_bytes`), so memory after warm-up includes full "
-             "caches. Memory = resident bytes of the server's whole process tree; within 10% = the end and every "
-             "sample of the measured run at most 10% above the level after warm-up.", "",
+             "address stands for 64 clients). The warm-up fills every HTTP process's result cache (unique "
+             "`LIMIT 3000` results of about 0.8 MB until `/health` `cache.bytes` is at least 95% of "
+             f"`cache.max_bytes`), then runs the load itself for {args.warmup} s, so memory after warm-up includes "
+             "full caches, which the measured run keeps full (evicting the large results for its own). Memory = resident bytes of the server's whole process tree; within 10% = every "
+             "sample of the measured run (the last is the end) at most 10% above the level after warm-up.", "",
+             f"Run: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average before "
+             f"{', '.join(f'{x:.1f}' for x in args.load_average[0])}, after {', '.join(f'{x:.1f}' for x in args.load_average[1])} "
+             f"({os.cpu_count()} cores, shared).", "",
              "| server | warm-up s | requests | errors | req/s | p50 ms | p99 ms | RSS after warm-up MiB | RSS at end MiB | RSS max MiB | within 10% |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -200,8 +245,8 @@ def render(rows: list[dict], args: argparse.Namespace, command: str, ours_args: 
         kinds = ours["rss_by_kind_mib"]
         lines += ["", f"Ours in detail: result caches (MiB held/bound per HTTP process) {ours['cache_after_warmup']} after "
                       f"warm-up ({'full' if ours['caches_full_after_warmup'] else 'NOT full'}), {ours['cache_end']} at the "
-                      f"end; HTTP processes {kinds['http'][0]} -> {kinds['http'][1]} MiB, query workers "
-                      f"{kinds['query_workers'][0]} -> {kinds['query_workers'][1]} MiB."]
+                      f"end; resident MiB at start / after warm-up / at the end: HTTP processes (and the supervisor) "
+                      f"{' / '.join(map(str, kinds['http']))}, query workers {' / '.join(map(str, kinds['query_workers']))}."]
     lines.append(END)
     return "\n".join(lines) + "\n"
 
@@ -237,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     scenario = wrk.Scenario("competency-mixed", "aggregate", sc.SLOT, queries, uncached=True)
     ours_args = ["--client-workers", "2", "--client-queue", str(args.connections), "--queue-timeout", "30"]
     rows = []
+    load_before = os.getloadavg()
     workdir = Path(tempfile.mkdtemp(prefix="eccp-load-"))
     try:
         with servers.ours(args.build / "store", ours_args) as server:
@@ -247,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     command = "python -m bench.load " + " ".join(argv if argv is not None else sys.argv[1:])
+    args.load_average = (load_before, os.getloadavg())
     write_section(args.out, render(rows, args, command.strip(), ours_args))
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
