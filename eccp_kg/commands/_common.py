@@ -32,12 +32,13 @@ def add_store_option(p: argparse.ArgumentParser, what: str) -> None:
 
 
 def add_shacl_option(p: argparse.ArgumentParser) -> None:
-    """--shacl-engine: the fast Rust engine by default, pyshacl (the reference) on request."""
+    """--shacl-engine: SHACL as SPARQL over Oxigraph by default, pyshacl-turbo or pyshacl (the reference) on request."""
     p.add_argument(
         "--shacl-engine",
         choices=ENGINES,
         default=DEFAULT_ENGINE,
-        help=f"SHACL engine: turbo (pyshacl-turbo, Rust) or pyshacl (the reference; same report, ~10x slower); "
+        help=f"SHACL engine: oxigraph (one SPARQL query per constraint over all focus nodes; scales to millions of "
+        f"triples), turbo (pyshacl-turbo, Rust, per focus node) or pyshacl (the reference); all give the same report; "
         f"default: {DEFAULT_ENGINE}",
     )
 
