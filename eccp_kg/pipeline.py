@@ -27,7 +27,8 @@ from eccp_kg.graph.layout import DEFAULT_OUT
 from eccp_kg.graph.progress import Progress
 from eccp_kg.graph.sources import Sources, default_data_dir, default_ontology_dir, default_shapes_dir, latest_graph, parse_turtle_files
 from eccp_kg.graph.store import build_lock
-from eccp_kg.graph.validate import DEFAULT_ENGINE, ValidationOutcome, load_shapes, validate
+from eccp_kg.graph.triples import TripleText
+from eccp_kg.graph.validate import DEFAULT_ENGINE, ValidationOutcome, load_shapes, validate_parts
 from eccp_kg.loaders.links import load_links as project_load_links
 
 __all__ = ["BuildResult", "ValidationFailed", "build_graph", "check_sources", "collect"]
@@ -61,7 +62,8 @@ def collect(
     for edition in editions:
         scoped = minter.for_edition(str(edition.country), str(edition.edition))
         with progress.stage(f"edition {scoped.country}/{scoped.edition}") as st:
-            graph = api.load_edition(edition, minter)
+            triples = getattr(api, "load_edition_triples", None)
+            graph = TripleText.of(triples(edition, minter)) if triples else api.load_edition(edition, minter)
             iri = scoped.edition_graph()
             sources.graphs[iri] = graph
             sources.editions.append(edition)
@@ -97,8 +99,8 @@ def check_sources(
         raise SourceError(folder, None, None, "a folder of source tables (--data)")
     sources = collect(folder, minter, progress, loaders=loaders, ontology_dir=ontology_dir)
     with progress.stage("SHACL validation") as st:
-        shapes = load_shapes(Path(shapes_dir or default_shapes_dir()))
-        outcome = validate(sources.data_graph(), shapes, sources.ontology_graph(), engine=shacl_engine)
+        shapes_graph = load_shapes(Path(shapes_dir or default_shapes_dir()))
+        outcome = validate_parts(sources.data_parts(), sources.ontology_parts(), shapes_graph, engine=shacl_engine)
         st.detail = outcome.summary().removeprefix("SHACL: ") + f" ({shacl_engine})"
     return sources, outcome
 

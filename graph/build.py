@@ -27,9 +27,10 @@ from .iris import Minter, base_iri, with_slash
 from .progress import Progress
 from .skolem import skolemise
 from .statistics import statistics
+from .triples import TripleText
 from .sources import Sources
 from .layout import new_build_dir, publish
-from .store import STORE_DIRNAME, add_graph, content_hash, graph_counts, release, write_atomic
+from .store import STORE_DIRNAME, add_graph, content_hash, graph_counts, release, sorted_nquads, write_atomic
 from .validate import ValidationOutcome
 
 DUMPS_DIRNAME = "dumps"
@@ -109,15 +110,24 @@ def _graph_scope(minter: Minter, iri: URIRef) -> str:
     return str(iri).removeprefix(minter.graph(""))
 
 
-def _fill_store(path: Path, graphs: dict[URIRef, Graph], minter: Minter) -> tuple[dict[str, int], str]:
-    """Write the skolemised graphs into a new store at `path`; return triples per graph and the content hash."""
-    store = ox.Store(str(path))
+def _fill_memory(graphs: dict[URIRef, Any], minter: Minter) -> ox.Store:
+    """The skolemised graphs in an in-memory store: Oxigraph reads, counts and dumps it several times
+    faster than the on-disk store, which is then written once, in bulk (`_write_store`)."""
+    store = ox.Store()
     for iri, graph in graphs.items():
-        add_graph(store, iri, skolemise(graph, minter, _graph_scope(minter, iri)))
-    counts = graph_counts(store)
-    build_id = content_hash(store)
+        if isinstance(graph, TripleText):  # no blank nodes: loaded as written
+            store.load(graph.nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(iri)))
+        else:
+            add_graph(store, iri, skolemise(graph, minter, _graph_scope(minter, iri)))
+    return store
+
+
+def _write_store(path: Path, nquads: bytes) -> None:
+    """The new on-disk store at `path`, bulk-loaded from the build's N-Quads and compacted for reading."""
+    store = ox.Store(str(path))
+    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    store.optimize()
     release(store)
-    return counts, build_id
 
 
 def write_build(out: Path, sources: Sources, outcome: ValidationOutcome, minter: Minter, public_url: str | None,
@@ -134,24 +144,30 @@ def write_build(out: Path, sources: Sources, outcome: ValidationOutcome, minter:
     staged_dumps.mkdir()
     published = False
     try:
-        with progress.stage("store") as st:
-            counts, build_id = _fill_store(staged_store, graphs, minter)
+        with progress.stage("build id") as st:
+            store = _fill_memory(graphs, minter)
+            counts = graph_counts(store)
+            nquads = sorted_nquads(store)
+            build_id = content_hash(store, nquads=nquads)
             st.detail = f"{sum(counts.values())} triples in {len(counts)} named graphs"
         with progress.stage("dumps") as st:
-            store = ox.Store(str(staged_store))
-            dumps = write_dumps(store, staged_dumps, context_iri=minter.base + CONTEXT_PATH)
+            dumps = write_dumps(store, staged_dumps, context_iri=minter.base + CONTEXT_PATH, nquads=nquads)
             documents = copy_source_documents(sources.editions, staged_dumps)
             stats = statistics(store, counts)
             meta = describe(minter, counts, dumps, sources.editions, modified_time(), public_url, stats, documents,
                             build_id)
-            add_graph(store, meta_iri, meta)
             meta.serialize(staged_dumps / VOID_FILE, format="turtle", encoding="utf-8")
-            store.optimize()
+            add_graph(store, meta_iri, meta)
             counts = graph_counts(store)
-            release(store)
-            del store
             st.detail = ", ".join(f"{d.name} {d.byte_size} B" for d in dumps) + f", {VOID_FILE}" + "".join(
                 f", {d.name} (factsheet text)" for _e, d in documents)
+        with progress.stage("store") as st:
+            meta_quads = ox.serialize(store.quads_for_pattern(None, None, None, ox.NamedNode(meta_iri)),
+                                      format=ox.RdfFormat.N_QUADS)
+            del store
+            _write_store(staged_store, nquads + meta_quads)
+            del nquads
+            st.detail = f"{sum(counts.values())} triples in {len(counts)} named graphs"
         result = BuildResult(
             out_dir=out,
             build_id=build_id,

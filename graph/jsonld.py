@@ -49,7 +49,7 @@ def compact_iri(iri: str, namespaces: list[tuple[str, str]]) -> str:
 
 
 def _node_id(term: ox.NamedNode | ox.BlankNode, namespaces: list[tuple[str, str]]) -> str:
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else compact_iri(term.value, namespaces)
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else _compact(term.value, namespaces)
 
 
 def _value(term: object, namespaces: list[tuple[str, str]]) -> object:
@@ -60,11 +60,27 @@ def _value(term: object, namespaces: list[tuple[str, str]]) -> object:
         return {"@value": term.value, "@language": term.language}
     if term.datatype.value == XSD_STRING:
         return term.value
-    return {"@value": term.value, "@type": compact_iri(term.datatype.value, namespaces)}
+    return {"@value": term.value, "@type": _compact(term.datatype.value, namespaces)}
 
 
 def _sort_key(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+class _Compacted(dict):
+    """compact_iri per IRI, computed once: a dump names each predicate and class thousands of times."""
+
+    def __init__(self, namespaces: list[tuple[str, str]]):
+        super().__init__()
+        self.namespaces = namespaces
+
+    def __missing__(self, iri: str) -> str:
+        value = self[iri] = compact_iri(iri, self.namespaces)
+        return value
+
+
+def _compact(iri: str, namespaces: list[tuple[str, str]]) -> str:
+    return namespaces[iri] if isinstance(namespaces, _Compacted) else compact_iri(iri, namespaces)
 
 
 def _nodes(triples: Iterable[ox.Triple], namespaces: list[tuple[str, str]]) -> list[dict[str, object]]:
@@ -74,7 +90,7 @@ def _nodes(triples: Iterable[ox.Triple], namespaces: list[tuple[str, str]]) -> l
         if triple.predicate.value == RDF_TYPE and isinstance(triple.object, (ox.NamedNode, ox.BlankNode)):
             node.setdefault("@type", []).append(_node_id(triple.object, namespaces))
         else:
-            node.setdefault(compact_iri(triple.predicate.value, namespaces), []).append(_value(triple.object, namespaces))
+            node.setdefault(_compact(triple.predicate.value, namespaces), []).append(_value(triple.object, namespaces))
     out = []
     for subject in sorted(subjects):
         node: dict[str, object] = {"@id": subject}
@@ -88,12 +104,13 @@ def _nodes(triples: Iterable[ox.Triple], namespaces: list[tuple[str, str]]) -> l
 def compact_dump(quads: Iterable[ox.Quad], context_iri: str) -> bytes:
     """The quads as compacted JSON-LD: default-graph nodes and one named-graph object per graph."""
     namespaces = _namespaces()
+    cache = _Compacted(namespaces)
     graphs: dict[str | None, list[ox.Triple]] = {}
     for quad in quads:
         name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
         graphs.setdefault(name, []).append(quad.triple)
-    top: list[dict[str, object]] = list(_nodes(graphs.pop(None, []), namespaces))
+    top: list[dict[str, object]] = list(_nodes(graphs.pop(None, []), cache))
     for name in sorted(graphs):
-        top.append({"@id": compact_iri(name, namespaces), "@graph": _nodes(graphs[name], namespaces)})
+        top.append({"@id": compact_iri(name, namespaces), "@graph": _nodes(graphs[name], cache)})
     document = {"@context": context_iri, "@graph": top}
     return (json.dumps(document, indent=1, sort_keys=False, ensure_ascii=False) + "\n").encode("utf-8")

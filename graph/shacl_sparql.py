@@ -358,12 +358,26 @@ def validate_store(store: ox.Store, shapes: Graph, progress: Callable[[int, int]
     return report
 
 
-def load_union(store: ox.Store, graphs: Iterable[Graph | None]) -> None:
-    """Put rdflib graphs into the store's default graph (a set: a triple in two graphs counts once)."""
+def load_union(store: ox.Store, graphs: Iterable) -> None:
+    """Put graphs (rdflib Graphs or graph.triples.TripleText) into the store's default graph: a set, so a
+    triple in two graphs counts once, as in the union pyshacl validates."""
     for graph in graphs:
-        if graph is not None and len(graph):
+        if graph is None or not len(graph):
+            continue
+        if isinstance(graph, Graph):
             store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
             store.extend(datatype_quads(graph))
+        else:
+            store.load(graph.nt, format=ox.RdfFormat.N_TRIPLES)
+            if graph.typed:
+                store.load(graph.typed, format=ox.RdfFormat.N_QUADS)
+
+
+def union_store(graphs: Iterable) -> ox.Store:
+    """A new in-memory store whose default graph is the union of `graphs` (see load_union)."""
+    store = ox.Store()
+    load_union(store, graphs)
+    return store
 
 
 def validate(data_graph: Graph, shacl_graph: Graph, ont_graph: Graph | None = None, **_options) -> tuple[bool, Graph, str]:

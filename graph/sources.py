@@ -55,7 +55,7 @@ class Sources:
     """The named graphs one build assembles, in build order, plus the editions they came from."""
 
     minter: Minter
-    graphs: dict[URIRef, Graph] = field(default_factory=dict)
+    graphs: dict[URIRef, Any] = field(default_factory=dict)  # rdflib Graph or graph.triples.TripleText
     editions: list[Any] = field(default_factory=list)
     edition_graphs: list[URIRef] = field(default_factory=list)
 
@@ -75,20 +75,27 @@ class Sources:
     def latest_iri(self) -> URIRef:
         return self.minter.graph("latest")
 
-    def ontology_graph(self) -> Graph:
+    def ontology_parts(self) -> list[Any]:
         """Ontology + code lists: what SHACL may look up but does not itself check."""
-        return _union(self.graphs.get(self.ontology_iri), self.graphs.get(self.codelists_iri))
+        return [g for g in (self.graphs.get(self.ontology_iri), self.graphs.get(self.codelists_iri)) if g is not None]
 
-    def data_graph(self) -> Graph:
+    def data_parts(self) -> list[Any]:
         """Every edition graph, the code lists and the link sets: what SHACL checks.
 
         The code lists are checked data too, and must be in the data graph: pyshacl copies only
         class and property axioms from ont_graph, so concepts found only there would be unknown."""
-        return _union(*(self.graphs[g] for g in self.edition_graphs), self.graphs.get(self.codelists_iri),
-                      self.graphs.get(self.links_iri), self.graphs.get(self.latest_iri))
+        return [g for g in (*(self.graphs[g] for g in self.edition_graphs), self.graphs.get(self.codelists_iri),
+                            self.graphs.get(self.links_iri), self.graphs.get(self.latest_iri)) if g is not None]
+
+    def ontology_graph(self) -> Graph:
+        return union(*self.ontology_parts())
+
+    def data_graph(self) -> Graph:
+        return union(*self.data_parts())
 
 
-def _union(*graphs: Graph | None) -> Graph:
+def union(*graphs: Any) -> Graph:
+    """One rdflib Graph of graphs (rdflib Graphs or graph.triples.TripleText)."""
     out = Graph()
     bind_all(out)
     for graph in graphs:

@@ -15,7 +15,7 @@ from rdflib.term import Node
 
 from .errors import SourceError
 from .namespaces import RDF, SH, XSD, bind_all
-from .sources import parse_turtle_files
+from .sources import parse_turtle_files, union
 
 #: SHACL engines, default first. Each takes pyshacl's arguments and returns its report graph:
 #: oxigraph (graph/shacl_sparql.py) runs one SPARQL query per constraint over all focus nodes at once and
@@ -163,6 +163,19 @@ def engine_validate(engine: str):
 
         return pyshacl.validate
     raise ValueError(f"--shacl-engine: expected one of {', '.join(ENGINES)}, got {engine!r}")
+
+
+def validate_parts(data: list, ontology: list, shapes: Graph, engine: str = DEFAULT_ENGINE) -> ValidationOutcome:
+    """Validate the union of `data` with `ontology` mixed in (rdflib Graphs or graph.triples.TripleText).
+
+    The oxigraph engine loads them straight into one store; the per-focus-node engines get rdflib unions."""
+    if engine == "oxigraph":
+        from .shacl_sparql import union_store, validate_store
+
+        report = validate_store(union_store([*data, *ontology]), shapes)
+        bind_all(report)
+        return ValidationOutcome(report=report, findings=findings_of(report))
+    return validate(union(*data), shapes, union(*ontology), engine=engine)
 
 
 def validate(data: Graph, shapes: Graph, ontology: Graph | None = None, inference: str = "none",

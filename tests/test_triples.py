@@ -1,0 +1,75 @@
+"""Loaded graphs held as N-Triples (graph/triples.py) and the store's sorted N-Quads (graph/store.py): the
+fast paths of the build give exactly the quads, build id and dumps of the rdflib path they replace."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from eccp_kg import loaders
+from eccp_kg.graph.namespaces import XSD
+from eccp_kg.graph.shacl_sparql import DATATYPE_GRAPH
+from eccp_kg.graph.store import canonical_nquads, sorted_nquads
+from eccp_kg.graph.triples import TripleText
+from eccp_kg.loaders.links import load_links
+from eccp_kg.pipeline import build_graph
+
+S, P = URIRef("https://example.org/s"), URIRef("https://example.org/p")
+HOSTILE = [
+    (S, P, Literal('two\nlines, a "quote", a back\\slash and \u00e9\u4e2d')),
+    (S, P, Literal("Italia", lang="it")),
+    (S, P, Literal(3, datatype=XSD.positiveInteger)),
+    (S, P, Literal("2023", datatype=XSD.gYear)),
+    (S, P, URIRef("https://example.org/o")),
+]
+
+
+def test_triple_text_is_what_rdflib_writes() -> None:
+    text = TripleText.of(HOSTILE + HOSTILE[:2])  # repeated triples count once, as in a Graph
+    graph = Graph()
+    for triple in HOSTILE:
+        graph.add(triple)
+    assert len(text) == len(graph) == 5
+    mine = set(ox.parse(text.nt, format=ox.RdfFormat.N_TRIPLES))
+    theirs = set(ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    assert mine == theirs
+    assert set(text) == set(graph)
+    typed = list(ox.parse(text.typed, format=ox.RdfFormat.N_QUADS))
+    assert [q.graph_name.value for q in typed] == [DATATYPE_GRAPH + str(XSD.positiveInteger)]
+
+
+def test_a_graph_with_blank_nodes_stays_an_rdflib_graph_to_be_skolemised() -> None:
+    held = TripleText.of([*HOSTILE, (S, P, BNode())])
+    assert isinstance(held, Graph) and len(held) == 6
+
+
+def test_sorted_nquads_is_the_canonical_text() -> None:
+    store = ox.Store()
+    for i, (s, p, o) in enumerate(HOSTILE):
+        store.load(Graph().add((s, p, o)).serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                   to_graph=ox.NamedNode(f"https://example.org/g/{i % 2}"))
+    expected = "".join(line + "\n" for line in canonical_nquads(store)).encode("utf-8")
+    assert sorted_nquads(store) == expected
+    assert b"/g/1>" not in sorted_nquads(store, ["https://example.org/g/1"])
+
+
+class GraphLoaders:
+    """The project's loaders without load_edition_triples: every edition goes through an rdflib Graph."""
+
+    load_codelists = staticmethod(loaders.load_codelists)
+    discover_editions = staticmethod(loaders.discover_editions)
+    load_edition = staticmethod(loaders.load_edition)
+    load_links = staticmethod(load_links)
+
+
+def test_the_text_path_builds_the_store_the_rdflib_path_builds(tmp_path: Path) -> None:
+    """Same build id (the hash of every quad but B graph/meta) and byte-identical dumps either way."""
+    fast = build_graph(tmp_path / "fast")
+    slow = build_graph(tmp_path / "slow", loaders=GraphLoaders)
+    assert fast.build_id == slow.build_id and fast.graphs == slow.graphs
+    for name in ("eccp-kg.nq", "eccp-kg.ttl", "eccp-kg.jsonld"):
+        assert (fast.dumps_dir / name).read_bytes() == (slow.dumps_dir / name).read_bytes(), name
+    info = json.loads((tmp_path / "fast" / "build-info.json").read_text(encoding="utf-8"))
+    assert info["build_id"] == fast.build_id
