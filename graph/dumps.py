@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from .formats import RDF, Format
 from .iris import base_iri
-from .jsonld import CONTEXT_PATH, compact_dump
+from .jsonld import CONTEXT_PATH, compact_dump, document_chunks
 from .namespaces import PREFIXES
 from .store import sorted_nquads
 
@@ -112,6 +112,15 @@ def export(
     return serialize_quads(select_quads(store, graph, exclude), fmt, output)
 
 
+def _distinct_triples(sorted_quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
+    previous = None
+    for quad in sorted_quads:
+        triple = quad.triple
+        if triple != previous:
+            yield triple
+            previous = triple
+
+
 def write_dumps(store: ox.Store, dumps_dir: Path, exclude: Iterable[str] = (), context_iri: str | None = None,
                 nquads: bytes | None = None) -> list[DumpFile]:
     """Write the build's dump files into `dumps_dir` (created) and report their media types and sizes
@@ -119,15 +128,25 @@ def write_dumps(store: ox.Store, dumps_dir: Path, exclude: Iterable[str] = (), c
     dumps_dir.mkdir(parents=True, exist_ok=True)
     if nquads is None:
         nquads = sorted_nquads(store, exclude)  # the order select_quads gives, sorted as bytes (fast at millions)
-    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
     written: list[DumpFile] = []
     for file_name, format_name in BUILD_DUMPS:
         fmt = FORMATS[format_name]
         path = dumps_dir / file_name
         if format_name == "nquads":
             path.write_bytes(nquads)
+        elif format_name == "jsonld":  # one named graph at a time: JSON nodes cost ~1 KB a triple
+            excluded = set(exclude)
+            names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in excluded)
+            named = ((name, store.quads_for_pattern(None, None, None, ox.NamedNode(name))) for name in names)
+            default = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+            with path.open("wb") as fh:
+                for chunk in document_chunks(context_iri or base_iri() + CONTEXT_PATH, default, named):
+                    fh.write(chunk.encode("utf-8"))
+        elif not fmt.has_graphs:  # the union, each triple once: sorted quads put a triple's copies side by side
+            ox.serialize(_distinct_triples(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)), str(path), fmt.syntax,
+                         prefixes=PREFIXES if fmt.name in ("turtle", "trig", "rdfxml") else None)
         else:
-            serialize_quads(quads, fmt, path, context_iri)
+            serialize_quads(list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)), fmt, path, context_iri)
         written.append(DumpFile(path, fmt.media_type, path.stat().st_size))
     return written
 

@@ -9,7 +9,7 @@ gives byte-identical files; expanding the dump with the context gives back exact
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -104,13 +104,35 @@ def _nodes(triples: Iterable[ox.Triple], namespaces: list[tuple[str, str]]) -> l
 def compact_dump(quads: Iterable[ox.Quad], context_iri: str) -> bytes:
     """The quads as compacted JSON-LD: default-graph nodes and one named-graph object per graph."""
     namespaces = _namespaces()
-    cache = _Compacted(namespaces)
     graphs: dict[str | None, list[ox.Triple]] = {}
     for quad in quads:
         name = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else None
         graphs.setdefault(name, []).append(quad.triple)
-    top: list[dict[str, object]] = list(_nodes(graphs.pop(None, []), cache))
-    for name in sorted(graphs):
-        top.append({"@id": compact_iri(name, namespaces), "@graph": _nodes(graphs[name], cache)})
-    document = {"@context": context_iri, "@graph": top}
-    return (json.dumps(document, indent=1, sort_keys=False, ensure_ascii=False) + "\n").encode("utf-8")
+    default = graphs.pop(None, [])
+    named = ((name, graphs[name]) for name in sorted(graphs))
+    return "".join(document_chunks(context_iri, default, named, namespaces)).encode("utf-8")
+
+
+def document_chunks(context_iri: str, default: Iterable[ox.Triple | ox.Quad],
+                    named: Iterable[tuple[str, Iterable[ox.Triple | ox.Quad]]],
+                    namespaces: list[tuple[str, str]] | None = None) -> Iterator[str]:
+    """The document's text, one top-level object at a time (default-graph nodes, then each named graph in
+    the order given), so a dump of millions of quads holds one graph's nodes at a time. The text is what
+    `json.dumps(document, indent=1)` writes for the whole document."""
+    namespaces = namespaces or _namespaces()
+    cache = _Compacted(namespaces)
+
+    def tops() -> Iterator[dict[str, object]]:
+        yield from _nodes(default, cache)
+        for name, triples in named:
+            nodes = _nodes(triples, cache)
+            if nodes:
+                yield {"@id": compact_iri(name, namespaces), "@graph": nodes}
+
+    yield '{\n "@context": ' + json.dumps(context_iri, ensure_ascii=False) + ',\n "@graph": ['
+    first = True
+    for top in tops():
+        text = json.dumps(top, indent=1, sort_keys=False, ensure_ascii=False)
+        yield ("\n" if first else ",\n") + "\n".join("  " + line for line in text.split("\n"))
+        first = False
+    yield ("]" if first else "\n ]") + "\n}\n"

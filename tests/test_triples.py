@@ -73,3 +73,15 @@ def test_the_text_path_builds_the_store_the_rdflib_path_builds(tmp_path: Path) -
         assert (fast.dumps_dir / name).read_bytes() == (slow.dumps_dir / name).read_bytes(), name
     info = json.loads((tmp_path / "fast" / "build-info.json").read_text(encoding="utf-8"))
     assert info["build_id"] == fast.build_id
+
+
+def test_jsonld_written_a_graph_at_a_time_is_what_json_dumps_writes() -> None:
+    """document_chunks streams the dump; its text must be json.dumps(document, indent=1) of the whole."""
+    from eccp_kg.graph.jsonld import compact_dump
+
+    quads = [ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)), ox.Literal(str(o)) if isinstance(o, Literal)
+                     else ox.NamedNode(str(o)), ox.NamedNode(f"https://example.org/g/{i % 2}") if i % 3 else ox.DefaultGraph())
+             for i, (s, p, o) in enumerate(HOSTILE)]
+    for given in (quads, []):
+        text = compact_dump(given, "https://example.org/ns/context.jsonld")
+        assert text == (json.dumps(json.loads(text), indent=1, ensure_ascii=False) + "\n").encode("utf-8")
