@@ -96,7 +96,9 @@ def start_all(stack: ExitStack, build: Path) -> dict[str, str]:
         out[f"{name} (engine alone)"] = engine.endpoint
         out[f"eccp-kg -> {name}"] = stack.enter_context(backend(engine)).endpoint
     workdir = Path(tempfile.mkdtemp(prefix="eccp-latency-"))
-    out["rdflib-endpoint"] = stack.enter_context(servers.rdflib_endpoint(servers.full_dump(build, workdir))).endpoint
+    # rdflib parses the whole dump before it answers: minutes at 1M triples on a loaded machine
+    out["rdflib-endpoint"] = stack.enter_context(servers.rdflib_endpoint(servers.full_dump(build, workdir),
+                                                                         ready_seconds=1800)).endpoint
     return out
 
 

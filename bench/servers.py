@@ -183,12 +183,12 @@ def oxigraph(dump: Path) -> Iterator[Server]:
 
 
 @contextmanager
-def rdflib_endpoint(dump: Path) -> Iterator[Server]:
+def rdflib_endpoint(dump: Path, ready_seconds: float = READY_SECONDS) -> Iterator[Server]:
     """`rdflib-endpoint serve` over the dump: an rdflib Dataset with default_union=True, so its
     default graph is the union of the named graphs, as ours and `oxigraph --union-default-graph`."""
     port = free_port()
     cmd = [venv_tool("rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(dump)]
-    with running("rdflib-endpoint", cmd, f"http://127.0.0.1:{port}/") as server:
+    with running("rdflib-endpoint", cmd, f"http://127.0.0.1:{port}/", ready_seconds=ready_seconds) as server:
         yield server
 
 

@@ -14,6 +14,7 @@ deployment, reached directly."""
 from __future__ import annotations
 
 import http.client
+import select
 import socket
 import ssl
 import threading
@@ -118,12 +119,18 @@ class EngineClient:
         self.opened = 0  # connections opened so far (kept-alive reuse shows as few)
 
     def _borrow(self, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
-        with self._lock:
-            conn = self._idle.pop() if self._idle else None
-        if conn is not None:
+        while True:
+            with self._lock:
+                conn = self._idle.pop() if self._idle else None
+            if conn is None:
+                break
+            if conn.sock is None or select.select([conn.sock], [], [], 0)[0]:
+                # an idle connection with bytes waiting (the engine closed it, or answered more than
+                # was asked) would misalign the next answer: drop it
+                conn.close()
+                continue
             conn.timeout = timeout
-            if conn.sock is not None:
-                conn.sock.settimeout(timeout)
+            conn.sock.settimeout(timeout)
             return conn, True
         self.opened += 1
         if self._https:
@@ -178,7 +185,9 @@ class EngineClient:
             if stopped is not None:
                 conn.close()
                 raise Stopped(stopped)
-            if response.isclosed() and not response.will_close:  # read to its end, kept alive
+            # kept alive only after a whole 200: an engine may answer an error before reading all of
+            # the request, and take the rest of the body for another request whose answer would follow
+            if response.status == 200 and response.isclosed() and not response.will_close:
                 self._give_back(conn)
             else:
                 conn.close()
