@@ -74,9 +74,12 @@ serve: install build
 # (they start a private copy). The old per-tool target names stay as aliases.
 browser bench-tools engines: apt-packages
 
-# The Debian packages first, so one apt-get update serves them all.
+# The Debian packages first, so one apt-get update serves them all. The suite runs on one pytest-xdist
+# worker per CPU; each test module stays on one worker, the longest modules go first, and the run shares
+# one build and one server (tests/shared_run.py). PYTEST_XDIST= runs it in one process.
+PYTEST_XDIST ?= -n auto --dist loadfile --no-loadscope-reorder
 test: apt-packages install build
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 bench: apt-packages install build
 	$(BIN)/python -m bench.run --build $(OUT) $(BENCH_ARGS)

@@ -8,8 +8,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+pytest.register_assert_rewrite("tests.shared_run")  # imported here before pytest_plugins loads it
+from tests.shared_run import once, record_server, run_dir  # noqa: E402
+
 #: No silent skips: under CI=true a skip or xfail fails unless tests/allowed-skips.txt lists its reason.
-pytest_plugins = ("tests.skip_policy",)
+#: One build and one server per test run, also under pytest-xdist (`make test` runs `-n auto`).
+pytest_plugins = ("tests.skip_policy", "tests.shared_run")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_TRIG = FIXTURES / "mini.trig"
@@ -49,10 +53,11 @@ def client(app):
 def built_graph(tmp_path_factory):
     """The real graph, built once per test session from the shipped data (eccp_kg.pipeline.build_graph).
 
-    Returns the BuildResult; its `store_path` is the on-disk store. Tests must not write into it."""
+    Returns the BuildResult; its `store_path` is the on-disk store. Tests must not write into it.
+    Under xdist the workers share one build (tests/shared_run.py)."""
     from eccp_kg.pipeline import build_graph
 
-    return build_graph(tmp_path_factory.mktemp("built") / "build")
+    return once("built", lambda folder: build_graph(folder / "build"), tmp_path_factory)
 
 
 
@@ -126,17 +131,31 @@ def start_live_server(args: list[str], tmp_dir: Path) -> LiveServer:
     return server
 
 
+def one_server_per_run(name: str, args: list[str], tmp_path_factory):
+    """Body of a session fixture: yields the base URL of `eccp-kg serve ARGS`, started once per test
+    run. Under xdist the first worker starts it and the controller stops it when the run ends."""
+    if run_dir() is not None:
+        def start(folder: Path) -> str:
+            server = start_live_server(args, folder)
+            record_server(server.process.pid)
+            return server.url
+
+        yield once(name, start, tmp_path_factory)
+        return
+    server = start_live_server(args, tmp_path_factory.mktemp(name))
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, fixture_data_files):
     """The REAL server (`eccp-kg serve` subprocess, 2 query workers, 3 s timeout, small caps)
     over the fixture dataset; yields its base URL (SPARQL at base + "/sparql")."""
     args = ["--data", *map(str, fixture_data_files), "--workers", "2", "--timeout", "3",
             "--max-rows", "15", "--max-request-bytes", "20000"]
-    server = start_live_server(args, tmp_path_factory.mktemp("live"))
-    try:
-        yield server.url
-    finally:
-        server.stop()
+    yield from one_server_per_run("live", args, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -179,10 +198,6 @@ def built_server(served_build: Path, tmp_path_factory):
     browser tests, the differential check): `eccp-kg serve --store BUILD/store --workers 2` on a
     free 127.0.0.1 port, started once per test run; yields its base URL (SPARQL at + "/sparql").
     Tests that need other options start their own with `start_server`."""
-    server = start_live_server(["--store", str(served_build / "store"), "--workers", "2"],
-                               tmp_path_factory.mktemp("built-live"))
-    try:
-        yield server.url
-    finally:
-        server.stop()
+    yield from one_server_per_run("built-live", ["--store", str(served_build / "store"), "--workers", "2"],
+                                  tmp_path_factory)
 

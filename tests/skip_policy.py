@@ -18,7 +18,6 @@ import pytest
 #: The reviewed list: reasons a CI run may skip for.
 ALLOWED_SKIPS = Path(__file__).with_name("allowed-skips.txt")
 _TRUE = {"1", "true", "yes", "on"}
-_FAILED = pytest.StashKey[list]()
 
 
 def in_ci() -> bool:
@@ -69,7 +68,7 @@ def _enforce(report: pytest.CollectReport | pytest.TestReport, config: pytest.Co
     report.longrepr = (f"{kind} is a failure under CI=true: reason {reason!r} is not on {path.name}. "
                        f"A skip hides a missing install step: make `make test` install what the test needs, "
                        f"or add the reason to {path} in a reviewed change.")
-    config.stash.setdefault(_FAILED, []).append(f"{report.nodeid}: {kind} {reason!r}")
+    report.ci_skip_failure = f"{kind} {reason!r}"  # a plain attribute: pytest-xdist carries it to the controller
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -101,7 +100,8 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    failed = config.stash.get(_FAILED, [])
+    reports = [r for key in ("failed", "error") for r in terminalreporter.stats.get(key, [])]
+    failed = [f"{r.nodeid}: {r.ci_skip_failure}" for r in reports if getattr(r, "ci_skip_failure", None)]
     if failed:
         terminalreporter.section("skips not allowed under CI=true")
         for line in failed:

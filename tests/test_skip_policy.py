@@ -34,7 +34,8 @@ def test_xfails():
 '''
 
 
-def run_pytest(tmp_path: Path, files: dict[str, str], ci: str | None, allowed: str = "") -> subprocess.CompletedProcess:
+def run_pytest(tmp_path: Path, files: dict[str, str], ci: str | None, allowed: str = "",
+               extra: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
     """pytest on `files` in tmp_path with only the skip plugin (no project conftest, no project ini)."""
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -46,7 +47,7 @@ def run_pytest(tmp_path: Path, files: dict[str, str], ci: str | None, allowed: s
         env["CI"] = ci
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "tests.skip_policy", "-p", "no:cacheprovider", "-c", "pytest.ini",
-         "--rootdir", str(tmp_path), "--allowed-skips", "allowed.txt", "-rA", *files],
+         "--rootdir", str(tmp_path), "--allowed-skips", "allowed.txt", "-rA", *extra, *files],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )
 
@@ -66,6 +67,17 @@ def test_under_ci_an_unlisted_skip_or_xfail_fails_the_run_and_says_why(tmp_path)
     summary = last_line(done)
     assert summary.startswith("=") and "1 failed, 1 passed, 2 errors" in summary, summary  # skips happen in setup: errors
     assert "skipped" not in summary and "xfail" not in summary
+
+
+def test_under_ci_and_xdist_the_failures_are_listed_by_the_controller(tmp_path):
+    """`make test` runs pytest-xdist: the reports come from the workers, the summary from the controller."""
+    done = run_pytest(tmp_path, {"test_sample.py": SAMPLE}, ci="true", extra=("-n", "2"))
+    assert done.returncode == 1, done.stdout
+    section = done.stdout.split("skips not allowed under CI=true", 1)[1]
+    assert "test_sample.py::test_marked_skip: SKIPPED 'wrk not found on PATH'" in section
+    assert "test_sample.py::test_fixture_skips: SKIPPED 'tool not installed'" in section
+    assert "test_sample.py::test_xfails: XFAIL 'known engine bug 42'" in section
+    assert "1 failed, 1 passed, 2 errors" in last_line(done)
 
 
 def test_under_ci_listed_reasons_and_prefixes_pass(tmp_path):
