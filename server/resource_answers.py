@@ -24,6 +24,7 @@ from eccp_kg.graph.namespaces import ECCP, sparql_prologue
 from eccp_kg.explore.compare import DEFAULT_COUNTRY
 from eccp_kg.explore.queries import load_query, run
 from .iri_map import local_url
+from .resource_compare import compared
 
 Q_REGION_POLICIES = sparql_prologue() + """SELECT DISTINCT ?region ?policy ?policyLabel ?cluster ?clusterLabel WHERE {
   ?policy a eccp:ClusterPolicy ; dcterms:spatial ?region .
@@ -129,8 +130,6 @@ BY_CLASS: dict[str, Callable[[Any, str, str], list[dict[str, Any]]]] = {
 def answers(select: Any, iri: str, types: list[str], code: str | None) -> list[dict[str, Any]]:
     """The answer sections for a resource of these types (none for other kinds), then, with more
     than one country loaded, its figures per country (server/resource_compare.py)."""
-    from .resource_compare import compared
-
     kinds = [t[len(str(ECCP)):] for t in types if t.startswith(str(ECCP))]
     for kind in kinds:
         if kind in BY_CLASS:

@@ -12,12 +12,23 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Callable
 
-from eccp_kg.explore.compare import loaded_countries
+import pyoxigraph as ox
 
-from .resource_answers import _cell, _rows
+from eccp_kg.explore.compare import loaded_countries
+from eccp_kg.explore.queries import load_query, run
+
+from .iri_map import local_url
 
 Section = dict[str, Any]
 Countries = list[dict[str, Any]]
+
+
+def _cell(text: Any, iri: str | None = None) -> dict[str, Any]:
+    return {"text": "–" if text is None else str(text), "href": (local_url(iri) or iri) if iri else None}
+
+
+def _rows(select: Any, name: str, bind: dict[str, str]) -> list[dict[str, Any]]:
+    return run(select, load_query(name), {k: ox.NamedNode(v) for k, v in bind.items()} or None)
 
 
 def _table(ident: str, title: str, columns: list[str], rows: list[list[dict[str, Any]]], explore: str) -> Section:
