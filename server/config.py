@@ -126,6 +126,9 @@ SERVE_OPTIONS: tuple[Option, ...] = (
     Option("--max-result-bytes", "MAX_RESULT_BYTES", 128 * 1024 * 1024, "`134217728` (128 MiB)",
            "serialised result size at which a query is stopped (`400 Result Too Large`, with `limit_bytes`); "
            "bounds a worker's memory long before the timeout", metavar="N", type=positive_int),
+    Option("--body-timeout", "BODY_TIMEOUT", 30.0, "`30`",
+           "seconds a request body may take to arrive after its headers before `408 Request Timeout` (a client "
+           "that declares more bytes than it sends is not waited for)", metavar="S", type=positive_seconds),
     Option("--max-request-bytes", "MAX_REQUEST_BYTES", 1_000_000, "`1000000`",
            "largest request body (`413`) or query string (`414`)", metavar="N", type=positive_int),
     Option("--cache-bytes", "CACHE_BYTES", 64 * 1024 * 1024, "`67108864` (64 MiB)",

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import RequestTimeout
 
 from .errors import error_response
 
@@ -33,8 +34,10 @@ MAX_HEADER_BYTES = 32 * 1024
 _HOST = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]+)(:[0-9]{1,5})?")
 #: Bytes that must not appear raw in a query string (non-ASCII, controls, space, DEL).
 _UNSAFE = re.compile(r"[^\x21-\x7e]")
-#: environ key: why the guard refused the request ("body" or "headers"), for the hook to answer.
+#: environ key: why the guard refused the request ("body", "late body" or "headers"), for the hook to answer.
 REFUSED = "eccp_kg.guard"
+#: environ key: what the HTTP server said of a body that did not arrive in time (`408`).
+LATE = "eccp_kg.guard.late"
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -79,11 +82,16 @@ class InputGuard:
         if stream is None:
             return
         data = b""
-        while len(data) <= self.max_body:
-            chunk = stream.read(self.max_body + 1 - len(data))
-            if not chunk:
-                break
-            data += chunk
+        try:
+            while len(data) <= self.max_body:
+                chunk = stream.read(self.max_body + 1 - len(data))
+                if not chunk:
+                    break
+                data += chunk
+        except RequestTimeout as exc:  # the HTTP server gave up waiting for the body (server/rsgi.py)
+            environ[REFUSED] = "late body"
+            environ[LATE] = exc.description
+            return
         if len(data) > self.max_body:
             environ[REFUSED] = "body"
             data = b""
@@ -98,6 +106,8 @@ def check_request() -> Response | None:
     if refused == "headers":
         return error_response(431, "Request Header Fields Too Large",
                               f"The request headers have more than {MAX_HEADER_BYTES} bytes.")
+    if refused == "late body":
+        return error_response(408, "Request Timeout", request.environ[LATE])
     if refused == "body":
         cap = current_app.config["MAX_REQUEST_BYTES"]
         return error_response(413, "Request Too Large", f"The request body has more than {cap} bytes; this endpoint accepts at most {cap}.")

@@ -14,7 +14,13 @@ is read (bounded by the app's request cap: more is not read and the app answers 
 app's response is sent whole or streamed. Each response carries ``Server-Timing: app;dur=MS``
 (W3C Server Timing): the milliseconds from the request (and its body) reaching this bridge to
 its response being ready, waits for a thread and a query worker included, so clients and tests
-can tell the server's own latency from the network's and their own scheduling."""
+can tell the server's own latency from the network's and their own scheduling.
+
+A body that has not arrived `body_timeout` seconds after the headers (a client that declared
+Content-Length 1000 and sent 10 bytes, or a chunked body that never ends) is not waited for
+any longer: the app gets a ``wsgi.input`` whose reading raises werkzeug's RequestTimeout, which
+it answers `408` in its one error shape. Without this, such a request held its connection open
+for ever (no thread, but no answer either)."""
 from __future__ import annotations
 
 import asyncio
@@ -23,15 +29,33 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
-from io import BytesIO
+from io import BytesIO, RawIOBase
 from typing import Any
+
+from werkzeug.exceptions import RequestTimeout
 
 #: environ key of the request's cancel event (a threading.Event, set when the client disconnects).
 CANCEL = "eccp_kg.cancel"
 
 
-def _environ(scope: Any, body: bytes, cancel: threading.Event) -> dict[str, Any]:
-    """The PEP 3333 environ of an RSGI HTTP scope."""
+class LateBody(RawIOBase):
+    """The ``wsgi.input`` of a request whose body did not arrive within the body timeout:
+    reading it raises RequestTimeout (408), so the app answers in its own error shape."""
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        self.seconds = seconds
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise RequestTimeout(f"The request body did not arrive within {self.seconds:g} s of its headers: "
+                             "send the whole body (as many bytes as Content-Length says) without pausing.")
+
+
+def _environ(scope: Any, body: bytes | None, cancel: threading.Event, late: float = 0.0) -> dict[str, Any]:
+    """The PEP 3333 environ of an RSGI HTTP scope; `body` None: it did not arrive within `late` s."""
     host, _, port = (scope.server or "127.0.0.1:80").rpartition(":")
     environ: dict[str, Any] = {
         "REQUEST_METHOD": scope.method,
@@ -44,7 +68,7 @@ def _environ(scope: Any, body: bytes, cancel: threading.Event) -> dict[str, Any]
         "REMOTE_ADDR": (scope.client or "").rpartition(":")[0] or scope.client or "",
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": scope.scheme,
-        "wsgi.input": BytesIO(body),
+        "wsgi.input": BytesIO(body) if body is not None else LateBody(late),
         "wsgi.input_terminated": True,
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": True,
@@ -99,9 +123,11 @@ class RSGIBridge:
     about twice the requests/s of `loop.run_in_executor` plus `asyncio.wait` (BENCHMARKS.md), whose
     concurrent.futures bookkeeping and extra futures cost more than the app itself."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], threads: int, max_body: int):
+    def __init__(self, app: Callable[..., Iterable[bytes]], threads: int, max_body: int,
+                 body_timeout: float = 30.0):
         self.app = app
         self.max_body = max_body
+        self.body_timeout = body_timeout
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._threads = [threading.Thread(target=self._serve, name=f"eccp-kg-http-{n}", daemon=True)
                          for n in range(max(threads, 1))]
@@ -124,12 +150,19 @@ class RSGIBridge:
             except RuntimeError:  # the loop has closed (the process is stopping)
                 pass
 
-    async def _body(self, scope: Any, protocol: Any) -> bytes:
-        """The request body, at most max_body + 1 bytes of it (the app answers 413 beyond).
-        A request with neither Content-Length nor Transfer-Encoding has none (RFC 9112 6.3)."""
+    async def _body(self, scope: Any, protocol: Any) -> bytes | None:
+        """The request body, at most max_body + 1 bytes of it (the app answers 413 beyond); None
+        when it has not all arrived within body_timeout seconds. A request with neither
+        Content-Length nor Transfer-Encoding has none (RFC 9112 6.3)."""
         headers = scope.headers
         if "content-length" not in headers and "transfer-encoding" not in headers:
             return b""
+        try:
+            return await asyncio.wait_for(self._read(protocol), self.body_timeout)
+        except TimeoutError:
+            return None
+
+    async def _read(self, protocol: Any) -> bytes:
         parts, size = [], 0
         async for chunk in protocol:
             parts.append(chunk)
@@ -142,7 +175,7 @@ class RSGIBridge:
         if scope.proto != "http":
             return
         cancel = threading.Event()
-        environ = _environ(scope, await self._body(scope, protocol), cancel)
+        environ = _environ(scope, await self._body(scope, protocol), cancel, self.body_timeout)
         started = time.perf_counter()
         loop = asyncio.get_running_loop()
         answer = loop.create_future()

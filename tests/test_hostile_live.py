@@ -29,12 +29,15 @@ from tests.test_hostile import SECRETS, TRAVERSALS, crashers
 
 #: Seconds any one hostile request may take before the test calls it a hang.
 ANSWER_SECONDS = 15
+#: The server's --body-timeout: a body not arrived by then gets 408.
+BODY_TIMEOUT = 2
 
 
 @pytest.fixture(scope="module")
 def server(start_server, served_build, tmp_path_factory):
     srv = start_server(["--store", str(served_build / "store"), "--workers", "2", "--timeout", "3",
-                        "--http-processes", "1", "--max-request-bytes", "20000"], tmp_path_factory.mktemp("hostile"))
+                        "--http-processes", "1", "--max-request-bytes", "20000",
+                        "--body-timeout", str(BODY_TIMEOUT)], tmp_path_factory.mktemp("hostile"))
     try:
         yield srv
     finally:
@@ -256,3 +259,60 @@ def test_the_dumps_are_unchanged_by_the_attack(server, served_build):
     for data in list(CASES.values())[:12]:
         exchange(server, data)
     assert digest() == before
+
+
+#: Bodies that never arrive whole, each behind headers that promise more (they stay open: no close).
+LATE_BODIES: dict[str, bytes] = {
+    "Content-Length larger than the body": b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    b"Content-Type: application/sparql-query\r\nContent-Length: 1000\r\n\r\nASK { ?s ?p ?o }",
+    "form body cut short": b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\nquery=ASK",
+    "chunked body without its last chunk": b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    b"Content-Type: application/sparql-query\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nASK {\r\n",
+    "short link body cut short": b"POST /q HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    b"Content-Type: application/sparql-query\r\nContent-Length: 900\r\n\r\nASK {",
+}
+
+
+@pytest.mark.parametrize("name", LATE_BODIES)
+def test_a_body_that_never_arrives_gets_408_in_the_one_shape(server, name):
+    """The server stops waiting --body-timeout s after the headers and answers 408 from the app
+    (the one error shape, X-Request-Id), then closes; before the fix such a request never got an answer."""
+    started = time.monotonic()
+    status, headers, body = exchange(server, LATE_BODIES[name])
+    waited = time.monotonic() - started
+    assert status == 408, (name, status, body[:300])
+    assert_answer(status, headers, body, name)
+    err = json.loads(body)["error"]
+    assert err["code"] == "request_timeout" and f"{BODY_TIMEOUT} s" in err["detail"], err
+    assert waited >= BODY_TIMEOUT * 0.9, waited  # it did wait for the body, it did not refuse at once
+
+
+def test_a_late_body_gets_the_sites_error_page_in_a_browser(server):
+    data = LATE_BODIES["Content-Length larger than the body"].replace(
+        b"Connection: close\r\n", b"Connection: close\r\nAccept: text/html\r\n")
+    status, headers, body = exchange(server, data)
+    assert status == 408 and headers["content-type"].startswith("text/html"), (status, headers)
+    page = body.decode()
+    assert "Request Timeout" in page and headers["x-request-id"] in page
+    assert 'class="eccp-header"' in page and 'data-status="408"' in page, page[:500]  # the site's layout, not the bare page
+
+
+def test_a_body_sent_slowly_but_within_the_timeout_is_answered(server):
+    """Half the body, a pause shorter than the timeout, the rest: an ordinary answer."""
+    query = b"ASK { ?s ?p ?o }"
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=ANSWER_SECONDS)
+    try:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                     b"Accept: application/sparql-results+json\r\nContent-Type: application/sparql-query\r\n"
+                     b"Content-Length: " + str(len(query)).encode() + b"\r\n\r\n" + query[:5])
+        time.sleep(BODY_TIMEOUT / 4)
+        sock.sendall(query[5:])
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    finally:
+        sock.close()
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.split()[1] == b"200", head
+    assert json.loads(body)["boolean"] is True

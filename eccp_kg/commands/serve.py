@@ -123,4 +123,5 @@ def worker_app(config: dict, threads: int = 8):  # noqa: ANN201 - an RSGI applic
     util.Finalize(None, endpoint.close, exitpriority=10)
     print(f"eccp-kg serve: HTTP process {os.getpid()} ready, query workers {endpoint.status()['worker_pids']}",
           file=sys.stderr, flush=True)
-    return RSGIBridge(app, threads=threads, max_body=int(app.config["MAX_REQUEST_BYTES"]))
+    return RSGIBridge(app, threads=threads, max_body=int(app.config["MAX_REQUEST_BYTES"]),
+                      body_timeout=float(app.config["BODY_TIMEOUT"]))
