@@ -181,7 +181,7 @@ def export(slug: str, fmt: str) -> Response:
         return _error(400, str(exc), parameter="programme", allowed=exc.allowed)
     except UnknownTable as exc:
         return _error(400, str(exc), parameter="query", allowed=exc.allowed)
-    body = to_csv(found[0]) if fmt == "csv" else to_json(v, found, selected)
+    body = to_csv(found[0]) if fmt == "csv" else to_json(v, found, selected, country)
     resp = Response(body, content_type=f"{FORMATS[fmt]}; charset=utf-8")
     name = f"{slug}-{found[0]['name']}" if fmt == "csv" else slug
     resp.headers["Content-Disposition"] = f'inline; filename="{name}.{fmt}"'

@@ -43,7 +43,7 @@ def table1(text: str) -> dict[str, dict]:
     rows = {}
     for line in between(text, "**Table 1", "**Table 2").splitlines():
         cells = line.split("\t")
-        head = re.match(r"<b>(IT\w+): (.+)</b>", cells[0])
+        head = re.match(r"<b>([A-Z]{2}\w+): (.+)</b>", cells[0])
         if not head:
             continue
         aggs = []
@@ -100,7 +100,7 @@ PER_COUNTRY = {
     "eurocluster-partner-countries", "euroclusters-and-ecosystems", "escp-and-innosup-common-partners",
     "national-technology-clusters", "policy-objectives-shared", "policy-budget-funding-start", "state-of-play-scores",
     "member-composition", "semester-challenges", "employment-ecosystems", "ecosystem-agglomeration-regions",
-    "policy-amounts",
+    "policy-amounts", "validation-warnings",
 }
 #: every query and the test that checks its answer
 TESTED = {
@@ -119,7 +119,7 @@ def table2(text: str) -> dict[str, tuple[int, list[str]]]:
     rows = {}
     for line in between(text, "**Table 2", "Source: ECCP").splitlines():
         cells = line.split("\t")
-        head = re.match(r"<b>(IT\w+): .+</b>", cells[0])
+        head = re.match(r"<b>([A-Z]{2}\w+): .+</b>", cells[0])
         if head:
             rows[head.group(1)] = (int(cells[1]), [c.strip() for c in cells[2:] if c.strip() not in ("", "-")])
     return rows

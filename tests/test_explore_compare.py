@@ -257,6 +257,22 @@ def test_unknown_country_is_a_400_naming_the_loaded_ones(compare):
         assert body["parameter"] == "country" and body["allowed"] == ["IT", "NO"]
 
 
+def test_json_export_names_the_country_its_rows_are_of(compare):
+    """filters.country is the country the rows carry as cc: the one asked for, the default when none
+    is, and null on the view that compares every loaded country (its rows carry both)."""
+    client, _folders, _store = compare
+    for query, country in (("?country=NO", "NO"), ("?country=IT&programme=escp", "IT"), ("", "IT")):
+        doc = client.get(f"/explore/partnerships.json{query}").get_json()
+        assert doc["filters"]["country"] == country, query
+        ccs = {r["cc"] for t in doc["tables"] for r in t["rows"] if "cc" in t["columns"]}
+        assert ccs == {country}, query
+    assert client.get("/explore/partnerships.json?country=NO&programme=escp").get_json()["filters"] == {
+        "country": "NO", "programme": ["escp"]}
+    both = client.get("/explore/countries.json").get_json()
+    assert both["filters"]["country"] is None
+    assert {r["cc"] for t in both["tables"] for r in t["rows"] if "cc" in t["columns"]} == {"IT", "NO"}
+
+
 def test_editions_side_by_side(compare):
     client, folders, _store = compare
     doc = page(client, "/explore/editions?country=IT")
@@ -449,7 +465,8 @@ def test_every_per_country_example_query_answers_for_each_loaded_country(compare
 
     _client, folders, store = compare
     latest = {"IT": folders["IT2024"], "NO": folders["NO"]}
-    assert set(PER_COUNTRY_EXPECTED) == PER_COUNTRY - {"cluster-organisations-registered"}
+    # registered: every edition (next test); validation warnings: read from each text (further below)
+    assert set(PER_COUNTRY_EXPECTED) == PER_COUNTRY - {"cluster-organisations-registered", "validation-warnings"}
     differ = set()
     for name, (expect, read) in PER_COUNTRY_EXPECTED.items():
         answer = competency(store, name)
@@ -463,6 +480,38 @@ def test_every_per_country_example_query_answers_for_each_loaded_country(compare
     assert {"regions-with-a01-agglomeration", "escp-and-innosup-common-partners", "state-of-play-scores"} <= differ
     # every country answers where its tables are filled (the importer leaves some to a person)
     assert {r["cc"] for r in competency(store, "state-of-play-scores")} == {"IT", "NO"}
+
+
+def test_validation_warnings_per_country_name_each_texts_contradictions(compare):
+    """validation-warnings.rq answers per country from its latest edition: every contradiction each
+    country's own text shows (found in the text the import read, as for Italy in
+    test_competency_validation.py) has a warning in that country's rows, and no row of a country is
+    about a statement of another country or of an older edition (the focus node's IRI says whose)."""
+    import pyoxigraph as ox
+
+    from eccp_kg.graph.namespaces import PREFIXES
+    from tests.test_competency_validation import ABOUT, inconsistencies
+
+    _client, folders, store_dir = compare
+    answer = competency(store_dir, "validation-warnings")
+    store = ox.Store.read_only(str(store_dir))
+    about: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for solution in store.query(ABOUT, prefixes=PREFIXES, use_default_graph_as_union=True):
+        about[solution["focus"].value].add((solution["kind"].value, solution["key"].value))
+    latest = {"IT": ("2024", folders["IT2024"]), "NO": ("2023", folders["NO"])}
+    assert {r["cc"] for r in answer} == set(latest)
+    for cc, (edition, folder) in latest.items():
+        mine = [r for r in answer if r["cc"] == cc]
+        assert {r["edition"] for r in mine} == {edition}, cc
+        assert all(f"/id/{cc.lower()}/{edition}/" in r["focus"] for r in mine), cc
+        expected = inconsistencies((folder / FACTSHEET.name).read_text(encoding="utf-8"))
+        assert len(expected) >= 3, cc
+        found = set().union(*(about[r["focus"]] for r in mine))
+        missing = {name: where for name, where in expected.items() if where not in found}
+        assert not missing, (cc, missing)
+    # the two texts differ in their regions: so do the warnings about regions
+    regions = {cc: {k for r in answer if r["cc"] == cc for kind, k in about[r["focus"]] if kind == "area"} for cc in latest}
+    assert regions["IT"] and regions["NO"] and not regions["IT"] & regions["NO"]
 
 
 def test_registered_cluster_organisations_per_country_and_edition(compare):

@@ -76,9 +76,13 @@ def _table(query: ViewQuery, rows: list[Row]) -> dict[str, Any]:
             "rows": [{c: r.get(c) for c in cols} for r in rows]}
 
 
-def to_json(view: View, found: list[dict[str, Any]], selected: Sequence[str]) -> str:
-    """The JSON document: the view, the filters applied and one table per query."""
-    doc = {"view": view.slug, "title": view.title, "filters": {"programme": list(selected)}, "tables": found}
+def to_json(view: View, found: list[dict[str, Any]], selected: Sequence[str], country: str | None = None) -> str:
+    """The JSON document: the view, the filters applied and one table per query.
+
+    `filters.country` is the country whose rows the tables hold (the rows' ?cc), the default one
+    too when the request named none; null on a view that compares every loaded country."""
+    filters = {"country": country if view.per_country else None, "programme": list(selected)}
+    doc = {"view": view.slug, "title": view.title, "filters": filters, "tables": found}
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
