@@ -62,6 +62,13 @@ class Editor:
     def run(self) -> None:
         self.page.click(f"{ACTIVE} .yasqe_queryButton")
 
+    def redraw_results(self) -> None:
+        """Make the active tab's YASR draw its results again, and wait until the redrawn error box
+        (a new element: the old one is tagged first) is in the page."""
+        self.page.evaluate(f"document.querySelector('{ACTIVE} .eccp-query-error').dataset.eccpOld = '1';"
+                           " window.eccpUi.yasgui.getTab().getYasr().draw()")
+        self.page.wait_for_selector(f"{ACTIVE} .eccp-query-error:not([data-eccp-old])")
+
     def tabs(self) -> int:
         return self.page.evaluate("window.eccpUi.yasgui.persistentConfig.getTabs().length")
 
@@ -107,9 +114,21 @@ def test_a_syntax_error_reads_as_a_sentence_and_is_marked_in_the_editor(editor: 
     assert editor.page.locator(f"{ACTIVE} .eccp-error-mark").all_inner_texts() == ["foo:Bar"]
     note = editor.page.locator(f"{ACTIVE} .CodeMirror .eccp-error-note")
     assert note.count() == 1 and note.inner_text().startswith("Line 2, column 8")
+    editor.page.evaluate("window.eccpUi.yasgui.getTab().getYasqe().focus()")
     editor.page.keyboard.type(" ")  # editing clears the mark
     editor.page.wait_for_function(f"document.querySelectorAll('{ACTIVE} .eccp-error-mark').length === 0")
     assert editor.page.locator(f"{ACTIVE} .CodeMirror .eccp-error-note").count() == 0
+    # YASR draws its results again on its own (a resize, a plugin switch, a tab shown again): the
+    # redrawn sentence must not bring the mark back, since the query it was about has changed.
+    editor.redraw_results()
+    assert editor.page.locator(f"{ACTIVE} .eccp-query-error").inner_text().count("Line 2, column 8") == 1
+    assert editor.page.locator(f"{ACTIVE} .eccp-error-mark").count() == 0
+    assert editor.page.locator(f"{ACTIVE} .CodeMirror .eccp-error-note").count() == 0
+    editor.run()  # a new response marks again, once
+    editor.page.wait_for_selector(f"{ACTIVE} .eccp-error-mark")
+    editor.redraw_results()
+    assert editor.page.locator(f"{ACTIVE} .eccp-error-mark").all_inner_texts() == ["foo:Bar"]
+    assert editor.page.locator(f"{ACTIVE} .CodeMirror .eccp-error-note").count() == 1
 
 
 def test_stopping_a_running_query_says_so(editor: Editor) -> None:

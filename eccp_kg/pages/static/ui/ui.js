@@ -124,20 +124,35 @@
     return p;
   }
 
-  // YASR error renderer: the server's error body (one shape, docs/endpoint.md) as a sentence.
+  // The server's error body (one shape, docs/endpoint.md), or null for anything else.
+  function errorBody(text) {
+    try { return JSON.parse(text || "").error || null; } catch (ignored) { return null; }
+  }
+
+  // The editor is marked once per response, when it arrives (YASQE's queryResponse event: an Error
+  // whose message is the body when the server refused the query). Never from the renderer below:
+  // YASR runs it again on every redraw, which would bring a mark back after an edit cleared it.
+  function watchResponses(yasqe) {
+    if (!yasqe || yasqe.eccpWatchesResponses) { return; }
+    yasqe.eccpWatchesResponses = true;
+    yasqe.on("queryResponse", function (instance, response) {
+      var body = response instanceof Error ? errorBody(response.message) : null;
+      if (body && body.line) { markError(yasqe, body); } else { clearMark(yasqe); }
+    });
+  }
+
+  // YASR error renderer: the error body as a sentence (drawn again on each redraw; marks nothing).
   function renderError(error) {
     var box = document.createElement("div");
     box.className = "eccp-query-error";
     box.setAttribute("role", "alert");
-    var body = null;
-    try { body = JSON.parse(error.text || "").error || null; } catch (ignored) { body = null; }
-    var tab = yasgui && yasgui.getTab();
+    var body = errorBody(error.text);
     if (body) {
       box.appendChild(paragraph("eccp-error-title", body.title + " (" + body.status + ")"));
       box.appendChild(paragraph("eccp-error-detail", body.detail));
       if (body.line) {
-        markError(tab && tab.getYasqe(), body);
-        box.appendChild(paragraph("eccp-error-where", "The position is marked in the editor (line " + body.line + ")."));
+        box.appendChild(paragraph("eccp-error-where", "The editor marks the position (line " + body.line +
+          ") until you change the query."));
       }
     } else if (Date.now() - abortedAt < 60000) {
       box.appendChild(paragraph("eccp-error-title", "Query stopped"));
@@ -181,7 +196,11 @@
     yasr: { prefixes: prefixMap },
   });
   yasgui.on("queryAbort", function () { abortedAt = Date.now(); });
-  yasgui.on("queryBefore", function (instance, tab) { clearMark(tab.getYasqe()); });
+  // queryBefore comes before the request is sent, so the response listener is in place in time.
+  yasgui.on("queryBefore", function (instance, tab) {
+    clearMark(tab.getYasqe());
+    watchResponses(tab.getYasqe());
+  });
 
   // A tab persisted from an earlier visit keeps its endpoint; point tabs still on the starter's
   // default (or on another origin's /sparql) at this server.
