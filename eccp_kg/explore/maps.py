@@ -3,15 +3,16 @@
 Partnerships: partner countries on a map of Europe, shaded by the programmes that list them, and
 the node-link network (the factsheet's country, its programmes, the partner countries; explore.js
 lays it out with the vendored d3-force, the server draws a first radial layout so every node is
-there without JavaScript). Regions: Italy's NUTS-2 regions shaded by a measure the reader picks
-(`?measure=`): stated sectoral or ecosystem agglomerations, the rank of one NACE division, or
-whether one ecosystem is listed. Geometry and projection: eccp_kg/explore/geometry.py."""
+there without JavaScript). Regions: the NUTS-2 regions of the country shown, shaded by a measure
+the reader picks (`?measure=`): stated sectoral or ecosystem agglomerations, the rank of one NACE
+division, or whether one ecosystem is listed. Geometry and projection: eccp_kg/explore/geometry.py
+(countries) and nuts.py (regions)."""
 from __future__ import annotations
 
 import math
 from typing import Any, Mapping
 
-from . import geometry
+from . import geometry, nuts
 
 #: Categorical colours for programme combinations (Okabe-Ito, distinguishable with colour-vision
 #: deficiencies); every shape also names its programmes in its title, and the matrix is beside it.
@@ -105,8 +106,10 @@ def measure_options(data: Mapping[str, Any]) -> list[dict[str, str]]:
     return options
 
 
-def region_map(data: dict[str, Any], measure: str | None) -> None:
-    """data["regionMap"] for `measure` (default: sectoral); BadMeasure for anything else."""
+def region_map(data: dict[str, Any], measure: str | None, country: str = "IT") -> None:
+    """data["regionMap"] for `measure` (default: sectoral) over the NUTS-2 regions of `country`
+    (data["regionMapError"] when NUTS has none or nothing is vendored); BadMeasure for a measure
+    the country's data does not offer, map or no map."""
     measure = measure or "sectoral"
     options = measure_options(data)
     if measure not in {o["value"] for o in options}:
@@ -132,7 +135,7 @@ def region_map(data: dict[str, Any], measure: str | None) -> None:
                 values[g["code"]] = 1 if rank else 0
                 notes[g["code"]] = f"{key} listed" if rank else f"{key} not listed"
     try:
-        drawn = geometry.region_map(values, labels, lambda c: notes.get(c, "not in the tables"))
+        drawn = nuts.region_map(country, values, labels, lambda c: notes.get(c, "not in the tables"))
     except geometry.MapUnavailable as exc:
         data["regionMapError"] = str(exc)
         return
@@ -151,12 +154,4 @@ def add_figures(slug: str, data: dict[str, Any], countries: list[dict[str, Any]]
         partnership_map(data, home)
         network(data, home, label)
     elif slug == "regions":
-        if not any(code == g["code"] for code, _ in geometry.ITALY_SHAPES for g in data["sectoral"]):
-            # no map to shade, but a measure this country's data offers is no error: switching the
-            # country keeps the page's measure
-            allowed = [o["value"] for o in measure_options(data)]
-            if measure and measure not in allowed:
-                raise BadMeasure(measure, allowed)
-            data["regionMapError"] = "the vendored region map (npm @svg-maps/italy) covers Italy only"
-            return
-        region_map(data, measure)
+        region_map(data, measure, home)
