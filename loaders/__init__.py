@@ -21,7 +21,7 @@ from rdflib import Graph
 from ..graph.errors import SourceError
 from ..graph.iris import Minter
 from ..graph.namespaces import bind_all
-from . import agglomerations, assessment, clusters, codelists, factsheet, figures, narrative, policies, programmes, semester
+from . import agglomerations, assessment, clusters, codelists, factsheet, figures, mentions, narrative, policies, programmes, semester
 from .common import Context, Edition, Lookups, Triple
 from .tables import Schemas, Tables, load_schemas, read_folder, read_toml_fields
 
@@ -31,7 +31,7 @@ __all__ = ["Edition", "discover_editions", "load_codelists", "load_edition", "lo
 #: the edition loaders, in the order the factsheet is read
 EDITION_LOADERS: tuple[Callable[[Tables, Context], Iterator[Triple]], ...] = (
     factsheet.load, narrative.load, agglomerations.load, clusters.load, programmes.load,
-    policies.load, figures.load, assessment.load, semester.load,
+    policies.load, figures.load, assessment.load, semester.load, mentions.load,
 )
 SCHEMAS_FILE = "schemas.toml"
 FACTSHEET_FILE = "factsheet.toml"

@@ -69,6 +69,7 @@ def lookups(tables: Tables) -> Lookups:
         country_codes=frozenset(r["code"] for r in tables.get("countries")),
         programmes=frozenset(r["slug"] for r in tables.get("programmes")),
         programme_labels={r["slug"]: r["acronym"] or r["label"] for r in tables.get("programmes")},
+        programme_names={r["slug"]: frozenset(n for n in (r["label"], r["acronym"]) if n) for r in tables.get("programmes")},
         categories={(r["scheme"], r["slug"]): r["label"] for r in tables.get("policy_categories")},
     )
 

@@ -41,6 +41,7 @@ class Lookups:
     country_codes: frozenset[str] = frozenset()
     programmes: frozenset[str] = frozenset()
     programme_labels: Mapping[str, str] = field(default_factory=dict)  # slug -> acronym or label
+    programme_names: Mapping[str, frozenset[str]] = field(default_factory=dict)  # slug -> label and acronym
     categories: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (scheme, slug) -> label
 
     def ecosystem(self, row: Row, column: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 from eccp_kg.cli import main
 from eccp_kg.pipeline import check_sources
 from eccp_kg.graph.errors import SourceError
-from tests.importing import (CORRECTIONS, FACTSHEET, ITALY, MANUAL_FIELDS, MANUAL_TABLES, ROOT, SCHEMAS,
+from tests.importing import (CORRECTIONS, FACTSHEET, ITALY, MANUAL_COLUMNS, MANUAL_FIELDS, MANUAL_TABLES, ROOT, SCHEMAS,
                              differences, factsheet_fields, fill_by_hand, run_import, tables)
 
 TEXT = FACTSHEET.read_text(encoding="utf-8")
@@ -25,7 +25,7 @@ def italy(tmp_path_factory):
 
 
 def test_import_reproduces_the_transcription_cell_by_cell(italy):
-    assert differences(ITALY, italy.folder, skip=MANUAL_TABLES) == []
+    assert differences(ITALY, italy.folder, skip=MANUAL_TABLES, skip_columns=MANUAL_COLUMNS) == []
     expected = {k: v for k, v in factsheet_fields(ITALY).items() if k not in MANUAL_FIELDS}
     got = factsheet_fields(italy.folder)
     assert {k: got.get(k) for k in expected} == expected
@@ -43,11 +43,24 @@ def test_tables_left_to_a_person_are_written_with_their_header_only_and_reviewed
             assert written[schema.name], f"{schema.file} is empty after the import"
 
 
+def test_columns_left_to_a_person_are_written_empty_reviewed_and_filled_in_the_transcription(italy):
+    assert MANUAL_COLUMNS  # semester_listed_clusters.cluster
+    written, transcribed = tables(italy.folder), tables(ITALY)
+    report = italy.report.read_text(encoding="utf-8")
+    for table, column in MANUAL_COLUMNS:
+        assert written[table] and all(row[column] == "" for row in written[table].values()), (table, column)
+        assert any(row[column] for row in transcribed[table].values()), (table, column)  # so skipping it hides something
+        assert f"{table}.csv column {column} written empty" in report
+    # without the skip, exactly those cells differ
+    diffs = differences(ITALY, italy.folder, skip=MANUAL_TABLES)
+    assert diffs and all(any(f"{t} " in d and f" {c}: " in d for t, c in MANUAL_COLUMNS) for d in diffs)
+
+
 def test_every_correction_is_still_needed(tmp_path):
     """Without the corrections, the import differs from the transcription in exactly their cells."""
     result = run_import(TEXT, tmp_path)
     corrections = tomllib.loads(CORRECTIONS.read_text(encoding="utf-8"))["cell"]
-    diffs = differences(ITALY, result.folder, skip=MANUAL_TABLES)
+    diffs = differences(ITALY, result.folder, skip=MANUAL_TABLES, skip_columns=MANUAL_COLUMNS)
     assert len(diffs) == len(corrections)
     for c in corrections:
         key = tuple(str(k) for k in c["key"])
@@ -124,3 +137,5 @@ def test_manual_tables_are_documented():
         assert f"`{name}.csv`" in doc, name
     for name in MANUAL_FIELDS:
         assert f"`{name}`" in doc, name
+    for table, column in MANUAL_COLUMNS:
+        assert f"`{table}.csv` column `{column}`" in doc, (table, column)

@@ -76,6 +76,10 @@ def first(graph: Graph, cls: URIRef) -> URIRef:
     return sorted(s for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef))[0]
 
 
+def nth(graph: Graph, cls: URIRef, n: int) -> URIRef:
+    return sorted(s for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef))[n]
+
+
 def drop(graph: Graph, s: Node, p: URIRef) -> Node:
     graph.remove((s, p, None))
     return s
@@ -140,6 +144,19 @@ CASES = [
     Case("EcosystemAgglomerationShape", V, lambda g: put(g, IT.stated("observation", "ecosystem-agglomerations", "itc1", "1"),
                                                          ECCP.ecosystem, M.ecosystem("space"))),
     Case("ClusterOrganisationShape", V, lambda g: drop(g, M.organisation("IT", "Aerospace"), RDFS.label)),
+    Case("OrganisationShape", V, lambda g: drop(g, M.organisation("IT", "miur"), RDFS.label)),
+    Case("OrganisationShape", V, lambda g: put(g, M.organisation("IT", "regione-lombardia"), ECCP.country, M.nuts("ITC4")),
+         path=ECCP.country),
+    # an organisation that says only that it is one (SPARQL constraint)
+    Case("OrganisationShape", V, lambda g: g.remove((M.organisation("IT", "universita-statale-di-milano"), RDF.type, ECCP.University))
+         and M.organisation("IT", "universita-statale-di-milano")),
+    # words the paragraph does not print (SPARQL constraint)
+    Case("MentionShape", V, lambda g: put(g, nth(g, ECCP.Mention, 0), ECCP.printedAs, Literal("Ministry of Magic")),
+         value=Literal("Ministry of Magic")),
+    Case("MentionShape", V, lambda g: drop(g, nth(g, ECCP.Mention, 1), ECCP.mentionOf), path=ECCP.mentionOf),
+    # a mention of a thing the graph does not describe (SPARQL constraint)
+    Case("MentionShape", V, lambda g: put(g, nth(g, ECCP.Mention, 2), ECCP.mentionOf, M.organisation("IT", "nobody")),
+         value=M.organisation("IT", "nobody")),
     Case("TechnologyClusterShape", V, lambda g: drop(g, M.organisation("IT", "Agrifood"), ECCP.recognisedUnder)),
     Case("EuroclusterShape", V, lambda g: put(g, M.eurocluster("EPICENTRE"), ECCP.coversEcosystem, M.ecosystem("space"))),
     Case("ProgrammeParticipationShape", V, lambda g: drop(g, IT.stated("participation", "euroclusters"), ECCP.programme)),

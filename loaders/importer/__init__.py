@@ -66,6 +66,11 @@ def parse(path: Path, country: str, edition: str, codes: Codelists, display: str
     for name, spec in manual().get("tables", {}).items():
         out.tables.pop(name, None)
         review.add("person", None, f"{name}.csv written with its header only: {spec['reason']}")
+    for name, spec in manual().get("columns", {}).items():
+        table, column = name.split(".")
+        for row in out.tables.get(table, []):
+            row[column] = ""
+        review.add("person", None, f"{table}.csv column {column} written empty: {spec['reason']}")
     for name, spec in manual().get("fields", {}).items():
         out.factsheet.pop(name, None)
         review.add("person", None, f"factsheet.toml field {name}: fill it in by hand ({spec['reason']})")
