@@ -80,6 +80,11 @@ def test_every_view_renders_cleanly_on_laptop_and_phone(tab: Tab, slug: str):
         tab.page.set_viewport_size({"width": width, "height": height})
         tab.open(path)
         if tab.page.locator("canvas[data-chart]").count():
+            # Deferred scripts have run by "load": without the vendored bundle (a worktree without
+            # `make vendor`) explore.js keeps the tables and draws nothing, so say that now rather
+            # than after a long wait for a chart that cannot come.
+            assert tab.page.evaluate("typeof window.Chart") == "function", \
+                f"{path}: chart.js is not loaded (is eccp_kg/pages/static/vendor/chart.js there? run make vendor)"
             tab.page.wait_for_selector(".chart.drawn canvas", timeout=WAIT_MS)  # chart.js drew it
         tab.shot(f"{slug or 'index'}-{size}")
         # nothing wider than the screen except inside the scrollable table regions
