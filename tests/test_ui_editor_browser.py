@@ -1,6 +1,7 @@
 """The query editor in real Chromium (issue 12, parts 5 and 6): completions from our own vocabulary
 with no request leaving the server, errors marked where they are, a clear message when a query is
-stopped, /?query= links reusing their tab, and short links that open the query.
+stopped (and the server killing the worker that ran it), /?query= links reusing their tab, short
+links that open the query, and the project's prefixes counted as declared by YASQE's own checker.
 
 Every request the page makes is recorded from Playwright's request events and must go to the test
 server on 127.0.0.1 (the shared offline guard also aborts anything else)."""
@@ -131,17 +132,87 @@ def test_a_syntax_error_reads_as_a_sentence_and_is_marked_in_the_editor(editor: 
     assert editor.page.locator(f"{ACTIVE} .CodeMirror .eccp-error-note").count() == 1
 
 
-def test_stopping_a_running_query_says_so(editor: Editor) -> None:
+def test_project_prefixes_count_as_declared_in_the_editor_as_on_the_server(editor: Editor) -> None:
     editor.open()
-    editor.set_query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")  # runs for long
+    assert editor.page.evaluate("window.eccpUi.predeclared") is True  # the hook into YASQE's mode took
+    warnings = editor.page.locator(f"{ACTIVE} .parseErrorIcon")  # YASQE's gutter warning
+    button = editor.page.locator(f"{ACTIVE} .yasqe_queryButton")
+    query = "SELECT ?r WHERE { ?r a eccp:NutsRegion }"  # no PREFIX line: /sparql predeclares eccp:
+    editor.set_query(query)
+    assert warnings.count() == 0 and "query_valid" in button.get_attribute("class")
+    assert editor.page.evaluate("window.eccpUi.yasgui.getTab().getYasqe().getPrefixesFromQuery()") == {}
     editor.run()
-    editor.page.wait_for_selector(f"{ACTIVE} .yasqe_queryButton.busy")
-    time.sleep(0.5)
-    editor.run()  # the same button stops it
-    box = editor.page.wait_for_selector(f"{ACTIVE} .yasr .errorResult")
-    text = box.inner_text()
-    assert "Query stopped" in text and "You stopped the query" in text
-    assert "signal is aborted" not in text
+    editor.page.wait_for_selector(f"{ACTIVE} .yasr table.dataTable tbody tr td")
+    assert editor.page.locator(f"{ACTIVE} .yasr table.dataTable tbody tr").count() == 21
+    # a prefix neither the query nor the project declares is still flagged, with YASQE's reason
+    editor.set_query("SELECT * WHERE { ?s a foo:Bar }")
+    assert warnings.count() == 1 and "query_error" in button.get_attribute("class")
+    # the query's own declaration wins over the project's, and is what the editor reports
+    editor.set_query("PREFIX eccp: <http://example.org/other#>\nSELECT * WHERE { ?s a eccp:X }")
+    assert warnings.count() == 0
+    assert editor.page.evaluate("window.eccpUi.yasgui.getTab().getYasqe().getPrefixesFromQuery()") == {
+        "eccp": "http://example.org/other#"}
+    # typing an undeclared project prefix still adds its PREFIX line (stock YASQE), so queries stay portable
+    editor.set_query("SELECT * WHERE {\n  ?s a ")
+    editor.page.keyboard.type("eccp:", delay=40)
+    editor.page.wait_for_function("window.eccpUi.yasgui.getTab().getQuery().startsWith('PREFIX eccp:')")
+    assert editor.query().startswith(f"PREFIX eccp: <{PREFIXES['eccp']}>\n")
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie, killed and not yet reaped, counts as dead)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def eventually(condition, what: str, seconds: float = 60.0) -> None:
+    """A bounded wait (not a speed assertion): `condition()` must hold within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what}: not within {seconds:g} s")
+        time.sleep(0.05)
+
+
+def test_stopping_a_running_query_says_so_and_the_server_kills_its_worker(start_server, served_build: Path,
+                                                                          tmp_path: Path) -> None:
+    # Its own server (one query worker, one spare, a timeout far beyond the waits below): the only
+    # way the worker can go within the waits is the stop; the run's shared server may be busy.
+    (tmp_path / "serve").mkdir()
+    server = start_server(["--store", str(served_build / "store"), "--workers", "1", "--spare-workers", "1",
+                           "--http-processes", "1", "--timeout", "600"], tmp_path / "serve")
+
+    def health() -> dict:
+        return requests.get(server.url + "/health", timeout=30).json()
+
+    try:
+        with offline_page(server.url, tmp_path / "profile") as watched:
+            editor = Editor(watched.page, server.url)
+            editor.open()
+            eventually(lambda: health()["idle_workers"] == 1 and health()["spare_workers"] == 1, "the pool is up")
+            before = health()
+            [pid] = before["worker_pids"]
+            editor.set_query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")  # runs until stopped
+            editor.run()
+            editor.page.wait_for_selector(f"{ACTIVE} .yasqe_queryButton.busy")
+            eventually(lambda: health()["idle_workers"] == 0, "the query runs in the worker")
+            assert alive(pid)
+            editor.run()  # the same button stops it
+            box = editor.page.wait_for_selector(f"{ACTIVE} .yasr .errorResult")
+            text = box.inner_text()
+            assert "Query stopped" in text and "You stopped the query" in text
+            assert "signal is aborted" not in text
+            # the browser dropped the request: the server killed the worker running it, a spare took its place
+            eventually(lambda: not alive(pid), f"query worker {pid} killed")
+            eventually(lambda: health()["replaced_workers"] == before["replaced_workers"] + 1
+                       and health()["idle_workers"] == 1 and health()["spare_workers"] == 1, "the pool is whole again")
+            assert pid not in health()["worker_pids"]
+            assert watched.page_errors == [] and watched.external == [] and editor.off_host() == []
+    finally:
+        server.stop()
 
 
 def test_a_query_link_reuses_the_tab_holding_its_query(editor: Editor, built_server: str) -> None:

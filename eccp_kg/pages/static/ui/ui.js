@@ -84,6 +84,33 @@
     get: function () { return config.prefixes.map(function (pair) { return pair[0] + ": <" + pair[1] + ">"; }); },
   });
 
+  // --- the project's prefixes count as declared, as /sparql predeclares them ------------------
+  // YASQE's tokenizer flags every prefix the query does not declare (a gutter warning and a red
+  // run button), though the server runs such a query. Its start state gets the project's table
+  // as the prototype of `prefixes`: a predeclared name is known, the query's own PREFIX lines
+  // (own properties) still win, and getPrefixesFromQuery keeps returning only those, so the
+  // stock "add the PREFIX line" and the completers above see what the query itself declares.
+  function predeclareProjectPrefixes() {
+    var table = Object.create(null);
+    config.prefixes.forEach(function (pair) { table[pair[0]] = pair[1]; });
+    var sparql11 = Yasqe.modes && Yasqe.modes.sparql11;
+    if (typeof sparql11 !== "function") { return false; }
+    Yasqe.defineMode("sparql11", function (cmConfig, modeConfig) {
+      var mode = sparql11(cmConfig, modeConfig);
+      var startState = mode.startState;
+      mode.startState = function () {
+        var state = startState.apply(this, arguments);
+        state.prefixes = Object.assign(Object.create(table), state.prefixes);
+        return state;
+      };
+      return mode;
+    });
+    var fromQuery = Yasqe.prototype.getPrefixesFromQuery;
+    Yasqe.prototype.getPrefixesFromQuery = function () { return Object.assign({}, fromQuery.call(this)); };
+    return true;
+  }
+  var predeclared = predeclareProjectPrefixes();
+
   // --- errors as a sentence, marked in the editor -------------------------------------------
   var abortedAt = 0;
 
@@ -258,5 +285,6 @@
   }
 
   // For scripts and tests: the YASGUI instance and the openers.
-  window.eccpUi = { yasgui: yasgui, openExample: openExample, openQuery: openQuery, endpoint: endpoint };
+  window.eccpUi = { yasgui: yasgui, openExample: openExample, openQuery: openQuery, endpoint: endpoint,
+                    predeclared: predeclared };
 })();
