@@ -15,13 +15,13 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .describe import describe
-from .dumps import DumpFile, copy_source_documents, write_dumps
+from .dumps import NQUADS_DUMP, DumpFile, copy_source_documents, write_dumps
 from .jsonld import CONTEXT_PATH
 from .iris import Minter, base_iri, with_slash
 from .progress import Progress
@@ -30,7 +30,7 @@ from .statistics import statistics
 from .triples import TripleText
 from .sources import Sources
 from .layout import new_build_dir, publish
-from .store import STORE_DIRNAME, add_graph, content_hash, graph_counts, release, sorted_nquads, write_atomic
+from .store import STORE_DIRNAME, add_graph, graph_counts, release, write_atomic, write_sorted_nquads
 from .validate import ValidationOutcome
 
 DUMPS_DIRNAME = "dumps"
@@ -122,10 +122,36 @@ def _fill_memory(graphs: dict[URIRef, Any], minter: Minter) -> ox.Store:
     return store
 
 
-def _write_store(path: Path, nquads: bytes) -> None:
-    """The new on-disk store at `path`, bulk-loaded from the build's N-Quads and compacted for reading."""
+#: Bytes of N-Quads per bulk load: Oxigraph's bulk loader holds a batch of up to a million quads per
+#: thread in memory (~1 GB at 1M quads); ~64 MB of text (~250k quads) keeps that a few hundred MB at any size.
+BULK_CHUNK = 64 << 20
+
+
+def nquads_chunks(path: Path, size: int = BULK_CHUNK) -> Iterator[bytes]:
+    """The N-Quads file at `path` in blocks of about `size` bytes, each ending at a line end."""
+    with open(path, "rb") as fh:
+        rest = b""
+        while True:
+            block = fh.read(size)
+            if not block:
+                break
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            rest = block[cut:]
+            if cut:
+                yield block[:cut]
+        if rest:
+            yield rest
+
+
+def _write_store(path: Path, nquads_file: Path, extra: bytes = b"") -> None:
+    """The new on-disk store at `path`, bulk-loaded from the build's N-Quads file (in chunks, so memory
+    stays bounded) plus `extra` N-Quads, then compacted for reading."""
     store = ox.Store(str(path))
-    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    for chunk in nquads_chunks(nquads_file):
+        store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+    if extra:
+        store.bulk_load(extra, format=ox.RdfFormat.N_QUADS)
     store.optimize()
     release(store)
 
@@ -147,11 +173,12 @@ def write_build(out: Path, sources: Sources, outcome: ValidationOutcome, minter:
         with progress.stage("build id") as st:
             store = _fill_memory(graphs, minter)
             counts = graph_counts(store)
-            nquads = sorted_nquads(store)
-            build_id = content_hash(store, nquads=nquads)
+            nquads_file = staged_dumps / NQUADS_DUMP  # the N-Quads dump: written once, read back in chunks
+            build_id = write_sorted_nquads(store, nquads_file)
             st.detail = f"{sum(counts.values())} triples in {len(counts)} named graphs"
         with progress.stage("dumps") as st:
-            dumps = write_dumps(store, staged_dumps, context_iri=minter.base + CONTEXT_PATH, nquads=nquads)
+            dumps = write_dumps(store, staged_dumps, context_iri=minter.base + CONTEXT_PATH,
+                                nquads_file=nquads_file)
             documents = copy_source_documents(sources.editions, staged_dumps)
             stats = statistics(store, counts)
             meta = describe(minter, counts, dumps, sources.editions, modified_time(), public_url, stats, documents,
@@ -165,8 +192,7 @@ def write_build(out: Path, sources: Sources, outcome: ValidationOutcome, minter:
             meta_quads = ox.serialize(store.quads_for_pattern(None, None, None, ox.NamedNode(meta_iri)),
                                       format=ox.RdfFormat.N_QUADS)
             del store
-            _write_store(staged_store, nquads + meta_quads)
-            del nquads
+            _write_store(staged_store, nquads_file, meta_quads)
             st.detail = f"{sum(counts.values())} triples in {len(counts)} named graphs"
         result = BuildResult(
             out_dir=out,

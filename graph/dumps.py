@@ -28,9 +28,11 @@ FORMATS: dict[str, Format] = dict(RDF)
 #: The dumps a build writes to DIR/dumps/, as (file name, format name).
 BUILD_DUMPS: tuple[tuple[str, str], ...] = (
     ("eccp-kg.ttl", "turtle"),
-    ("eccp-kg.nq", "nquads"),
+    ("eccp-kg.nq", "nquads"),  # NQUADS_DUMP
     ("eccp-kg.jsonld", "jsonld"),
 )
+
+NQUADS_DUMP = "eccp-kg.nq"
 
 
 @dataclass(frozen=True)
@@ -122,18 +124,29 @@ def _distinct_triples(sorted_quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
 
 
 def write_dumps(store: ox.Store, dumps_dir: Path, exclude: Iterable[str] = (), context_iri: str | None = None,
-                nquads: bytes | None = None) -> list[DumpFile]:
-    """Write the build's dump files into `dumps_dir` (created) and report their media types and sizes
-    (`nquads`: the store's `sorted_nquads(store, exclude)`, when the caller has it already)."""
+                nquads: bytes | None = None, nquads_file: Path | None = None) -> list[DumpFile]:
+    """Write the build's dump files into `dumps_dir` (created) and report their media types and sizes.
+
+    The store's `sorted_nquads(store, exclude)` may come as `nquads` or, already written by
+    graph/store.py `write_sorted_nquads`, as `nquads_file` (at millions of quads the text is not held in memory)."""
     dumps_dir.mkdir(parents=True, exist_ok=True)
-    if nquads is None:
+    if nquads is None and nquads_file is None:
         nquads = sorted_nquads(store, exclude)  # the order select_quads gives, sorted as bytes (fast at millions)
+
+    def parsed() -> Iterator[ox.Quad]:
+        if nquads is not None:
+            return ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+        return ox.parse(path=str(nquads_file), format=ox.RdfFormat.N_QUADS)
+
     written: list[DumpFile] = []
     for file_name, format_name in BUILD_DUMPS:
         fmt = FORMATS[format_name]
         path = dumps_dir / file_name
         if format_name == "nquads":
-            path.write_bytes(nquads)
+            if nquads is not None:
+                path.write_bytes(nquads)
+            elif Path(nquads_file).resolve() != path.resolve():
+                shutil.copyfile(nquads_file, path)
         elif format_name == "jsonld":  # one named graph at a time: JSON nodes cost ~1 KB a triple
             excluded = set(exclude)
             names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in excluded)
@@ -143,10 +156,10 @@ def write_dumps(store: ox.Store, dumps_dir: Path, exclude: Iterable[str] = (), c
                 for chunk in document_chunks(context_iri or base_iri() + CONTEXT_PATH, default, named):
                     fh.write(chunk.encode("utf-8"))
         elif not fmt.has_graphs:  # the union, each triple once: sorted quads put a triple's copies side by side
-            ox.serialize(_distinct_triples(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)), str(path), fmt.syntax,
+            ox.serialize(_distinct_triples(parsed()), str(path), fmt.syntax,
                          prefixes=PREFIXES if fmt.name in ("turtle", "trig", "rdfxml") else None)
         else:
-            serialize_quads(list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)), fmt, path, context_iri)
+            serialize_quads(list(parsed()), fmt, path, context_iri)
         written.append(DumpFile(path, fmt.media_type, path.stat().st_size))
     return written
 

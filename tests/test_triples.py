@@ -11,7 +11,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from eccp_kg import loaders
 from eccp_kg.graph.namespaces import XSD
 from eccp_kg.graph.shacl_sparql import DATATYPE_GRAPH
-from eccp_kg.graph.store import canonical_nquads, sorted_nquads
+from eccp_kg.graph.build import nquads_chunks
+from eccp_kg.graph.store import canonical_nquads, sorted_nquads, write_sorted_nquads
 from eccp_kg.graph.triples import TripleText
 from eccp_kg.loaders.links import load_links
 from eccp_kg.pipeline import build_graph
@@ -53,6 +54,47 @@ def test_sorted_nquads_is_the_canonical_text() -> None:
     expected = "".join(line + "\n" for line in canonical_nquads(store)).encode("utf-8")
     assert sorted_nquads(store) == expected
     assert b"/g/1>" not in sorted_nquads(store, ["https://example.org/g/1"])
+
+
+def _hostile_store() -> ox.Store:
+    store = ox.Store()
+    for i, (s, p, o) in enumerate(HOSTILE):
+        store.add(ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)), ox.Literal("x"), ox.DefaultGraph()))
+        store.load(Graph().add((s, p, o)).serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                   to_graph=ox.NamedNode(f"https://example.org/g/{i % 3}"))
+    store.add(ox.Quad(ox.BlankNode("b1"), ox.NamedNode(str(P)), ox.BlankNode("b2"), ox.NamedNode("https://example.org/g/9")))
+    return store
+
+
+def test_sorted_nquads_has_the_default_graph_and_blank_nodes_as_canonical_nquads_does() -> None:
+    store = _hostile_store()
+    expected = "".join(line + "\n" for line in canonical_nquads(store)).encode("utf-8")
+    assert sorted_nquads(store) == expected
+    masked = "".join(line + "\n" for line in canonical_nquads(store, mask_blank_nodes=True)).encode("utf-8")
+    assert sorted_nquads(store, mask_blank_nodes=True) == masked
+
+
+def test_write_sorted_nquads_writes_the_text_and_returns_its_hash(tmp_path: Path) -> None:
+    import hashlib
+
+    store = _hostile_store()
+    digest = write_sorted_nquads(store, tmp_path / "x.nq")
+    assert (tmp_path / "x.nq").read_bytes() == sorted_nquads(store)
+    assert digest == hashlib.sha256(sorted_nquads(store)).hexdigest()
+
+
+def test_nquads_chunks_cut_only_at_line_ends(tmp_path: Path) -> None:
+    store = _hostile_store()
+    path = tmp_path / "x.nq"
+    write_sorted_nquads(store, path)
+    text = path.read_bytes()
+    for size in (1, 7, 50, len(text) - 1, len(text), 10 * len(text)):
+        chunks = list(nquads_chunks(path, size))
+        assert b"".join(chunks) == text
+        assert all(chunk.endswith(b"\n") for chunk in chunks)
+        assert sum(len(list(ox.parse(c, format=ox.RdfFormat.N_QUADS))) for c in chunks) == len(store)
+    (tmp_path / "open.nq").write_bytes(text + b"<https://example.org/s> <https://example.org/p> <https://example.org/o> .")
+    assert b"".join(nquads_chunks(tmp_path / "open.nq", 9)).endswith(b"<https://example.org/o> .")
 
 
 class GraphLoaders:
