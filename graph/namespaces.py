@@ -1,54 +1,20 @@
 """Every prefix and namespace the project uses, declared once.
 
 Loaders, shapes, the server (Turtle output, YASGUI prefixes), queries and tests all
-read `PREFIXES`; nothing else spells a namespace IRI. The instance namespace depends
+read `PREFIXES` (declared in graph/prefixes.py as plain strings, re-exported here beside the
+rdflib Namespace objects); nothing else spells a namespace IRI. The instance namespace depends
 on the configured base IRI, so it is built by `graph.iris.Minter`, not here."""
 from __future__ import annotations
 
 from rdflib import Namespace
 
+# the plain strings live in graph/prefixes.py (no rdflib: query workers import that one)
+from .prefixes import DEFAULT_BASE_IRI, ONTOLOGY_IRI, ONTOLOGY_VERSION, PREFIXES, SHAPES_IRI  # noqa: F401 - re-exported
+
 #: The ontology namespace (fixed: it names terms, not data, and does not move with the base IRI).
-ONTOLOGY_IRI = "https://w3id.org/eccp-kg/ontology"
-ONTOLOGY_VERSION = "0.1.0"
 ECCP = Namespace(ONTOLOGY_IRI + "#")
 #: The SHACL shapes namespace (shape IRIs only; fixed like the ontology's).
-SHAPES_IRI = "https://w3id.org/eccp-kg/shapes"
 ECCPSH = Namespace(SHAPES_IRI + "#")
-
-#: Default base IRI for minted resources; override with ECCP_KG_BASE_IRI or --base-iri.
-DEFAULT_BASE_IRI = "https://w3id.org/eccp-kg/"
-
-# prefix -> namespace IRI. Order matters only for display (Turtle headers, YASGUI).
-PREFIXES: dict[str, str] = {
-    "eccp": str(ECCP),
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "xkos": "http://rdf-vocabulary.ddialliance.org/xkos#",
-    "org": "http://www.w3.org/ns/org#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
-    "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
-    "sdmx-measure": "http://purl.org/linked-data/sdmx/2009/measure#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "void": "http://rdfs.org/ns/void#",
-    "time": "http://www.w3.org/2006/time#",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "eccpsh": SHAPES_IRI + "#",
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "vann": "http://purl.org/vocab/vann/",
-    "nuts": "http://data.europa.eu/nuts/code/",
-    "nace": "http://data.europa.eu/ux2/nace2/",
-    "country": "http://publications.europa.eu/resource/authority/country/",
-    "wd": "http://www.wikidata.org/entity/",
-    "wdt": "http://www.wikidata.org/prop/direct/",
-    "schema": "https://schema.org/",
-}
 
 RDF = Namespace(PREFIXES["rdf"])
 RDFS = Namespace(PREFIXES["rdfs"])

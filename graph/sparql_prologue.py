@@ -1,7 +1,7 @@
 """The project's prefixes predeclared for user queries, at /sparql and by `eccp-kg query`.
 
 Why: a query may use `skos:prefLabel` or `eccp:ClusterOrganisation` without PREFIX lines, and
-the table of prefixes is the one in eccp_kg.graph.namespaces.PREFIXES (also listed by the
+the table of prefixes is the one in eccp_kg.graph.prefixes.PREFIXES (also listed by the
 service description and docs/endpoint.md). A query's own PREFIX lines win over the table.
 
 * The embedded store gets the table through pyoxigraph's `prefixes=` argument: the query text is
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from eccp_kg.graph.namespaces import PREFIXES
+from eccp_kg.graph.prefixes import PREFIXES
 
 #: The predeclared prefixes (the one table).
 PREDECLARED: dict[str, str] = PREFIXES

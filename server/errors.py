@@ -24,6 +24,8 @@ from typing import Any
 from flask import Flask, Response, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from .problem import Problem  # noqa: F401 - raised by plain functions, sent here
+
 #: Media types an error body can take, in order of preference when the client does not care.
 ERROR_TYPES = ("application/json", "text/html", "text/plain")
 #: Response header carrying the request id (also accepted from a client or proxy when well formed).
@@ -35,15 +37,6 @@ _GOOD_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _FIXED_FIELDS = ("status", "code", "title", "detail")
 
 log = logging.getLogger("eccp_kg.server")
-
-
-class Problem(Exception):
-    """An HTTP error a plain function raises for its view to send with `error_response`:
-    status, a short title and a detail that says what was wrong and what is expected."""
-
-    def __init__(self, status: int, title: str, detail: str):
-        super().__init__(detail)
-        self.status, self.title, self.detail = status, title, detail
 
 
 def error_code(title: str) -> str:

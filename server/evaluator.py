@@ -15,15 +15,14 @@ from typing import Any, Callable, Protocol
 
 import pyoxigraph as ox
 
-from eccp_kg.graph.namespaces import PREFIXES
-
-from .negotiation import GRAPH_SYNTAX, RESULT_SYNTAX
+# a query worker imports this module: nothing here may import rdflib, Flask or werkzeug at the
+# top (each worker start would pay for them; tests/test_worker_start.py checks)
+from eccp_kg.graph.formats import RDF, RESULTS
+from eccp_kg.graph.prefixes import PREFIXES
 from eccp_kg.graph.sparql_prologue import PREDECLARED
 from eccp_kg.graph.sparql_errors import describe_syntax_error
-from .safety import QueryRefused, check_complexity, check_dataset_iris, check_services, inspect_query
 
-_RESULTS = RESULT_SYNTAX
-_GRAPHS = GRAPH_SYNTAX
+from .safety import QueryRefused, check_complexity, check_dataset_iris, check_services, inspect_query
 
 
 @dataclass(frozen=True)
@@ -219,7 +218,7 @@ def serialise(result: Any, job: Job) -> Outcome:
     if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
         if job.results_format is None:
             return Outcome(406, kind="results", title="Not Acceptable", detail="SELECT and ASK results are available as json, xml, csv and tsv; the request accepts none of them.")
-        target = _RESULTS[job.results_format]
+        target = RESULTS[job.results_format].syntax
         if isinstance(result, ox.QueryBoolean):
             return Outcome(200, "results", job.results_format, result.serialize(format=target))
         out = _BoundedBuffer(job.max_bytes)
@@ -232,7 +231,7 @@ def serialise(result: Any, job: Job) -> Outcome:
     # CONSTRUCT / DESCRIBE
     if job.graph_format is None:
         return Outcome(406, kind="graph", title="Not Acceptable", detail="CONSTRUCT and DESCRIBE results are available as turtle, ntriples, nquads, rdfxml and jsonld; the request accepts none of them.")
-    syntax = _GRAPHS[job.graph_format]
+    syntax = RDF[job.graph_format].syntax
     out = _BoundedBuffer(job.max_bytes)
     if job.graph_format in ("ntriples", "nquads"):
         ox.serialize(result, out, format=syntax)

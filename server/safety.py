@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .errors import Problem
+from .problem import Problem
 from eccp_kg.graph.sparql_prologue import PREDECLARED
 
 #: rdflib's SPARQL parser (pyparsing) is not thread-safe: concurrent first calls of its parse
