@@ -104,7 +104,9 @@ def ecosystem(select: Any, iri: str, code: str) -> list[dict[str, Any]]:
     regions = [r for r in _rows(select, "region-ecosystem-agglomerations", {"ecosystem": iri}) if r.get("rank") is not None]
     label = next((r.get("ecosystemLabel") for r in regions if r.get("ecosystemLabel")), code)
     orgs = _rows(select, "ecosystem-cluster-organisations", {"ecosystem": iri})
-    euro = [r for r in _rows(select, "euroclusters", {"ecosystem": iri})]
+    # ?ecosystem is bound inside the query's OPTIONAL: a Eurocluster the text gives no (or another)
+    # ecosystem still comes back, with its printed ecosystem label unbound, so keep the matched rows.
+    euro = [r for r in _rows(select, "euroclusters", {"ecosystem": iri}) if r.get("ecosystemLabel") is not None]
     return [
         {"id": "regions", "title": "Regions where it is a regionally relevant agglomeration", "columns": ["Region", "Name", "Rank"],
          "rows": [[_cell(r["code"], r["region"]), _cell(r["regionLabel"]), _cell(r["rank"])] for r in sorted(regions, key=lambda r: r["code"])],

@@ -105,7 +105,8 @@ def ecosystem(select: Any, iri: str, loaded: Countries) -> list[Section]:
     orgs = {r["cc"]: r["organisations"] for r in _rows(select, "ecosystem-cluster-organisations", {"ecosystem": iri})}
     euro: dict[str, set[str]] = defaultdict(set)
     for r in _rows(select, "euroclusters", {"ecosystem": iri}):
-        euro[r["cc"]].add(r["eurocluster"])
+        if r.get("ecosystemLabel") is not None:  # matched inside the query's OPTIONAL (resource_answers.ecosystem)
+            euro[r["cc"]].add(r["eurocluster"])
     values = {c["code"]: [len(regions[c["code"]]), orgs.get(c["code"]), len(euro[c["code"]])] for c in loaded}
     return [_per_country("per-country", "Per country: regions, cluster organisations and Euroclusters",
                          ["Regions with it as an agglomeration", "Cluster organisations", "Euroclusters"], loaded, values,

@@ -688,5 +688,6 @@ def test_programme_nace_and_ecosystem_pages_show_per_country_figures(compare):
     for cc, f in latest.items():
         regions = {r["nuts_code"] for r in rows(f, "ecosystem_agglomerations") if r["ecosystem_label"].lower() == "tourism"}
         orgs = next(r["count"] for r in rows(f, "cluster_organisations_by_ecosystem") if r["ecosystem_label"] == "Tourism")
+        euroclusters = {r["eurocluster"] for r in rows(f, "eurocluster_ecosystems") if r["ecosystem_label"].lower() == "tourism"}
         row = next(v for k, v in body.items() if k.endswith(f"({cc})"))
-        assert row[:2] == [str(len(regions)), orgs], cc
+        assert row[:3] == [str(len(regions)), orgs, str(len(euroclusters))], cc

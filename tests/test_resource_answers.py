@@ -1,15 +1,19 @@
 """Resource pages that answer (issue 12, part 4), in-process over the REAL build: a region's ranked
-agglomerations, a country's programmes, a NACE division's regions and an ecosystem's regions, each
-checked against the source tables in data/it/2023/ and linked to a row the explorer really has."""
+agglomerations, a country's programmes, a NACE division's regions and an ecosystem's regions, organisation count and Euroclusters,
+each checked against the source tables in data/it/2023/ and linked to a row the explorer really has."""
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import html5lib
 import pytest
 
 from tests.exploring import explore_client, partner_lists, stated_counts, store_dir, table, text, top5  # noqa: F401
+
+CODELISTS = Path(__file__).resolve().parent.parent / "data" / "codelists"
 
 
 def answers(client, path: str) -> dict[str, list[list[str]]]:
@@ -83,6 +87,25 @@ def test_ecosystem_page_lists_its_regions(explore_client):
     href = next(r["href"] for r in results if r["kind"] == "industrial ecosystem")
     rows = answers(explore_client, href)["answer-regions"]
     assert {r[0] for r in rows} == regions
+
+
+def codelist(name: str) -> list[dict[str, str]]:
+    with (CODELISTS / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_ecosystem_pages_give_the_factsheet_s_organisation_count_and_euroclusters(explore_client):
+    slug_of = {r["label"]: r["ecosystem"] for r in codelist("ecosystem_labels")}  # printed label -> page
+    euroclusters = defaultdict(list)
+    for r in table("eurocluster_ecosystems"):
+        euroclusters[slug_of[r["ecosystem_label"]]].append(r["eurocluster"])
+    counts = {slug_of[r["ecosystem_label"]]: r["count"] for r in table("cluster_organisations_by_ecosystem")}
+    slugs = [r["slug"] for r in codelist("ecosystems")]
+    assert len(euroclusters) == 6 and set(euroclusters) < set(slugs)  # most ecosystems are given none
+    for slug in slugs:
+        a = answers(explore_client, f"/id/ecosystem/{slug}")
+        assert sorted(row[0] for row in a["answer-euroclusters"]) == sorted(euroclusters.get(slug, [])), slug
+        assert a["answer-organisations"] == ([[counts[slug]]] if slug in counts else []), slug
 
 
 def test_one_country_loaded_nothing_to_compare(explore_client):
