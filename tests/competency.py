@@ -100,7 +100,7 @@ PER_COUNTRY = {
     "eurocluster-partner-countries", "euroclusters-and-ecosystems", "escp-and-innosup-common-partners",
     "national-technology-clusters", "policy-objectives-shared", "policy-budget-funding-start", "state-of-play-scores",
     "member-composition", "semester-challenges", "employment-ecosystems", "ecosystem-agglomeration-regions",
-    "policy-amounts", "validation-warnings",
+    "policy-amounts", "validation-warnings", "names-printed-several-ways",
 }
 #: every query and the test that checks its answer
 TESTED = {
@@ -109,7 +109,7 @@ TESTED = {
     "escp-and-innosup-common-partners", "national-technology-clusters", "policy-objectives-shared",
     "policy-budget-funding-start", "state-of-play-scores", "validation-warnings",
     "member-composition", "lombardy-technology-clusters", "semester-challenges", "employment-ecosystems",
-    "ecosystem-agglomeration-regions", "policy-amounts",
+    "ecosystem-agglomeration-regions", "policy-amounts", "names-printed-several-ways",
     *COMPARING,
 }
 
