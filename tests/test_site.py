@@ -3,7 +3,6 @@ and navigation, a favicon, a viewport; /dataset is a compact summary; SHACL shap
 their IRIs; error pages are pages of the site; and the small bugs the issue lists stay fixed."""
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,6 @@ import html5lib
 import pyoxigraph as ox
 import pytest
 
-from eccp_kg.pages import STATIC
 from eccp_kg.server.site import NAV
 from tests.exploring import explore_client, store_dir  # noqa: F401  (fixtures)
 
@@ -192,6 +190,3 @@ def test_query_cli_into_a_closed_pipe_prints_no_traceback(store_dir):
     assert proc.returncode in (0, 141)
 
 
-def test_yasgui_result_cells_get_their_padding_back():
-    css = (STATIC / "ui" / "ui.css").read_text(encoding="utf-8")
-    assert re.search(r"\.yasr table\.dataTable td[^{]*\{[^}]*padding:\s*\.3rem", css)

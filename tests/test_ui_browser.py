@@ -160,3 +160,26 @@ def test_syntax_error_is_shown_not_swallowed(browser: Browser) -> None:
     assert browser.external == []
     # The failed request itself is the only console error Chromium logs.
     assert all("400" in text for text in browser.console_errors), browser.console_errors
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_result_cells_are_padded_and_the_table_scrolls_in_its_box(base_url: str, tmp_path: Path, width: int) -> None:
+    """YASGUI's column resizer zeroes the cells' side padding (values ran together: "1<https://...");
+    and a wide result must scroll inside the results pane, not widen the page on a phone."""
+    with offline_page(base_url, tmp_path / "profile", viewport={"width": width, "height": 844}) as watched:
+        browser = Browser(watched, base_url)
+        query = "SELECT ?region ?code ?name WHERE { ?region a eccp:NutsRegion ; skos:notation ?code ; skos:prefLabel ?name }"
+        browser.open_ui("/?query=" + requests.utils.quote(query))
+        browser.page.wait_for_selector(f"{RESULT_ROWS} td", timeout=WAIT_MS)
+        pads = browser.page.evaluate(f"""[...document.querySelectorAll('{RESULT_ROWS}:first-child td')].map(td => {{
+            const s = getComputedStyle(td); return [parseFloat(s.paddingLeft), parseFloat(s.paddingRight)]; }})""")
+        assert len(pads) == 4 and all(left >= 4 and right >= 4 for left, right in pads), pads  # row number + 3 values
+        # the number and the value beside it do not touch
+        gap = browser.page.evaluate(f"""(() => {{ const [n, v] = document.querySelectorAll('{RESULT_ROWS}:first-child td');
+            const a = document.createRange(); a.selectNodeContents(n); const b = document.createRange(); b.selectNodeContents(v);
+            return b.getBoundingClientRect().left - a.getBoundingClientRect().right; }})()""")
+        assert gap >= 8, gap
+        overflow = browser.page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, overflow
+        browser.screenshot(f"ui-results-{width}")
+        browser.assert_clean()
