@@ -40,6 +40,8 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("ClusterOrganisation", "cluster organisation"),
     ("TechnologyCluster", "technology cluster"),
     ("PolicyDocument", "policy document"),
+    ("PublicAuthority", "public authority"),
+    ("University", "university"),
     ("Factsheet", "factsheet"),
 )
 _LABELS = "skos:prefLabel|rdfs:label|dcterms:title"

@@ -61,6 +61,21 @@ def test_printed_variants_find_their_resource(explore_client, store_dir):
         assert row["s"].value in [r["iri"] for r in found[:3]], row["printed"].value
 
 
+def test_organisations_are_found_by_every_wording_the_text_prints(explore_client):
+    """An authority or university by its name, and by each wording mentions.csv records for it
+    (its skos:altLabels): 'MIUR', 'Ministero dell'universita' e della Ricerca', 'the Lombardy Region' ..."""
+    kinds = {"public_authority": "public authority", "university": "university"}
+    for row in table("organisations"):
+        hit = first(explore_client, row["name"])
+        assert (hit["label"], hit["kind"]) == (row["name"], kinds[row["kind"]])
+        iri = hit["iri"]
+        wordings = {m["printed"] for m in table("mentions") if (m["kind"], m["resource"]) == ("organisation", row["key"])}
+        assert wordings, row["key"]
+        for wording in wordings:
+            found = explore_client.get("/search.json", query_string={"q": wording}).get_json()["results"]
+            assert iri in [r["iri"] for r in found[:3]], (row["key"], wording)
+
+
 def test_ranking_names_before_mentions_and_typos_tolerated(explore_client):
     results = explore_client.get("/search.json", query_string={"q": "Lombardy"}).get_json()["results"]
     assert results[0]["code"] == "ITC4" and len(results) > 1  # the region, then what mentions it
