@@ -183,3 +183,20 @@ def test_result_cells_are_padded_and_the_table_scrolls_in_its_box(base_url: str,
         assert overflow <= 1, overflow
         browser.screenshot(f"ui-results-{width}")
         browser.assert_clean()
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_the_share_popup_is_on_the_screen(base_url: str, tmp_path: Path, width: int) -> None:
+    """YASQE positions its 600 px share popup by script: on a 390 px phone it started 290 px left
+    of the screen, the link in it out of sight."""
+    with offline_page(base_url, tmp_path / "profile", viewport={"width": width, "height": 844}) as watched:
+        browser = Browser(watched, base_url)
+        browser.open_ui()
+        browser.page.click(f"{ACTIVE} .yasqe_share")
+        popup = browser.page.wait_for_selector(f"{ACTIVE} .yasqe_sharePopup")
+        left, right, screen = browser.page.evaluate(
+            "(p) => { const r = p.getBoundingClientRect(); return [r.left, r.right, document.documentElement.clientWidth]; }", popup)
+        assert 0 <= left < right <= screen, (left, right, screen)
+        link = browser.page.input_value(f"{ACTIVE} .yasqe_sharePopup input")
+        assert link.startswith(base_url + "/"), link  # the share link is the popup's first field, and it is there
+        browser.assert_clean()
