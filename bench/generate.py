@@ -206,6 +206,10 @@ def write_edition(out: Path, tables: dict, cc: str, year: str, size: Size, templ
             rows = _dedupe_mentions(rows)
         if table in ("policies", "policy_cells", "policy_clusters"):
             rows = _copy_policies(table, rows, size.policy_copies, cc)
+        if table == "semester_listed_clusters":  # Table 5 names the Table 3 clusters of the first copy
+            for row in rows:
+                if row.get("cluster"):
+                    row["cluster"] = f"{row['cluster']} {cc}1"
         write(folder / schema["file"], columns, rows)
 
 
