@@ -182,3 +182,13 @@ def test_unknown_tool_and_bad_dump_are_errors(tmp_path: Path) -> None:
     bad.write_text("<http://a> <http://b> .\n")
     with pytest.raises(servers.ServerError, match=r"oxigraph load .* failed"):
         servers.load_oxigraph(bad, tmp_path / "store")
+
+
+def test_ours_gets_a_query_worker_per_connection_and_never_fewer_than_its_default() -> None:
+    from bench.run import query_workers_for
+    from eccp_kg.server.config import DEFAULTS, cpu_count
+
+    cores = cpu_count()  # the HTTP processes `eccp-kg serve` starts by default
+    assert query_workers_for(8 * cores) == 8  # 8 per HTTP process: 8 * cores in all, one per connection
+    assert query_workers_for(8 * cores + 1) == 9  # rounded up, not down
+    assert query_workers_for(1) == DEFAULTS["QUERY_WORKERS"]  # few connections: the default stands
