@@ -151,7 +151,7 @@ SERVE_OPTIONS: tuple[Option, ...] = (
     Option("--links-dir", "LINKS_DIR", DEFAULT_OUT + "/links", f"`{DEFAULT_OUT}/links`",
            "folder of the queries stored as short links (`POST /q`, `/q/ID`), one file per query named by its "
            "content hash; created on the first link", metavar="DIR"),
-    Option("--base-iri", "BASE_IRI", None, f"the build's (`build-info.json`, `B graph/meta`), else `{DEFAULT_BASE_IRI}`",
+    Option("--base-iri", "BASE_IRI", None, f"the served build's (`build-info.json`, else its one `B graph/meta`, in the store or in the `--backend` engine), else `{DEFAULT_BASE_IRI}`",
            "base IRI of minted resources, mapped onto the server's root (the pages)", metavar="IRI"),
 )
 

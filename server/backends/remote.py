@@ -16,7 +16,9 @@ SERVICE allowlist, ETags, result cache, pages and explorer.
   (default-graph-uri and named-graph-uri, read from the build's B graph/meta), so an engine's own
   graphs (Virtuoso keeps system graphs; its default graph is all graphs) never show.
 * The build id is the `owl:versionInfo` in the remote B graph/meta (written by `eccp-kg push`),
-  re-read every BUILD_ID_SECONDS: a push of a new build changes ETags and cache keys."""
+  re-read every BUILD_ID_SECONDS: a push of a new build changes ETags and cache keys.
+* The base IRI B is the pushed build's, read once at start from the one graph `B graph/meta` in the
+  engine (as the embedded server reads it from its store), unless `--base-iri` names it."""
 from __future__ import annotations
 
 import http.client
@@ -30,7 +32,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from eccp_kg.graph.dataset import DataError, Term
-from eccp_kg.graph.iris import Minter, base_iri as default_base_iri, with_slash
+from eccp_kg.graph.iris import Minter, with_slash
 
 from ..evaluator import (Job, Outcome, _syntax_outcome, cancelled_outcome, dataset_arguments, guarded, serialise,
                          timeout_outcome, too_many_bytes)
@@ -46,6 +48,8 @@ RESULTS_XML = "application/sparql-results+xml"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
 VOID = "http://rdfs.org/ns/void#"
+#: The end of the build's meta graph IRI (B graph/meta, graph.iris.Minter.graph("meta")).
+META_SUFFIX = "graph/meta"
 
 
 class RemoteError(Exception):
@@ -134,7 +138,9 @@ class RemoteDataset:
     def __init__(self, url: str, base_iri: str | None = None, timeout: float = PAGE_TIMEOUT):
         self.engine = RemoteEngine(url)
         self.timeout = timeout
-        self.meta_graph = str(Minter(with_slash(base_iri) if base_iri else default_base_iri()).graph("meta"))
+        #: the base IRI of the pushed build: `--base-iri` when given, else read from the engine
+        self.base_iri = with_slash(base_iri) if base_iri else self._pushed_base()
+        self.meta_graph = str(Minter(self.base_iri).graph("meta"))
         self._lock = threading.Lock()
         self._read_at = 0.0
         self._build_id = ""
@@ -142,6 +148,26 @@ class RemoteDataset:
         self._refresh(force=True)
 
     # -- the build in the remote store ---------------------------------------------------
+    def _pushed_base(self) -> str:
+        """The base IRI of the one build in the engine: its `B graph/meta` is the graph whose IRI
+        ends in /graph/meta and holds an owl:versionInfo (as graph.dataset.base_iri_for reads it
+        from a store). DataError when the engine cannot be read, holds no build or several."""
+        query = (f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?d <{OWL_VERSION_INFO}> ?v }} "
+                 f'FILTER(STRENDS(STR(?g), "/{META_SUFFIX}")) }}')
+        try:
+            content_type, body = self.engine.post(query, RESULTS_XML, (), (), self.timeout)
+        except RemoteError as exc:
+            raise DataError(f"--backend {self.engine.url}: cannot read the build's B {META_SUFFIX}: {exc.detail}") from None
+        metas = sorted(row["g"].value for row in parse_answer(content_type, body, results=True))
+        if not metas:
+            raise DataError(f"--backend {self.engine.url}: no eccp-kg build there (no graph named B {META_SUFFIX} "
+                            "with an owl:versionInfo); load one with `eccp-kg push GSP_URL`")
+        if len(metas) > 1:
+            listed = ", ".join(f"<{m}>" for m in metas)
+            raise DataError(f"--backend {self.engine.url}: more than one eccp-kg build there ({listed}); "
+                            "name the one to serve with --base-iri")
+        return metas[0].removesuffix(META_SUFFIX)
+
     def _refresh(self, force: bool = False) -> None:
         if not force and time.monotonic() - self._read_at < BUILD_ID_SECONDS:
             return
