@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from eccp_kg.explore import geometry as maps
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -65,6 +67,33 @@ def test_every_region_has_its_own_shape_shaded_by_the_tables(explore_client):
     assert "One shape per NUTS 2021 NUTS-2 region (21 for IT); no shape merges regions." in caption
     for code, n in sectoral.items():  # the default measure: stated sectoral agglomerations
         assert int(shapes[code]["value"]) == n and shapes[code]["fill"] == maps.shade(n, max(sectoral.values())), code
+
+
+def legend(doc) -> list[tuple[str, str]]:
+    """The region map's legend: (text, swatch colour) per entry, in order."""
+    items = doc.findall(".//figure[@id='region-map']/figcaption/ul[@class='legend']/li")
+    return [(text(li), li.find("span").get("style").split(":", 1)[1].strip()) for li in items]
+
+
+@pytest.mark.parametrize("measure", ["sectoral", "ecosystems"])
+def test_the_legend_explains_every_region_s_shade_in_whole_numbers(explore_client, measure):
+    """Counts get whole-number entries (never "0.0-1.6"), one per colour used, and each region's
+    value lies in the entry of its own colour; a 0 has its own entry."""
+    doc = page(explore_client, f"/explore/regions?measure={measure}")
+    entries = legend(doc)
+    ranges = {}
+    for label, colour in entries:
+        lo, _, hi = label.partition("–")
+        assert lo.isdigit() and (hi == "" or hi.isdigit()), label
+        ranges[colour] = (int(lo), int(hi or lo))
+    assert entries and len(ranges) == len(entries)
+    spans = sorted(ranges.values())
+    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:])), spans  # disjoint, no gaps in meaning
+    shaded = {c: s for c, s in regions_map(doc).items() if s["value"] is not None}
+    assert len(shaded) == 21
+    for code, s in shaded.items():
+        lo, hi = ranges[s["fill"]]
+        assert lo <= int(s["value"]) <= hi, (code, s, entries)
 
 
 def test_regions_shaded_by_a_chosen_nace_division_and_ecosystem(explore_client):

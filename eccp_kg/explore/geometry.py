@@ -156,15 +156,31 @@ def country_map(countries: Sequence[Mapping[str, Any]], home: str, legend: Seque
 # --------------------------------------------------------------------------- shading
 
 
+#: The shade of a value of 0 (lighter than every shade of SHADES).
+ZERO_SHADE = "#f7fbff"
+
+
 def shade(value: float | None, top: float) -> str | None:
     """The shade of a value on a scale from 0 to `top` (None = no value: unshaded)."""
     if value is None or top <= 0:
         return None
-    return SHADES[min(len(SHADES) - 1, int(len(SHADES) * value / (top + 1e-9)))] if value > 0 else "#f7fbff"
+    return SHADES[min(len(SHADES) - 1, int(len(SHADES) * value / (top + 1e-9)))] if value > 0 else ZERO_SHADE
 
 
-def bins(top: float) -> list[tuple[float, float, str]]:
-    """The legend of `shade`: (from, to, colour) per shade, or none when nothing is above 0."""
+def bins(top: float, values: Iterable[float] = ()) -> list[tuple[float, float, str]]:
+    """The legend of `shade`: (from, to, colour) per shade, or none when nothing is above 0.
+
+    When every value is a whole number (counts), each entry names the whole numbers `shade`
+    really gives that colour (1, 2-3, 4, ...; a colour no whole number gets is left out), and 0
+    has its own entry when a value is 0: never "0.0-1.6" for a count."""
     if not top:
         return []
+    values = list(values)
+    if values and all(float(v).is_integer() for v in values):
+        out: list[tuple[float, float, str]] = [(0, 0, ZERO_SHADE)] if any(v == 0 for v in values) else []
+        for colour in SHADES:
+            whole = [k for k in range(1, int(top) + 1) if shade(k, top) == colour]
+            if whole:
+                out.append((whole[0], whole[-1], colour))
+        return out
     return [(round(top * i / len(SHADES), 1), round(top * (i + 1) / len(SHADES), 1), s) for i, s in enumerate(SHADES)]

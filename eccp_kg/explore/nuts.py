@@ -116,7 +116,7 @@ def region_map(country: str, values: Mapping[str, float | None], labels: Mapping
                        "title": f"{code} {name}: {describe(code)}" if code in labels
                        else f"{code} {name}: not in the factsheet's tables"})
     drawn = {r["code"] for r in own}
-    return {"viewBox": f"0 0 {box_w:.1f} {box_h:.1f}", "shapes": shapes, "insets": insets, "bins": bins(top),
+    return {"viewBox": f"0 0 {box_w:.1f} {box_h:.1f}", "shapes": shapes, "insets": insets, "bins": bins(top, numbers),
             "missing": sorted(c for c in labels if c not in drawn), "version": VERSION, "source": SOURCE,
             "country": country}
 
