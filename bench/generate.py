@@ -204,10 +204,6 @@ def write_edition(out: Path, tables: dict, cc: str, year: str, size: Size, templ
                 rows = [r for r in rows if r["ranking"] == "most"]
         if table == "agglomeration_statements":
             rows = _dedupe_mentions(rows)
-        if table == "semester_listed_clusters":  # the cluster named is Table 3's first copy (see _copy_policies)
-            for row in rows:
-                if row.get("cluster"):
-                    row["cluster"] = f"{row['cluster']} {cc}1"
         if table in ("policies", "policy_cells", "policy_clusters"):
             rows = _copy_policies(table, rows, size.policy_copies, cc)
         if table == "semester_listed_clusters":  # Table 5 names the Table 3 clusters of the first copy
