@@ -263,6 +263,7 @@ def test_maps_and_network_draw_every_shape_and_node(tab: Tab):
     tab.open("/explore/regions")
     regions = tab.page.evaluate("() => [...document.querySelectorAll('#region-map path[data-nuts]')].flatMap(p => p.dataset.nuts.split(' '))")
     assert set(regions) >= {tr for tr in tab.page.evaluate("() => [...document.querySelectorAll('#sectoral tbody tr')].map(r => r.dataset.region)")}
+    assert tab.page.locator("form.measure .apply").is_hidden()  # no button to press: the select applies
     tab.page.select_option("#measure", "ecosystems")  # applies at once
     tab.page.wait_for_url("**measure=ecosystems**", timeout=WAIT_MS)
     assert tab.page.get_attribute("#region-map", "data-measure") == "ecosystems"

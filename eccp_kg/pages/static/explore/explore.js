@@ -153,6 +153,8 @@
 
   /* The regions map's measure: choosing applies at once (the button stays for keyboards without JS). */
   function autoSubmit(select) {
+    var apply = select.form.querySelector(".apply");
+    if (apply) { apply.hidden = true; }  /* the choice applies at once: the button is for pages without JavaScript */
     select.addEventListener("change", function () { select.form.submit(); });
   }
 
