@@ -88,13 +88,13 @@ def run(store: ox.Store, name: str) -> list[dict[str, object]]:
 
 
 #: queries that compare countries or editions: their answers are checked over a graph with a second
-#: country and a second edition in tests/test_explore_compare.py (here: the two-editions case)
+#: country and a second edition in tests/test_explore_compare_queries.py (here: the two-editions case)
 COMPARING = {"countries-state-of-play-compared", "partners-gained-and-lost"}
 #: of those, the ones whose answer is empty on a graph with one edition per country (the shipped one)
 EMPTY_WITH_ONE_EDITION = {"partners-gained-and-lost"}
 #: queries that answer for every loaded country, one set of rows per country code ?cc, each from the
 #: country's latest edition: on the Italy build their rows are Italy's (test_competency_queries.py),
-#: per country over a build with a second country in tests/test_explore_compare.py
+#: per country over a build with a second country in tests/test_explore_compare_per_country.py
 PER_COUNTRY = {
     "cluster-organisations-registered", "cluster-organisations-by-ecosystem", "regions-with-a01-agglomeration",
     "eurocluster-partner-countries", "euroclusters-and-ecosystems", "escp-and-innosup-common-partners",

@@ -42,7 +42,7 @@ SAME_WORKER = {"test_abandon_fairness.py": "latency", "test_runaway.py": "latenc
 #: `pytest --durations=80` on the whole suite). A module not listed follows in collection order.
 LONGEST_FIRST = (
     "test_shapes.py", "test_rebuild.py", "test_site_crawl.py", "test_backends.py", "test_push.py",
-    "test_explore_compare.py", "test_abandon_fairness.py", "test_runaway.py", "test_cli.py", "test_skip_policy.py",
+    "test_explore_compare.py", "test_explore_compare_per_country.py", "test_abandon_fairness.py", "test_runaway.py", "test_cli.py", "test_skip_policy.py",
     "test_packaging.py",
 )
 _OWNED = pytest.StashKey[Path]()

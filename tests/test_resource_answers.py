@@ -110,7 +110,7 @@ def test_ecosystem_pages_give_the_factsheet_s_organisation_count_and_eurocluster
 
 def test_one_country_loaded_nothing_to_compare(explore_client):
     """On the shipped build (Italy only) no page adds the per-country comparison sections
-    (tests/test_explore_compare.py checks them over a build with a second country)."""
+    (tests/test_explore_compare_resources.py checks them over a build with a second country)."""
     for path in ("/id/country/IT", "/id/programme/escp", "/id/nace/A01", "/id/ecosystem/tourism"):
         body = explore_client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
         assert 'id="answer-beside"' not in body and 'id="answer-per-country"' not in body, path
