@@ -15,8 +15,12 @@ else that needs a built graph. Its guarantees:
   same build id; only B graph/meta (its dcterms:modified) and build-info.json's time differ."""
 from __future__ import annotations
 
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from eccp_kg import loaders as project_loaders
 from eccp_kg.graph.build import BuildResult, ValidationFailed, make_minter, write_build
@@ -31,7 +35,7 @@ from eccp_kg.graph.triples import TripleText
 from eccp_kg.graph.validate import DEFAULT_ENGINE, ValidationOutcome, load_shapes, validate_parts
 from eccp_kg.loaders.links import load_links as project_load_links
 
-__all__ = ["BuildResult", "ValidationFailed", "build_graph", "check_sources", "collect"]
+__all__ = ["BuildResult", "ValidationFailed", "build_graph", "check_sources", "collect", "edition_graphs", "load_workers"]
 
 
 def collect(
@@ -59,11 +63,11 @@ def collect(
         sources.graphs[sources.codelists_iri] = graph
         st.detail = f"{len(graph)} triples"
     editions = sorted(api.discover_editions(data_dir), key=lambda e: (str(e.country), str(e.edition)))
+    graphs = edition_graphs(api, editions, minter)
     for edition in editions:
         scoped = minter.for_edition(str(edition.country), str(edition.edition))
         with progress.stage(f"edition {scoped.country}/{scoped.edition}") as st:
-            triples = getattr(api, "load_edition_triples", None)
-            graph = TripleText.of(triples(edition, minter)) if triples else api.load_edition(edition, minter)
+            graph = next(graphs)
             iri = scoped.edition_graph()
             sources.graphs[iri] = graph
             sources.editions.append(edition)
@@ -80,6 +84,62 @@ def collect(
             sources.graphs[sources.links_iri] = graph
             st.detail = f"{len(graph)} triples"
     return sources
+
+
+#: Editions a build needs before its loaders run in worker processes (starting one costs ~1 s of CPU).
+PARALLEL_EDITIONS = 16
+#: At most this many loader processes.
+MAX_WORKERS = 4
+
+
+def load_workers(editions: int) -> int:
+    """Processes that load `editions` editions: ECCP_KG_BUILD_WORKERS when set, else one per CPU this
+    process may use (at most MAX_WORKERS) once there are PARALLEL_EDITIONS editions, else 1."""
+    text = os.environ.get("ECCP_KG_BUILD_WORKERS")
+    if text is not None:
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(f"ECCP_KG_BUILD_WORKERS: expected a whole number >= 1, got {text!r}")
+        return int(text)
+    if editions < PARALLEL_EDITIONS:
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS))
+
+
+def _project_edition(edition: Any, minter: Minter) -> Any:
+    """One edition's graph, in a worker; an error that would not survive pickling comes back as a
+    RuntimeError with its type and message (the parent could not rebuild it)."""
+    try:
+        return TripleText.of(project_loaders.load_edition_triples(edition, minter))
+    except Exception as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            raise RuntimeError(f"loading {edition.path}: {type(exc).__name__}: {exc}") from None
+        raise
+
+
+def edition_graphs(api: Any, editions: list[Any], minter: Minter) -> Iterator[Any]:
+    """Each edition's graph (graph.triples.TripleText, or an rdflib Graph), in the order of `editions`.
+
+    The project's loaders are pure Python (~0.08 s of CPU an edition), so a big build loads its editions
+    in `load_workers` processes (started with spawn: the build may run in a server's thread, and fork
+    copies other threads' locks). A SourceError raised in a worker is raised here, whole."""
+    workers = load_workers(len(editions)) if api is project_loaders else 1
+    if workers < 2:
+        triples = getattr(api, "load_edition_triples", None)
+        for edition in editions:
+            yield TripleText.of(triples(edition, minter)) if triples else api.load_edition(edition, minter)
+        return
+    # concurrent.futures, not multiprocessing.Pool: a worker that dies (killed, out of memory) fails the
+    # build with BrokenProcessPool instead of leaving it waiting for ever
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_project_edition, edition, minter) for edition in editions]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
 
 
 def check_sources(

@@ -16,3 +16,7 @@ class SourceError(ValueError):
         col = f" column '{column}':" if column else ""
         tail = f", got {got!r}" if got is not None else ""
         super().__init__(f"{where}:{col} expected {expected}{tail}")
+
+    def __reduce__(self):
+        """Pickled with its parts, so it crosses from a loader process (eccp_kg.pipeline) whole."""
+        return (type(self), (self.file, self.line, self.column, self.expected, self.got))

@@ -95,7 +95,9 @@ def _nodes(triples: Iterable[ox.Triple], namespaces: list[tuple[str, str]]) -> l
     for subject in sorted(subjects):
         node: dict[str, object] = {"@id": subject}
         for key in sorted(subjects[subject]):
-            values = sorted(subjects[subject][key], key=_sort_key)
+            values = subjects[subject][key]
+            if len(values) > 1:  # the sort key is a json.dumps: most properties have one value
+                values = sorted(values, key=_sort_key)
             node[key] = values[0] if len(values) == 1 else values
         out.append(node)
     return out
