@@ -8,6 +8,7 @@ says which to serve; one holding none says so."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +50,20 @@ def serve_args(engine: servers.Server, *extra: str) -> list[str]:
             "--workers", "1", "--host", "127.0.0.1", *extra]
 
 
+def refused(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run a serve that must refuse to start; if it serves instead, stop its whole process group
+    (granian's HTTP processes outlive a killed parent) and fail."""
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                               start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate(timeout=30)
+        pytest.fail(f"`{' '.join(args)}` started serving instead of refusing")
+    return subprocess.CompletedProcess(args, process.returncode, out, err)
+
+
 def environment() -> dict[str, str]:
     return {**os.environ, "ECCP_KG_BASE_IRI": ELSEWHERE}
 
@@ -80,8 +95,7 @@ def put_meta(engine: servers.Server, base: str) -> None:
 
 def test_an_engine_with_two_builds_is_refused_unless_base_iri_names_one(engine: servers.Server) -> None:
     put_meta(engine, ELSEWHERE)
-    done = subprocess.run(serve_args(engine, "--port", str(servers.free_port())), capture_output=True, text=True,
-                          timeout=120, env=environment())
+    done = refused(serve_args(engine, "--port", str(servers.free_port())), env=environment())
     assert done.returncode == 1
     assert "more than one eccp-kg build there" in done.stderr
     assert f"<{BASE}graph/meta>" in done.stderr and f"<{ELSEWHERE}graph/meta>" in done.stderr
@@ -94,8 +108,7 @@ def test_an_engine_with_two_builds_is_refused_unless_base_iri_names_one(engine: 
 
 def test_an_engine_without_a_build_is_a_clear_error() -> None:
     with servers.oxigraph_store() as empty:
-        done = subprocess.run(serve_args(empty, "--port", str(servers.free_port())), capture_output=True, text=True,
-                              timeout=120)
+        done = refused(serve_args(empty, "--port", str(servers.free_port())))
     assert done.returncode == 1
     assert f"--backend {empty.endpoint}: no eccp-kg build there" in done.stderr
     assert "eccp-kg push" in done.stderr
