@@ -1,5 +1,5 @@
-"""The loaders in worker processes (eccp_kg.pipeline.edition_graphs): a build over many editions loads
-them in one process per CPU, and must give exactly what one process gives; a bad row found in a worker
+"""The loaders in worker processes (eccp_kg.pipeline.edition_graphs, ECCP_KG_BUILD_WORKERS): a build that
+loads its editions in several processes must give exactly what one process gives; a bad row found in a worker
 names its file, line and column as it does in one process."""
 from __future__ import annotations
 
@@ -47,8 +47,16 @@ def test_a_source_error_crosses_a_process_boundary_whole() -> None:
     assert (copy.file, copy.line, copy.column, copy.expected, copy.got) == ("data/it/2023/x.csv", 7, "value", "an integer", "many")
 
 
-def test_workers_are_one_per_cpu_for_big_builds_and_one_for_small(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_process_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ECCP_KG_BUILD_WORKERS", raising=False)
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1})
+    assert load_workers(192) == 1
+    monkeypatch.setenv("ECCP_KG_BUILD_WORKERS", "3")
+    assert load_workers(1) == 3
+
+
+def test_auto_workers_are_one_per_cpu_for_big_builds_and_one_for_small(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ECCP_KG_BUILD_WORKERS", "auto")
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1})
     assert load_workers(1) == 1 and load_workers(15) == 1
     assert load_workers(192) == 2
@@ -56,10 +64,10 @@ def test_workers_are_one_per_cpu_for_big_builds_and_one_for_small(monkeypatch: p
     assert load_workers(192) == 4
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "two", ""])
+@pytest.mark.parametrize("value", ["0", "-1", "two", "", "AUTO"])
 def test_a_bad_worker_count_is_refused(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ECCP_KG_BUILD_WORKERS", value)
-    with pytest.raises(ValueError, match="ECCP_KG_BUILD_WORKERS: expected a whole number >= 1"):
+    with pytest.raises(ValueError, match="ECCP_KG_BUILD_WORKERS: expected a whole number >= 1 or 'auto'"):
         load_workers(192)
 
 
