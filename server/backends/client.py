@@ -24,6 +24,11 @@ from dataclasses import dataclass, field
 
 #: How often in-flight requests are checked for a set cancel event or a passed deadline.
 WATCH_SECONDS = 0.05
+#: Header lines an answer may have. Virtuoso 7 echoes every default-graph-uri and named-graph-uri of a request
+#: as a header line (X-SPARQL-default-graph, X-SPARQL-named-graph): a build of 198 graphs gets ~400 of them,
+#: and http.client's limit of 100 made every request answer 502 "got more than 100 headers" at 1M triples.
+MAX_HEADERS = 10_000
+http.client._MAXHEADERS = max(http.client._MAXHEADERS, MAX_HEADERS)  # a module global: no per-connection knob
 #: Idle kept-alive connections kept per engine (more are closed when returned).
 MAX_IDLE = 16
 
