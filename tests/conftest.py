@@ -13,7 +13,8 @@ from tests.shared_run import once, record_server, run_dir  # noqa: E402
 
 #: No silent skips: under CI=true a skip or xfail fails unless tests/allowed-skips.txt lists its reason.
 #: One build and one server per test run, also under pytest-xdist (`make test` runs `-n auto`).
-pytest_plugins = ("tests.skip_policy", "tests.shared_run")
+#: One Chromium per test process, a fresh context per page, closed when the process ends.
+pytest_plugins = ("tests.skip_policy", "tests.shared_run", "tests.chromium")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI_TRIG = FIXTURES / "mini.trig"

@@ -66,9 +66,9 @@ class Tab:
 
 
 @pytest.fixture()
-def tab(base_url: str, tmp_path: Path) -> Iterator[Tab]:
+def tab(base_url: str) -> Iterator[Tab]:
     width, height = SIZES["laptop"]
-    with offline_page(base_url, tmp_path / "profile", viewport={"width": width, "height": height},
+    with offline_page(base_url, viewport={"width": width, "height": height},
                       local_schemes=("data:", "file:")) as watched:
         yield Tab(watched, base_url)
 

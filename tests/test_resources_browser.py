@@ -2,7 +2,7 @@
 renders with no request leaving the server, and its "Query this resource" link opens the query
 UI on a DESCRIBE of the resource, which runs and shows the resource's label.
 
-The Chromium set-up (fresh profile, requests to other hosts aborted and recorded, console and
+The Chromium set-up (a fresh browser context, requests to other hosts aborted and recorded, console and
 page errors collected) is the query UI tests' `browser` fixture, reused over this module's own
 `base_url`. Never `playwright install`: `make test` installs Debian's chromium."""
 from __future__ import annotations

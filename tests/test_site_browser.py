@@ -36,9 +36,9 @@ def base_url(served_build: Path, start_server, tmp_path_factory) -> Iterator[str
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_fits_the_screen_without_errors(base_url: str, tmp_path: Path, name: str):
+def test_page_fits_the_screen_without_errors(base_url: str, name: str):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with offline_page(base_url, tmp_path / "profile", viewport={"width": 390, "height": 844}) as watched:
+    with offline_page(base_url, viewport={"width": 390, "height": 844}) as watched:
         page = watched.page
         for size, width in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": 900})
@@ -55,11 +55,11 @@ def test_page_fits_the_screen_without_errors(base_url: str, tmp_path: Path, name
         assert watched.external == []
 
 
-def test_search_box_suggests_as_you_type_and_goes_by_keyboard(base_url: str, tmp_path: Path):
+def test_search_box_suggests_as_you_type_and_goes_by_keyboard(base_url: str):
     from tests.exploring import table
 
     region = table("sectoral_agglomeration_counts")[3]  # a region as the factsheet prints it
-    with offline_page(base_url, tmp_path / "profile", viewport={"width": 390, "height": 844}) as watched:
+    with offline_page(base_url, viewport={"width": 390, "height": 844}) as watched:
         page = watched.page
         page.goto(base_url + "/explore/regions", wait_until="load", timeout=WAIT_MS)
         box = page.locator("header #eccp-search-q")

@@ -49,7 +49,7 @@ def base_url(built_server: str) -> str:
 
 
 class Browser:
-    """One page in a fresh Chromium profile, with the console errors, uncaught page errors and
+    """One page in a fresh Chromium context (an empty profile), with the console errors, uncaught page errors and
     off-server requests it produced."""
 
     def __init__(self, watched: WatchedPage, base_url: str):
@@ -81,9 +81,9 @@ class Browser:
 
 
 @pytest.fixture()
-def browser(base_url: str, tmp_path: Path) -> Iterator[Browser]:
-    """Chromium with a fresh user-data dir; requests to anything but the server are aborted."""
-    with offline_page(base_url, tmp_path / "profile") as watched:
+def browser(base_url: str) -> Iterator[Browser]:
+    """A page in a fresh browser context (empty profile); requests to anything but the server are aborted."""
+    with offline_page(base_url) as watched:
         yield Browser(watched, base_url)
 
 
@@ -163,10 +163,10 @@ def test_syntax_error_is_shown_not_swallowed(browser: Browser) -> None:
 
 
 @pytest.mark.parametrize("width", [1400, 390])
-def test_result_cells_are_padded_and_the_table_scrolls_in_its_box(base_url: str, tmp_path: Path, width: int) -> None:
+def test_result_cells_are_padded_and_the_table_scrolls_in_its_box(base_url: str, width: int) -> None:
     """YASGUI's column resizer zeroes the cells' side padding (values ran together: "1<https://...");
     and a wide result must scroll inside the results pane, not widen the page on a phone."""
-    with offline_page(base_url, tmp_path / "profile", viewport={"width": width, "height": 844}) as watched:
+    with offline_page(base_url, viewport={"width": width, "height": 844}) as watched:
         browser = Browser(watched, base_url)
         query = "SELECT ?region ?code ?name WHERE { ?region a eccp:NutsRegion ; skos:notation ?code ; skos:prefLabel ?name }"
         browser.open_ui("/?query=" + requests.utils.quote(query))
@@ -186,10 +186,10 @@ def test_result_cells_are_padded_and_the_table_scrolls_in_its_box(base_url: str,
 
 
 @pytest.mark.parametrize("width", [1400, 390])
-def test_the_share_popup_is_on_the_screen(base_url: str, tmp_path: Path, width: int) -> None:
+def test_the_share_popup_is_on_the_screen(base_url: str, width: int) -> None:
     """YASQE positions its 600 px share popup by script: on a 390 px phone it started 290 px left
     of the screen, the link in it out of sight."""
-    with offline_page(base_url, tmp_path / "profile", viewport={"width": width, "height": 844}) as watched:
+    with offline_page(base_url, viewport={"width": width, "height": 844}) as watched:
         browser = Browser(watched, base_url)
         browser.open_ui()
         browser.page.click(f"{ACTIVE} .yasqe_share")

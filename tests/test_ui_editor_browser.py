@@ -78,8 +78,8 @@ class Editor:
 
 
 @pytest.fixture()
-def editor(built_server: str, tmp_path: Path) -> Iterator[Editor]:
-    with offline_page(built_server, tmp_path / "profile") as watched:
+def editor(built_server: str) -> Iterator[Editor]:
+    with offline_page(built_server) as watched:
         yield Editor(watched.page, built_server)
         assert watched.page_errors == []
         assert watched.external == []
@@ -189,7 +189,7 @@ def test_stopping_a_running_query_says_so_and_the_server_kills_its_worker(start_
         return requests.get(server.url + "/health", timeout=30).json()
 
     try:
-        with offline_page(server.url, tmp_path / "profile") as watched:
+        with offline_page(server.url) as watched:
             editor = Editor(watched.page, server.url)
             editor.open()
             eventually(lambda: health()["idle_workers"] == 1 and health()["spare_workers"] == 1, "the pool is up")
@@ -234,7 +234,7 @@ def test_the_share_button_makes_a_short_link_that_opens_the_query(start_server, 
     server = start_server(["--store", str(served_build / "store"), "--workers", "1", "--http-processes", "1",
                            "--links-dir", str(tmp_path / "links")], tmp_path / "serve")
     try:
-        with offline_page(server.url, tmp_path / "profile") as watched:
+        with offline_page(server.url) as watched:
             editor = Editor(watched.page, server.url)
             editor.open()
             query = "SELECT ?c WHERE { ?c a eccp:Country } ORDER BY ?c"
