@@ -17,7 +17,7 @@ from .endpoint import Endpoint
 from .errors import Problem, error_response
 from .evaluator import Job
 from .negotiation import ALL_FORMATS, GRAPH_FORMATS, GRAPH_SYNTAX, HTML, RESULT_FORMATS, Choice, UnknownFormat, choose, lookup_format, negotiate
-from .rsgi import CANCEL
+from .rsgi import request_cancel
 from .safety import QueryRefused, check_dataset_iris
 
 bp = Blueprint("protocol", __name__)
@@ -199,7 +199,7 @@ def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
     except QueryRefused as exc:
         return error_response(exc.status, exc.title, exc.detail)
     # the RSGI bridge sets this event when the client disconnects: its query is then stopped
-    outcome = endpoint.run(job, request.environ.get(CANCEL), request.remote_addr or "-")
+    outcome = endpoint.run(job, request_cancel(), request.remote_addr or "-")
     if outcome.status != 200:
         if outcome.status == 406:
             formats = RESULT_FORMATS if outcome.kind == "results" else GRAPH_FORMATS if outcome.kind == "graph" else ALL_FORMATS

@@ -6,8 +6,12 @@ after the whole evaluation. Measured: a client that gave up after 1 s kept its q
 busy until the 30 s timeout. RSGI, granian's native interface, has
 ``await protocol.client_disconnect()``; this bridge runs the WSGI app in a thread pool and
 watches the disconnect meanwhile. When the client goes first, the request's cancel
-event (``environ[CANCEL]``) is set; the /sparql view hands it to the evaluator, which kills
-the worker running the query (within `pool.CANCEL_POLL_SECONDS`) and starts a replacement.
+event is set; the /sparql view reads it with `request_cancel()` (a context variable the bridge
+sets in the thread that runs the app, not an environ key) and hands it to the evaluator, which
+kills the worker running the query (within `pool.CANCEL_POLL_SECONDS`) and starts a replacement.
+The disconnect is watched only for requests still running `WATCH_AFTER` seconds after they
+reached the bridge: a watch is a task per request, and most answers (cache hits, lookups) are
+ready before that.
 
 Everything else is plain WSGI (PEP 3333): the environ is built from the RSGI scope, the body
 is read (bounded by the app's request cap: more is not read and the app answers 413), and the
@@ -24,6 +28,7 @@ for ever (no thread, but no answer either)."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import queue
 import sys
 import threading
@@ -34,8 +39,16 @@ from typing import Any
 
 from werkzeug.exceptions import RequestTimeout
 
-#: environ key of the request's cancel event (a threading.Event, set when the client disconnects).
-CANCEL = "eccp_kg.cancel"
+#: The cancel event of the request the current thread answers (set when its client disconnects);
+#: None outside the bridge (Flask's test client, plain WSGI servers).
+CANCEL: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar("eccp_kg_cancel", default=None)
+#: Seconds after which a request still running starts watching for its client's disconnect.
+WATCH_AFTER = 0.01
+
+
+def request_cancel() -> threading.Event | None:
+    """The cancel event of the request being answered in this thread (None when not served by the bridge)."""
+    return CANCEL.get()
 
 
 class LateBody(RawIOBase):
@@ -54,7 +67,7 @@ class LateBody(RawIOBase):
                              "send the whole body (as many bytes as Content-Length says) without pausing.")
 
 
-def _environ(scope: Any, body: bytes | None, cancel: threading.Event, late: float = 0.0) -> dict[str, Any]:
+def _environ(scope: Any, body: bytes | None, late: float = 0.0) -> dict[str, Any]:
     """The PEP 3333 environ of an RSGI HTTP scope; `body` None: it did not arrive within `late` s."""
     host, _, port = (scope.server or "127.0.0.1:80").rpartition(":")
     environ: dict[str, Any] = {
@@ -74,7 +87,6 @@ def _environ(scope: Any, body: bytes | None, cancel: threading.Event, late: floa
         "wsgi.multithread": True,
         "wsgi.multiprocess": True,
         "wsgi.run_once": False,
-        CANCEL: cancel,
     }
     for name, value in scope.headers.items():
         key = name.upper().replace("-", "_")
@@ -140,23 +152,22 @@ class RSGIBridge:
             job = self._jobs.get()
             if job is None:
                 return
-            loop, future, environ = job
+            loop, future, environ, cancel = job
+            token = CANCEL.set(cancel)
             try:
                 value, ok = _run(self.app, environ), True
             except BaseException as exc:  # noqa: BLE001 - handed to the request's coroutine
                 value, ok = exc, False
+            finally:
+                CANCEL.reset(token)
             try:
                 loop.call_soon_threadsafe(_settle, future, ok, value)
             except RuntimeError:  # the loop has closed (the process is stopping)
                 pass
 
-    async def _body(self, scope: Any, protocol: Any) -> bytes | None:
+    async def _body(self, protocol: Any) -> bytes | None:
         """The request body, at most max_body + 1 bytes of it (the app answers 413 beyond); None
-        when it has not all arrived within body_timeout seconds. A request with neither
-        Content-Length nor Transfer-Encoding has none (RFC 9112 6.3)."""
-        headers = scope.headers
-        if "content-length" not in headers and "transfer-encoding" not in headers:
-            return b""
+        when it has not all arrived within body_timeout seconds."""
         try:
             return await asyncio.wait_for(self._read(protocol), self.body_timeout)
         except TimeoutError:
@@ -174,19 +185,30 @@ class RSGIBridge:
     async def __rsgi__(self, scope: Any, protocol: Any) -> None:
         if scope.proto != "http":
             return
-        cancel = threading.Event()
-        environ = _environ(scope, await self._body(scope, protocol), cancel, self.body_timeout)
+        headers = scope.headers
+        # RFC 9112 6.3: neither Content-Length nor Transfer-Encoding, no body (the common GET)
+        body = await self._body(protocol) if "content-length" in headers or "transfer-encoding" in headers else b""
+        environ = _environ(scope, body, self.body_timeout)
         started = time.perf_counter()
+        cancel = threading.Event()
         loop = asyncio.get_running_loop()
         answer = loop.create_future()
-        self._jobs.put((loop, answer, environ))
-        gone = asyncio.ensure_future(protocol.client_disconnect())
-        # the client went first: its query (if any) is stopped; the app still finishes its response
-        gone.add_done_callback(lambda watched: watched.cancelled() or cancel.set())
+        self._jobs.put((loop, answer, environ, cancel))
+        watching: list[asyncio.Future] = []
+
+        def watch() -> None:
+            gone = asyncio.ensure_future(protocol.client_disconnect())
+            # the client went first: its query (if any) is stopped; the app still finishes its response
+            gone.add_done_callback(lambda watched: watched.cancelled() or cancel.set())
+            watching.append(gone)
+
+        timer = loop.call_later(WATCH_AFTER, watch)
         try:
             status, headers, body = await answer
         finally:
-            gone.cancel()
+            timer.cancel()
+            for gone in watching:
+                gone.cancel()
         headers = [*headers, ("Server-Timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}")]
         try:
             protocol.response_bytes(status, headers, body)
