@@ -209,7 +209,22 @@ def run_job(store: ox.Store, job: Job) -> Outcome:
         kwargs = dataset_arguments(job)
     except QueryRefused as exc:
         return Outcome(exc.status, title=exc.title, detail=exc.detail)
-    return guarded(job, lambda: serialise(store.query(job.query, **kwargs), job))
+    return guarded(job, lambda: serialise(_query(store, job.query, kwargs), job))
+
+
+def _query(store: ox.Store, query: str, kwargs: dict[str, Any]) -> Any:
+    """`store.query`, first without the predeclared prefixes, then (on a syntax error) with them.
+
+    Why: pyoxigraph reads every predeclared namespace on each call, about 13 us on an ASK and 24 us
+    on a lookup of ~150 us (measured in one process, alternating); and a query that parses
+    without them means the same as with them, as they only name prefixes the query does not
+    declare. A query that needs them pays one failed parse; a wrong one gets the error of the parse
+    with them, as before."""
+    plain = {name: value for name, value in kwargs.items() if name != "prefixes"}
+    try:
+        return store.query(query, **plain)
+    except SyntaxError:
+        return store.query(query, **kwargs)
 
 
 def serialise(result: Any, job: Job) -> Outcome:
