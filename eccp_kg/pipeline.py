@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from eccp_kg import loaders as project_loaders
-from eccp_kg.graph.build import BuildResult, ValidationFailed, make_minter, write_build
+from eccp_kg.graph.build import BuildResult, ValidationFailed, make_minter, start_staging, write_build
 from eccp_kg.graph.describe import public_base
 from eccp_kg.graph.errors import SourceError
 from eccp_kg.graph.iris import Minter
@@ -35,7 +35,8 @@ from eccp_kg.graph.triples import TripleText
 from eccp_kg.graph.validate import DEFAULT_ENGINE, ValidationOutcome, load_shapes, validate_parts
 from eccp_kg.loaders.links import load_links as project_load_links
 
-__all__ = ["BuildResult", "ValidationFailed", "build_graph", "check_sources", "collect", "edition_graphs", "load_workers"]
+__all__ = ["BuildResult", "ValidationFailed", "build_graph", "check_sources", "collect", "edition_graphs", "load_sources",
+           "load_workers", "run_shacl"]
 
 
 def collect(
@@ -144,6 +145,32 @@ def edition_graphs(api: Any, editions: list[Any], minter: Minter) -> Iterator[An
                 future.cancel()
 
 
+def load_sources(
+    data_dir: Path | None = None,
+    base: str | None = None,
+    progress: Progress | None = None,
+    loaders: Any | None = None,
+    ontology_dir: Path | None = None,
+) -> Sources:
+    """Run the loaders over `data_dir` (default: the shipped data); nothing is validated or written."""
+    progress = progress or Progress(quiet=True)
+    minter = make_minter(base)
+    folder = Path(data_dir or default_data_dir())
+    if not folder.is_dir():
+        raise SourceError(folder, None, None, "a folder of source tables (--data)")
+    return collect(folder, minter, progress, loaders=loaders, ontology_dir=ontology_dir)
+
+
+def run_shacl(sources: Sources, progress: Progress, shapes_dir: Path | None = None,
+              shacl_engine: str = DEFAULT_ENGINE) -> ValidationOutcome:
+    """SHACL over the loaded sources, as a progress stage."""
+    with progress.stage("SHACL validation") as st:
+        shapes_graph = load_shapes(Path(shapes_dir or default_shapes_dir()))
+        outcome = validate_parts(sources.data_parts(), sources.ontology_parts(), shapes_graph, engine=shacl_engine)
+        st.detail = outcome.summary().removeprefix("SHACL: ") + f" ({shacl_engine})"
+    return outcome
+
+
 def check_sources(
     data_dir: Path | None = None,
     base: str | None = None,
@@ -153,18 +180,10 @@ def check_sources(
     shapes_dir: Path | None = None,
     shacl_engine: str = DEFAULT_ENGINE,
 ) -> tuple[Sources, ValidationOutcome]:
-    """Load every source and run SHACL; nothing is written. Used by `build` and by `eccp-kg validate`."""
+    """Load every source and run SHACL; nothing is written. Used by `eccp-kg validate`."""
     progress = progress or Progress(quiet=True)
-    minter = make_minter(base)
-    folder = Path(data_dir or default_data_dir())
-    if not folder.is_dir():
-        raise SourceError(folder, None, None, "a folder of source tables (--data)")
-    sources = collect(folder, minter, progress, loaders=loaders, ontology_dir=ontology_dir)
-    with progress.stage("SHACL validation") as st:
-        shapes_graph = load_shapes(Path(shapes_dir or default_shapes_dir()))
-        outcome = validate_parts(sources.data_parts(), sources.ontology_parts(), shapes_graph, engine=shacl_engine)
-        st.detail = outcome.summary().removeprefix("SHACL: ") + f" ({shacl_engine})"
-    return sources, outcome
+    sources = load_sources(data_dir, base, progress, loaders, ontology_dir)
+    return sources, run_shacl(sources, progress, shapes_dir, shacl_engine)
 
 
 def build_graph(
@@ -180,16 +199,17 @@ def build_graph(
 ) -> BuildResult:
     """Build the knowledge graph into `out_dir` (store/, dumps/, build-info.json) and return what was built.
 
+    The on-disk store is bulk-loaded from the sources by a child process while SHACL runs here
+    (graph/build.py `Staging`); the validation and meta graphs are added at the end.
     Raises SourceError for bad input and ValidationFailed for SHACL violations; in both cases
     `out_dir` is left exactly as it was."""
     out = Path(out_dir)
     progress = progress or Progress(quiet=True)
     minter = make_minter(base)
     public_base(minter.base, public_url)  # reject a bad --public-url before the slow steps
-    sources, outcome = check_sources(
-        Path(data_dir) if data_dir else None, minter.base, progress, loaders, ontology_dir, shapes_dir, shacl_engine
-    )
-    if not outcome.ok:
-        raise ValidationFailed(outcome)
-    with build_lock(out):
-        return write_build(out, sources, outcome, minter, public_url, progress)
+    sources = load_sources(Path(data_dir) if data_dir else None, minter.base, progress, loaders, ontology_dir)
+    with build_lock(out), start_staging(out, sources, progress) as staging:
+        outcome = run_shacl(sources, progress, shapes_dir, shacl_engine)
+        if not outcome.ok:
+            raise ValidationFailed(outcome)
+        return write_build(staging, sources, outcome, public_url, progress)

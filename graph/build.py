@@ -15,13 +15,13 @@ import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from .describe import describe
-from .dumps import NQUADS_DUMP, DumpFile, copy_source_documents, write_dumps
+from .dumps import FORMATS, NQUADS_DUMP, DumpFile, copy_source_documents, write_dumps
 from .jsonld import CONTEXT_PATH
 from .iris import Minter, base_iri, with_slash
 from .progress import Progress
@@ -30,10 +30,12 @@ from .statistics import statistics
 from .triples import TripleText
 from .sources import Sources
 from .layout import new_build_dir, publish
-from .store import STORE_DIRNAME, add_graph, graph_counts, release, write_atomic, write_sorted_nquads
+from .store import STORE_DIRNAME, graph_counts, write_atomic, write_sorted_nquads
+from .bulk_load import StoreWriter, nquads_chunks  # noqa: F401  (nquads_chunks: re-exported for tests)
 from .validate import ValidationOutcome
 
 DUMPS_DIRNAME = "dumps"
+JSONLD_DUMP = "eccp-kg.jsonld"
 BUILD_INFO = "build-info.json"
 VOID_FILE = "void.ttl"
 
@@ -110,107 +112,148 @@ def _graph_scope(minter: Minter, iri: URIRef) -> str:
     return str(iri).removeprefix(minter.graph(""))
 
 
-def _fill_memory(graphs: dict[URIRef, Any], minter: Minter) -> ox.Store:
-    """The skolemised graphs in an in-memory store: Oxigraph reads, counts and dumps it several times
-    faster than the on-disk store, which is then written once, in bulk (`_write_store`)."""
+def store_text(graph: Any, iri: URIRef, minter: Minter) -> bytes:
+    """A graph as the N-Triples that go into the build's stores: a TripleText (no blank nodes) as written,
+    an rdflib Graph skolemised first."""
+    if isinstance(graph, TripleText):
+        return graph.nt
+    return skolemise(graph, minter, _graph_scope(minter, iri)).serialize(format="nt", encoding="utf-8")
+
+
+def as_quads(nt: bytes, iri: str) -> bytes:
+    """N-Triples lines (each ending " .\n": a newline inside a literal is written \n) as N-Quads of graph `iri`."""
+    return nt.replace(b" .\n", f" <{iri}> .\n".encode("utf-8"))
+
+
+class Staging:
+    """One build folder being filled (under the caller's build lock): the source graphs as store text, and
+    the child process that bulk-loads the on-disk store from them while SHACL runs (graph/bulk_load.py).
+
+    Used as a context manager: leaving it without `published` set stops the child and removes the folder,
+    so a failed build (bad source, SHACL violation, crash) leaves the output directory as it was."""
+
+    SOURCE_QUADS = "sources.nq"
+
+    def __init__(self, out: Path, graphs: dict[URIRef, Any], minter: Minter):
+        self.out, self.minter = out, minter
+        self.folder = new_build_dir(out)
+        self.published = False
+        self.writer: StoreWriter | None = None
+        self.added: list[Path] = []
+        try:
+            self.texts = {iri: store_text(graph, iri, minter) for iri, graph in graphs.items()}
+            self.source_quads = self.folder / self.SOURCE_QUADS
+            with open(self.source_quads, "wb") as fh:
+                for iri, nt in self.texts.items():
+                    fh.write(as_quads(nt, str(iri)))
+            self.writer = StoreWriter(self.folder / STORE_DIRNAME, self.source_quads)
+        except BaseException:
+            self.close()
+            raise
+
+    def add(self, iri: URIRef, nt: bytes) -> None:
+        """Have the child load one more graph (N-Triples text) into the store, after what it has."""
+        path = self.folder / f"graph-{len(self.added)}.nq"
+        path.write_bytes(as_quads(nt, str(iri)))
+        self.added.append(path)
+        assert self.writer is not None
+        self.writer.send("load", str(path))
+
+    def remove_sources(self) -> None:
+        """Delete the N-Quads files the child loaded (the store has them now)."""
+        for path in [self.source_quads, *self.added]:
+            path.unlink(missing_ok=True)
+
+    def quads(self) -> int:
+        return sum(nt.count(b"\n") for nt in self.texts.values())
+
+    def __enter__(self) -> "Staging":
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if not self.published:
+            if self.writer is not None:
+                self.writer.abort()
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start_staging(out: Path, sources: Sources, progress: Progress) -> Staging:
+    """The build folder for `sources`, with its store loading in the background (a progress stage of its own)."""
+    with progress.stage("store load started") as st:
+        staging = Staging(out, sources.graphs, sources.minter)
+        st.detail = f"{staging.quads()} quads loading into the new store while SHACL runs"
+    return staging
+
+
+def _fill_memory(texts: dict[URIRef, bytes]) -> ox.Store:
+    """The skolemised graphs in an in-memory store: Oxigraph reads, counts and sorts it several times
+    faster than the on-disk store (which the child process writes)."""
     store = ox.Store()
-    for iri, graph in graphs.items():
-        if isinstance(graph, TripleText):  # no blank nodes: loaded as written
-            store.load(graph.nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(iri)))
-        else:
-            add_graph(store, iri, skolemise(graph, minter, _graph_scope(minter, iri)))
+    for iri, nt in texts.items():
+        store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(iri)))
     return store
 
 
-#: Bytes of N-Quads per bulk load: Oxigraph's bulk loader holds a batch of up to a million quads per
-#: thread in memory (~1 GB at 1M quads); ~64 MB of text (~250k quads) keeps that a few hundred MB at any size.
-BULK_CHUNK = 64 << 20
-
-
-def nquads_chunks(path: Path, size: int = BULK_CHUNK) -> Iterator[bytes]:
-    """The N-Quads file at `path` in blocks of about `size` bytes, each ending at a line end."""
-    with open(path, "rb") as fh:
-        rest = b""
-        while True:
-            block = fh.read(size)
-            if not block:
-                break
-            block = rest + block
-            cut = block.rfind(b"\n") + 1
-            rest = block[cut:]
-            if cut:
-                yield block[:cut]
-        if rest:
-            yield rest
-
-
-def _write_store(path: Path, nquads_file: Path, extra: bytes = b"") -> None:
-    """The new on-disk store at `path`, bulk-loaded from the build's N-Quads file (in chunks, so memory
-    stays bounded) plus `extra` N-Quads, then compacted for reading."""
-    store = ox.Store(str(path))
-    for chunk in nquads_chunks(nquads_file):
-        store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
-    if extra:
-        store.bulk_load(extra, format=ox.RdfFormat.N_QUADS)
-    store.optimize()
-    release(store)
-
-
-def write_build(out: Path, sources: Sources, outcome: ValidationOutcome, minter: Minter, public_url: str | None,
+def write_build(staging: Staging, sources: Sources, outcome: ValidationOutcome, public_url: str | None,
                 progress: Progress) -> BuildResult:
-    """Fill a new build folder (store, dumps, build-info.json) and publish it in one atomic step
-    (graph/layout.py; the caller holds the build lock).
+    """Finish the staged build folder (dumps, build-info.json, the store the child loads) and publish it in
+    one atomic step (graph/layout.py; the caller holds the build lock).
 
     The graphs in `sources` are skolemised first (blank nodes -> ``B .well-known/genid/...``)."""
-    graphs = dict(sources.graphs)
-    graphs[minter.graph("validation")] = outcome.report
-    meta_iri = str(minter.graph("meta"))
-    staged = new_build_dir(out)
-    staged_store, staged_dumps = staged / STORE_DIRNAME, staged / DUMPS_DIRNAME
+    out, minter, writer = staging.out, staging.minter, staging.writer
+    assert writer is not None
+    validation_iri = minter.graph("validation")
+    meta_iri = minter.graph("meta")
+    staged = staging.folder
+    staged_dumps = staged / DUMPS_DIRNAME
     staged_dumps.mkdir()
-    published = False
-    try:
-        with progress.stage("build id") as st:
-            store = _fill_memory(graphs, minter)
-            counts = graph_counts(store)
-            nquads_file = staged_dumps / NQUADS_DUMP  # the N-Quads dump: written once, read back in chunks
-            build_id = write_sorted_nquads(store, nquads_file)
-            st.detail = f"{sum(counts.values())} triples in {len(counts)} named graphs"
-        with progress.stage("dumps") as st:
-            dumps = write_dumps(store, staged_dumps, context_iri=minter.base + CONTEXT_PATH,
-                                nquads_file=nquads_file)
-            documents = copy_source_documents(sources.editions, staged_dumps)
-            stats = statistics(store, counts)
-            meta = describe(minter, counts, dumps, sources.editions, modified_time(), public_url, stats, documents,
-                            build_id)
-            meta.serialize(staged_dumps / VOID_FILE, format="turtle", encoding="utf-8")
-            add_graph(store, meta_iri, meta)
-            counts = graph_counts(store)
-            st.detail = ", ".join(f"{d.name} {d.byte_size} B" for d in dumps) + f", {VOID_FILE}" + "".join(
-                f", {d.name} (factsheet text)" for _e, d in documents)
-        with progress.stage("store") as st:
-            meta_quads = ox.serialize(store.quads_for_pattern(None, None, None, ox.NamedNode(meta_iri)),
-                                      format=ox.RdfFormat.N_QUADS)
-            del store
-            _write_store(staged_store, nquads_file, meta_quads)
-            st.detail = f"{sum(counts.values())} triples in {len(counts)} named graphs"
-        result = BuildResult(
-            out_dir=out,
-            build_id=build_id,
-            built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-            base_iri=minter.base,
-            graphs=counts,
-            validation=outcome,
-            dumps=[DumpFile(out / DUMPS_DIRNAME / d.name, d.media_type, d.byte_size) for d in dumps],
-        )
-        with progress.stage("swap in") as st:
-            write_atomic(staged / BUILD_INFO, (json.dumps(result.info(), indent=2) + "\n").encode("utf-8"))
-            publish(out, staged)
-            published = True
-            st.detail = f"{out / STORE_DIRNAME}"
-    finally:
-        if not published:
-            shutil.rmtree(staged, ignore_errors=True)
+    jsonld = staged_dumps / JSONLD_DUMP
+    with progress.stage("build id") as st:
+        report = store_text(outcome.report, validation_iri, minter)
+        staging.add(validation_iri, report)
+        writer.send("jsonld", str(jsonld), minter.base + CONTEXT_PATH)  # in the child, beside what follows here
+        store = _fill_memory({**staging.texts, validation_iri: report})
+        counts = graph_counts(store)
+        nquads_file = staged_dumps / NQUADS_DUMP  # the N-Quads dump: written once, read back in chunks
+        build_id = write_sorted_nquads(store, nquads_file)
+        st.detail = f"{sum(counts.values())} triples in {len(counts)} named graphs"
+    with progress.stage("dumps") as st:
+        dumps = write_dumps(store, staged_dumps, context_iri=minter.base + CONTEXT_PATH,
+                            nquads_file=nquads_file, with_jsonld=False)
+        documents = copy_source_documents(sources.editions, staged_dumps)
+        stats = statistics(store, counts)
+        del store
+        writer.wait()
+        dumps.append(DumpFile(jsonld, FORMATS["jsonld"].media_type, jsonld.stat().st_size))
+        meta = describe(minter, counts, dumps, sources.editions, modified_time(), public_url, stats, documents,
+                        build_id)
+        meta.serialize(staged_dumps / VOID_FILE, format="turtle", encoding="utf-8")
+        meta_text = meta.serialize(format="nt", encoding="utf-8")
+        staging.add(meta_iri, meta_text)
+        counts = dict(sorted({**counts, str(meta_iri): len(meta)}.items()))
+        st.detail = ", ".join(f"{d.name} {d.byte_size} B" for d in dumps) + f", {VOID_FILE}" + "".join(
+            f", {d.name} (factsheet text)" for _e, d in documents)
+    with progress.stage("store") as st:
+        writer.finish()
+        staging.remove_sources()
+        st.detail = f"{sum(counts.values())} triples in {len(counts)} named graphs"
+    result = BuildResult(
+        out_dir=out,
+        build_id=build_id,
+        built_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        base_iri=minter.base,
+        graphs=counts,
+        validation=outcome,
+        dumps=[DumpFile(out / DUMPS_DIRNAME / d.name, d.media_type, d.byte_size) for d in dumps],
+    )
+    with progress.stage("swap in") as st:
+        write_atomic(staged / BUILD_INFO, (json.dumps(result.info(), indent=2) + "\n").encode("utf-8"))
+        publish(out, staged)
+        staging.published = True
+        st.detail = f"{out / STORE_DIRNAME}"
     return result
 
 

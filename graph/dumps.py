@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from .formats import RDF, Format
 from .iris import base_iri
-from .jsonld import CONTEXT_PATH, compact_dump, document_chunks
+from .jsonld import CONTEXT_PATH, compact_dump, write_document
 from .namespaces import PREFIXES
 from .store import sorted_nquads
 
@@ -124,8 +124,9 @@ def _distinct_triples(sorted_quads: Iterable[ox.Quad]) -> Iterator[ox.Triple]:
 
 
 def write_dumps(store: ox.Store, dumps_dir: Path, exclude: Iterable[str] = (), context_iri: str | None = None,
-                nquads: bytes | None = None, nquads_file: Path | None = None) -> list[DumpFile]:
+                nquads: bytes | None = None, nquads_file: Path | None = None, with_jsonld: bool = True) -> list[DumpFile]:
     """Write the build's dump files into `dumps_dir` (created) and report their media types and sizes.
+    `with_jsonld=False` leaves the JSON-LD out (the build has graph/bulk_load.py's process write it).
 
     The store's `sorted_nquads(store, exclude)` may come as `nquads` or, already written by
     graph/store.py `write_sorted_nquads`, as `nquads_file` (at millions of quads the text is not held in memory)."""
@@ -147,14 +148,10 @@ def write_dumps(store: ox.Store, dumps_dir: Path, exclude: Iterable[str] = (), c
                 path.write_bytes(nquads)
             elif Path(nquads_file).resolve() != path.resolve():
                 shutil.copyfile(nquads_file, path)
-        elif format_name == "jsonld":  # one named graph at a time: JSON nodes cost ~1 KB a triple
-            excluded = set(exclude)
-            names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in excluded)
-            named = ((name, store.quads_for_pattern(None, None, None, ox.NamedNode(name))) for name in names)
-            default = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-            with path.open("wb") as fh:
-                for chunk in document_chunks(context_iri or base_iri() + CONTEXT_PATH, default, named):
-                    fh.write(chunk.encode("utf-8"))
+        elif format_name == "jsonld":
+            if not with_jsonld:
+                continue
+            write_document(store, path, context_iri or base_iri() + CONTEXT_PATH, exclude)
         elif not fmt.has_graphs:  # the union, each triple once: sorted quads put a triple's copies side by side
             ox.serialize(_distinct_triples(parsed()), str(path), fmt.syntax,
                          prefixes=PREFIXES if fmt.name in ("turtle", "trig", "rdfxml") else None)

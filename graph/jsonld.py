@@ -9,16 +9,19 @@ gives byte-identical files; expanding the dump with the context gives back exact
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .namespaces import PREFIXES
+from .prefixes import PREFIXES  # plain strings, no rdflib: graph/bulk_load.py's process imports this
 
 #: Where the context is served, relative to the base IRI (the server maps the base onto its root).
 CONTEXT_PATH = "ns/context.jsonld"
 XSD_STRING = PREFIXES["xsd"] + "string"
 RDF_TYPE = PREFIXES["rdf"] + "type"
+#: JSON string quoting as json.dumps(ensure_ascii=False) does it (the C function when available).
+_quote = json.encoder.encode_basestring
 
 
 def context_document() -> dict[str, object]:
@@ -85,22 +88,63 @@ def _compact(iri: str, namespaces: list[tuple[str, str]]) -> str:
 
 def _nodes(triples: Iterable[ox.Triple], namespaces: list[tuple[str, str]]) -> list[dict[str, object]]:
     subjects: dict[str, dict[str, list[object]]] = {}
+    # each term's JSON key, id or value, built once: a graph names the same terms thousands of times
+    ids: dict[object, str] = {}
+    keys: dict[object, str] = {}
+    values: dict[object, object] = {}
     for triple in triples:
-        node = subjects.setdefault(_node_id(triple.subject, namespaces), {})
-        if triple.predicate.value == RDF_TYPE and isinstance(triple.object, (ox.NamedNode, ox.BlankNode)):
-            node.setdefault("@type", []).append(_node_id(triple.object, namespaces))
+        subject, predicate, obj = triple.subject, triple.predicate, triple.object
+        sid = ids.get(subject)
+        if sid is None:
+            sid = ids[subject] = _node_id(subject, namespaces)
+        node = subjects.get(sid)
+        if node is None:
+            node = subjects[sid] = {}
+        key = keys.get(predicate)
+        if key is None:
+            key = keys[predicate] = "@type" if predicate.value == RDF_TYPE else _compact(predicate.value, namespaces)
+        if key == "@type" and isinstance(obj, (ox.NamedNode, ox.BlankNode)):
+            value = ids.get(obj)
+            if value is None:
+                value = ids[obj] = _node_id(obj, namespaces)
         else:
-            node.setdefault(_compact(triple.predicate.value, namespaces), []).append(_value(triple.object, namespaces))
+            if key == "@type":  # rdf:type with a literal value: written like any other property
+                key = _compact(RDF_TYPE, namespaces)
+            value = values.get(obj)
+            if value is None:
+                value = values[obj] = _value(obj, namespaces)
+        found = node.get(key)
+        if found is None:
+            node[key] = [value]
+        else:
+            found.append(value)
     out = []
     for subject in sorted(subjects):
         node: dict[str, object] = {"@id": subject}
-        for key in sorted(subjects[subject]):
-            values = subjects[subject][key]
-            if len(values) > 1:  # the sort key is a json.dumps: most properties have one value
-                values = sorted(values, key=_sort_key)
-            node[key] = values[0] if len(values) == 1 else values
+        properties = subjects[subject]
+        for key in sorted(properties):
+            found = properties[key]
+            if len(found) > 1:  # the sort key is a json.dumps: most properties have one value
+                found = sorted(found, key=_sort_key)
+            node[key] = found[0] if len(found) == 1 else found
         out.append(node)
     return out
+
+
+def _text(value: object, indent: str) -> str:
+    """`value` (str, or dicts and lists of them) as json.dumps(indent=1, ensure_ascii=False) writes it when it
+    starts on a line indented by `indent`: the same text, without the pure-Python encoder json uses
+    whenever `indent` is set (most of the dump's time)."""
+    if isinstance(value, str):
+        return _quote(value)
+    inner = indent + " "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{\n" + ",\n".join(f"{inner}{_quote(k)}: {_text(v, inner)}" for k, v in value.items()) + "\n" + indent + "}"
+    if not value:
+        return "[]"
+    return "[\n" + ",\n".join(inner + _text(v, inner) for v in value) + "\n" + indent + "]"
 
 
 def compact_dump(quads: Iterable[ox.Quad], context_iri: str) -> bytes:
@@ -134,7 +178,19 @@ def document_chunks(context_iri: str, default: Iterable[ox.Triple | ox.Quad],
     yield '{\n "@context": ' + json.dumps(context_iri, ensure_ascii=False) + ',\n "@graph": ['
     first = True
     for top in tops():
-        text = json.dumps(top, indent=1, sort_keys=False, ensure_ascii=False)
-        yield ("\n" if first else ",\n") + "\n".join("  " + line for line in text.split("\n"))
+        yield ("\n  " if first else ",\n  ") + _text(top, "  ")
         first = False
     yield ("]" if first else "\n ]") + "\n}\n"
+
+
+def write_document(store: ox.Store, path: Path, context_iri: str, exclude: Iterable[str] = ()) -> int:
+    """Write the store's compacted JSON-LD (the default graph's nodes, then every named graph but `exclude`
+    in name order) to `path`, one named graph at a time (JSON nodes cost ~1 KB a triple); returns its size."""
+    excluded = set(exclude)
+    names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in excluded)
+    named = ((name, store.quads_for_pattern(None, None, None, ox.NamedNode(name))) for name in names)
+    default = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+    with open(path, "wb") as fh:
+        for chunk in document_chunks(context_iri, default, named):
+            fh.write(chunk.encode("utf-8"))
+    return Path(path).stat().st_size

@@ -19,7 +19,7 @@ def test_progress_lines_without_tty(project):
     stages = [line.split(" ... ")[0] for line in text.splitlines()]
     assert stages == [
         "[1] ontology", "[2] code lists", "[3] edition it/2023", "[4] latest editions", "[5] link sets",
-        "[6] SHACL validation", "[7] build id", "[8] dumps", "[9] store", "[10] swap in",
+        "[6] store load started", "[7] SHACL validation", "[8] build id", "[9] dumps", "[10] store", "[11] swap in",
     ]
     assert "[3] edition it/2023 ... 6 triples (" in text
 
