@@ -92,6 +92,21 @@ def test_build_scale_measures_a_child_and_its_failure() -> None:
     assert failed.returncode == 3 and failed.tail == "broken"
 
 
+def test_build_scale_sums_the_memory_of_the_process_tree() -> None:
+    """The build runs a store-writing child beside itself: peak memory is the tree's, not one process's."""
+    import sys
+
+    from bench import build_scale
+
+    both = ("import subprocess, sys; x = bytearray(60 << 20); x[::4096] = b'1' * len(x[::4096]); "
+            "child = subprocess.Popen([sys.executable, '-c', \"import sys; y = bytearray(60 << 20); "
+            "y[::4096] = b'1' * len(y[::4096]); sys.stdin.read()\"], stdin=subprocess.PIPE); "
+            "import time; time.sleep(1.5); child.communicate(b''); print('done')")
+    run = build_scale.measured([sys.executable, "-c", both])
+    assert run.returncode == 0 and run.tail == "done"
+    assert run.tree_peak_mib >= 120 > run.peak_mib >= 60, run
+
+
 def test_the_wrk_benchmark_keeps_the_other_benchmarks_sections(tmp_path: Path) -> None:
     from bench import build_scale
     from bench.run import keep_other_sections
