@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 from rdflib import URIRef
@@ -32,8 +33,11 @@ from rdflib import URIRef
 from .namespaces import DEFAULT_BASE_IRI
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
-    """A stable, readable IRI segment: ASCII, lower case, words joined by '-'."""
+    """A stable, readable IRI segment: ASCII, lower case, words joined by '-'.
+
+    Cached: the loaders slug the same kinds, codes and names over and over (a million calls at 1M triples)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     ascii_text = ascii_text.replace("&", " and ")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -6,10 +6,20 @@ rdflib Namespace objects); nothing else spells a namespace IRI. The instance nam
 on the configured base IRI, so it is built by `graph.iris.Minter`, not here."""
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace as _Namespace, URIRef
 
 # the plain strings live in graph/prefixes.py (no rdflib: query workers import that one)
 from .prefixes import DEFAULT_BASE_IRI, ONTOLOGY_IRI, ONTOLOGY_VERSION, PREFIXES, SHAPES_IRI  # noqa: F401 - re-exported
+
+class Namespace(_Namespace):
+    """rdflib's Namespace with each attribute term made once (kept in the instance): the loaders write
+    ECCP.x, RDF.type... hundreds of thousands of times, and rdflib builds a new URIRef each time."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        self.__dict__[name] = term
+        return term
+
 
 #: The ontology namespace (fixed: it names terms, not data, and does not move with the base IRI).
 ECCP = Namespace(ONTOLOGY_IRI + "#")
