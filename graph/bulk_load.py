@@ -5,12 +5,13 @@ at a million triples, and needs nothing SHACL finds except the small validation 
 the build writes the source graphs' N-Quads to a file and starts this module on it (`StoreWriter`), and
 runs SHACL meanwhile on the other core. Then it has the child load the validation graph and write the
 JSON-LD dump from its store (the dump's slowest part, pure Python) while the build itself sorts the
-N-Quads and writes the Turtle; last the meta graph, and compaction. A thread would share the GIL;
+N-Quads and writes the Turtle; last the meta graph. The store is compacted right after the big load,
+still beside SHACL (the graphs loaded after it are small). A thread would share the GIL;
 this process imports pyoxigraph only (~0.1 s to start).
 
 Crash safety: the child dies with the build (PR_SET_PDEATHSIG on Linux, and a parent check between
 chunks), and stdin closed before `end` (the build was killed or failed) means "abandon": it exits
-without compacting, and the build folder it wrote into is removed by the next build (graph/layout.py
+at once, and the build folder it wrote into is removed by the next build (graph/layout.py
 `prune`). Usage (what StoreWriter runs): `python -m eccp_kg.graph.bulk_load STORE_DIR NQUADS_FILE`."""
 from __future__ import annotations
 
@@ -64,10 +65,10 @@ def load(store_dir: Path, nquads_file: Path, parent: int | None = None) -> ox.St
 
 
 def serve(store: ox.Store, commands: IO[bytes], replies: IO[bytes]) -> int:
-    """Run the build's commands on the loaded store, one per line (tab-separated), replying "ok" to each:
-    `load PATH` (bulk-load an N-Quads file), `jsonld PATH CONTEXT_IRI` (write the compacted JSON-LD dump
-    of what the store holds, graph/jsonld.py), `end` (compact; the store is complete). The end of
-    `commands` before `end` means the build is gone: exit 3 without compacting."""
+    """Run the build's commands on the loaded (and compacted) store, one per line (tab-separated), replying
+    "ok" to each: `load PATH` (bulk-load an N-Quads file), `jsonld PATH CONTEXT_IRI` (write the compacted
+    JSON-LD dump of what the store holds, graph/jsonld.py), `end` (flush: the store is complete). The end
+    of `commands` before `end` means the build is gone: exit 3."""
     for line in commands:
         command, *args = line.decode("utf-8").rstrip("\n").split("\t")
         try:
@@ -78,7 +79,6 @@ def serve(store: ox.Store, commands: IO[bytes], replies: IO[bytes]) -> int:
 
                 write_document(store, Path(args[0]), args[1])
             elif command == "end":
-                store.optimize()
                 store.flush()
             else:
                 raise ValueError(f"unknown command {command!r}")
@@ -98,6 +98,7 @@ def main(argv: list[str]) -> int:
     parent = os.getppid()
     _die_with_parent()
     store = load(store_dir, nquads_file, parent)
+    store.optimize()  # now, while the build still runs SHACL: what comes after (validation, meta) is small
     return serve(store, sys.stdin.buffer, sys.stdout.buffer)
 
 
