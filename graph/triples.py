@@ -28,26 +28,31 @@ class TripleText:
 
     @classmethod
     def of(cls, triples: Iterable[Triple]) -> "TripleText | Graph":
-        """The distinct triples as text; an rdflib Graph instead if any term is a blank node."""
-        unique = list(dict.fromkeys(triples))
+        """The distinct triples as text; an rdflib Graph instead if any term is a blank node.
+
+        Distinct by line: equal triples give equal lines, and hashing a line (a str, in C) is much cheaper
+        than hashing a triple of rdflib terms (Literal.__hash__ is Python)."""
+        given = triples if isinstance(triples, list) else list(triples)
         rendered: dict[Node, str] = {}
-        lines: list[str] = []
+        lines: dict[str, None] = {}
         typed: list[str] = []
-        for triple in unique:
+        for triple in given:
             parts = []
             for term in triple:
                 text = rendered.get(term)
                 if text is None:
                     if isinstance(term, BNode):
                         graph = Graph()
-                        for t in unique:
+                        for t in dict.fromkeys(given):
                             graph.add(t)
                         return graph
                     # rdflib's own N-Triples literal writer (Literal.n3 may write a long string in triple quotes)
                     text = rendered[term] = _quoteLiteral(term) if isinstance(term, Literal) else term.n3()
                 parts.append(text)
             line = " ".join(parts)
-            lines.append(line)
+            if line in lines:
+                continue
+            lines[line] = None
             obj = triple[2]
             if isinstance(obj, Literal) and obj.datatype in INTEGER_TYPES:
                 typed.append(f"{line} <{DATATYPE_GRAPH}{obj.datatype}>")
@@ -61,5 +66,5 @@ class TripleText:
         return iter(Graph().parse(data=self.nt, format="nt"))
 
 
-def _text(lines: list[str]) -> bytes:
+def _text(lines: Iterable[str]) -> bytes:
     return "".join(f"{line} .\n" for line in lines).encode("utf-8")
