@@ -187,6 +187,10 @@ def test_complexity_limits_leave_real_queries_alone():
     check_complexity("SELECT * WHERE " + "{" * MAX_NESTING + "}" * MAX_NESTING)
     with pytest.raises(QueryRefused):
         check_complexity("SELECT * WHERE " + "{" * (MAX_NESTING + 1) + "}" * (MAX_NESTING + 1))
+    # the shortest text over the nesting cap is refused (a short query is not scanned at all)
+    check_complexity("{" * MAX_NESTING)
+    with pytest.raises(QueryRefused):
+        check_complexity("{" * (MAX_NESTING + 1))
     check_complexity("ASK { FILTER(" + " && ".join(["true"] * (MAX_OPERATORS - 1)) + ") }")  # + { and (
     with pytest.raises(QueryRefused):
         check_complexity("ASK { FILTER(" + " && ".join(["true"] * (MAX_OPERATORS + 1)) + ") }")
