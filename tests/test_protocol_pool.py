@@ -14,6 +14,9 @@ from eccp_kg.server.evaluator import Job, run_job
 from eccp_kg.server.pool import StoreSource, WorkerPool, source_for
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { " + " ".join(f"?s{i} ?p{i} ?o{i} ." for i in range(9)) + " }"
+#: How long a slow job holds the only worker while another request waits for one (its timeout): long
+#: beside the other request's 0.2 s wait, short enough that the test does not sit it out for long.
+HOLD = 2.0
 
 
 def job(query: str, fmt: str = "json", max_rows: int = 1000) -> Job:
@@ -123,7 +126,7 @@ def test_cancel_stops_the_running_query_and_replaces_its_worker(pool):
 def test_cancel_while_waiting_for_a_worker(fixture_store):
     p = WorkerPool(source_for(fixture_store, None, []), size=1)
     try:
-        busy = threading.Thread(target=p.run, args=(job(SLOW), 5))
+        busy = threading.Thread(target=p.run, args=(job(SLOW), HOLD))
         busy.start()
         eventually(lambda: p.idle == 0, "the slow job takes the only worker")
         cancel = threading.Event()
@@ -153,14 +156,14 @@ def test_no_free_worker_within_the_timeout(fixture_store):
     p = WorkerPool(source_for(fixture_store, None, []), size=1)
     try:
         result = {}
-        t = threading.Thread(target=lambda: result.setdefault("out", p.run(job(SLOW), 5)))
+        t = threading.Thread(target=lambda: result.setdefault("out", p.run(job(SLOW), HOLD)))
         t.start()
         eventually(lambda: p.idle == 0, "the slow job takes the only worker")
         out = p.run(job("ASK {}"), 0.2)
         assert out.status == 503 and "no query worker became free within 0.2 s" in out.detail
         t.join(60)
         assert not t.is_alive()
-        assert result["out"].status == 503 and "did not finish within 5 s" in result["out"].detail
+        assert result["out"].status == 503 and f"did not finish within {HOLD:g} s" in result["out"].detail
     finally:
         p.close()
 
