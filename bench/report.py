@@ -21,6 +21,11 @@ class Row:
     target_text: str
     rows_oxigraph: int | str
     rows_ours: int | str
+    #: CPU seconds the server's process tree used during its slices (None: not measured);
+    #: ours split into its HTTP processes and its query workers
+    cpu_oxigraph: float | None = None
+    cpu_ours_http: float | None = None
+    cpu_ours_workers: float | None = None
 
     @property
     def ratio(self) -> float:
@@ -32,6 +37,32 @@ class Row:
         """The ratio reaches the target, and neither server answered with errors."""
         clean = all(r.non_2xx == 0 and r.socket_errors == 0 for r in (self.oxigraph, self.ours))
         return clean and self.ratio >= self.target and self.rows_oxigraph == self.rows_ours
+
+
+def _per_request(seconds: float | None, result: WrkResult) -> str:
+    """CPU microseconds per request wrk sent (all requests: each cost the server its CPU)."""
+    return f"{seconds / result.requests * 1e6:.0f}" if seconds is not None and result.requests else "-"
+
+
+def cpu_note(rows: list[Row]) -> list[str]:
+    """Where the CPU went per request: the Oxigraph server's process against ours, split into its
+    HTTP processes (granian, the RSGI bridge, Flask, the pool's client side) and its query
+    workers (parsing, evaluation, serialisation, the pipe), so a miss can be traced to a part."""
+    measured = [row for row in rows if row.cpu_oxigraph is not None and row.cpu_ours_http is not None]
+    if not measured:
+        return []
+    lines = ["", "CPU per request (user + system time of each server's whole process tree over its slices, from "
+                 "/proc, divided by the requests wrk sent; wrk's own CPU not included):", "",
+             "| scenario | oxigraph us | ours us (HTTP processes + query workers) | ours/oxigraph CPU |", "|---|---:|---:|---:|"]
+    for row in measured:
+        ours = (row.cpu_ours_http or 0.0) + (row.cpu_ours_workers or 0.0)
+        per_ours = ours / row.ours.requests if row.ours.requests else 0.0
+        per_oxi = row.cpu_oxigraph / row.oxigraph.requests if row.oxigraph.requests else 0.0
+        ratio = f"{per_ours / per_oxi:.2f}x" if per_oxi else "-"
+        lines.append(f"| {row.scenario.name} | {_per_request(row.cpu_oxigraph, row.oxigraph)} | "
+                     f"{per_ours * 1e6:.0f} ({_per_request(row.cpu_ours_http, row.ours)} + "
+                     f"{_per_request(row.cpu_ours_workers, row.ours)}) | {ratio} |")
+    return lines
 
 
 def _errors(result: WrkResult) -> str:
@@ -122,6 +153,7 @@ def render(rows: list[Row], command: str, machine: str, settings: str, started: 
     if failures:
         lines += ["", "Non-2xx answers seen (status and the start of the first body):", ""]
         lines += [f"- {scenario} / {server}: `{text}`" for scenario, server, text in failures]
+    lines += cpu_note(rows)
     if ceiling is not None:
         lines += ["", f"For reference: `GET /health` on our server (a small JSON page through Flask on granian, "
                       f"no SPARQL) answered {ceiling.rps:.0f} req/s in the same run (p99 {ceiling.latency_p99_ms:.1f} ms): "

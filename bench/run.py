@@ -144,15 +144,68 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def interleaved(scenario: sc.Scenario, targets: tuple[servers.Server, ...], args: argparse.Namespace) -> dict[str, wrk.WrkResult]:
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants now (Linux /proc; [pid] alone where it has no /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc") if os.path.isdir("/proc") else ():
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, ()))
+    return found
+
+
+#: argv marker of a query worker process (server/pool.py starts `python -m eccp_kg.server.worker`)
+WORKER_MODULE = b"eccp_kg.server.worker"
+
+
+def cpu_seconds(pids: list[int]) -> tuple[float, float]:
+    """User + system CPU seconds of the processes: (all but query workers, query workers).
+    A process that has ended counts 0 (its time is lost, so a replaced worker is undercounted)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    main = workers = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                is_worker = WORKER_MODULE in cmdline.read()
+        except OSError:
+            continue
+        used = (int(fields[11]) + int(fields[12])) / tick
+        if is_worker:
+            workers += used
+        else:
+            main += used
+    return main, workers
+
+
+def interleaved(scenario: sc.Scenario, targets: tuple[servers.Server, ...], args: argparse.Namespace,
+                cpu: dict[str, list[float]] | None = None) -> dict[str, wrk.WrkResult]:
     """Load each server in turn, `--rounds` times for seconds/rounds each (at least 1 s), and add
     up the slices: on a shared machine the background load drifts, and alternating keeps that
-    drift from favouring whichever server ran first."""
+    drift from favouring whichever server ran first. `cpu`, when given, gets each server's CPU
+    seconds over its slices ([main processes, query workers], added up)."""
     per_slice = max(1, args.seconds // args.rounds)
     slices: dict[str, list[wrk.WrkResult]] = {t.name: [] for t in targets}
     for _ in range(args.rounds):
         for target in targets:
+            pids = process_tree(target.process.pid)
+            before = cpu_seconds(pids)
             slices[target.name].append(wrk.run(scenario, target.endpoint, per_slice, args.threads, args.connections))
+            after = cpu_seconds(pids)
+            if cpu is not None:
+                spent = cpu.setdefault(target.name, [0.0, 0.0])
+                spent[0] += after[0] - before[0]
+                spent[1] += after[1] - before[1]
     return {name: wrk.combine(parts) for name, parts in slices.items()}
 
 
@@ -168,12 +221,15 @@ def run_all(args: argparse.Namespace, dump: Path, store: Path, extra: list[str])
             query = scenario.first_query()
             counts = (row_count(oxi.endpoint, query), row_count(ours.endpoint, query))
             print(f"{scenario.name}: rows oxigraph={counts[0]} ours={counts[1]}", flush=True)
-            results = interleaved(scenario, (oxi, ours), args)
+            cpu: dict[str, list[float]] = {}
+            results = interleaved(scenario, (oxi, ours), args, cpu)
             for name, measured in results.items():
-                print(f"  {name}: {measured.rps:.0f} req/s", flush=True)
+                print(f"  {name}: {measured.rps:.0f} req/s, CPU {sum(cpu[name]):.1f} s", flush=True)
             target, why = sc.TARGETS[scenario.name]
             rows.append(Row(scenario=scenario, oxigraph=results["oxigraph"], ours=results["eccp-kg"],
-                            target=target, target_text=why, rows_oxigraph=counts[0], rows_ours=counts[1]))
+                            target=target, target_text=why, rows_oxigraph=counts[0], rows_ours=counts[1],
+                            cpu_oxigraph=sum(cpu["oxigraph"]), cpu_ours_http=cpu["eccp-kg"][0],
+                            cpu_ours_workers=cpu["eccp-kg"][1]))
         health = ours.endpoint.removesuffix("/sparql") + "/health"
         ceiling = wrk.run(sc.CEILING, health, args.seconds, args.threads, args.connections)
         print(f"ceiling (our /health): {ceiling.rps:.0f} req/s", flush=True)

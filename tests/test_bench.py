@@ -192,3 +192,47 @@ def test_ours_gets_a_query_worker_per_connection_and_never_fewer_than_its_defaul
     assert query_workers_for(8 * cores) == 8  # 8 per HTTP process: 8 * cores in all, one per connection
     assert query_workers_for(8 * cores + 1) == 9  # rounded up, not down
     assert query_workers_for(1) == DEFAULTS["QUERY_WORKERS"]  # few connections: the default stands
+
+
+def test_report_shows_cpu_per_request_split_into_http_and_workers() -> None:
+    lookup = wrk.Scenario("lookup-uncached", "lookup", "ASK {}")
+    row = report.Row(lookup, oxigraph=result(1000), ours=result(500), target=0.5, target_text="t", rows_oxigraph=1,
+                     rows_ours=1, cpu_oxigraph=0.2, cpu_ours_http=0.4, cpu_ours_workers=0.1)
+    text = report.render([row], "cmd", "m", "s", "t")
+    # 0.2 s / 1000 = 200 us; (0.4 + 0.1) s / 500 = 1000 us (800 + 200); 5x
+    assert "| lookup-uncached | 200 | 1000 (800 + 200) | 5.00x |" in text
+    unmeasured = report.Row(lookup, oxigraph=result(1000), ours=result(500), target=0.5, target_text="t",
+                            rows_oxigraph=1, rows_ours=1)
+    assert "CPU per request" not in report.render([unmeasured], "cmd", "m", "s", "t")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux /proc")
+def test_cpu_seconds_count_a_process_tree_and_tell_query_workers_apart() -> None:
+    """A parent that burned 0.3 s of CPU and a child named like a query worker that burned 0.3 s:
+    the tree holds both, and the split puts each on its side."""
+    import subprocess
+
+    from bench import run
+
+    burn = ("import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\n"
+            "print('burnt', flush=True)\nimport sys; sys.stdin.read()\n")
+    # the child's argv carries the worker marker, as `python -m eccp_kg.server.worker` does (the
+    # parent's own argv, its code, must not: the marker is built there from two strings)
+    parent_code = (burn.replace("import sys; sys.stdin.read()\n", "") +
+                   "import subprocess, sys\n"
+                   f"child = subprocess.Popen([sys.executable, '-c', {burn!r}, 'eccp_kg.server.' + 'worker'], "
+                   "stdout=subprocess.PIPE, text=True)\n"
+                   "print(child.stdout.readline().strip(), child.pid, flush=True)\nsys.stdin.read()\n")
+    parent = subprocess.Popen([sys.executable, "-c", parent_code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        first = parent.stdout.readline()  # the parent's own burn
+        second = parent.stdout.readline().split()  # the child's, and its pid
+        assert first.strip() == "burnt" and second[0] == "burnt", (first, second)
+        tree = run.process_tree(parent.pid)
+        assert set(tree) == {parent.pid, int(second[1])}
+        main, workers = run.cpu_seconds(tree)
+        assert 0.25 <= main < 5 and 0.25 <= workers < 5, (main, workers)
+    finally:
+        parent.stdin.close()
+        parent.wait(timeout=30)
