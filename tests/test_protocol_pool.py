@@ -204,3 +204,40 @@ def test_a_spare_takes_a_killed_workers_place_at_once(fixture_store):
         assert p.replacements == 1
     finally:
         p.close()
+
+
+def test_a_small_store_is_served_from_memory_a_larger_one_from_disk_with_the_same_answers(tmp_path, fixture_store,
+                                                                                        monkeypatch):
+    from eccp_kg.server import pool as pool_mod
+
+    store_dir = tmp_path / "store"
+    disk = ox.Store(str(store_dir))
+    disk.extend(fixture_store)
+    disk.flush()
+    del disk
+    opened = ox.Store.read_only(str(store_dir))
+    quads = len(opened)
+    assert pool_mod.fits_in_memory(opened, quads) and not pool_mod.fits_in_memory(opened, quads - 1)
+    small = source_for(opened, store_dir, [])
+    monkeypatch.setattr(pool_mod, "MEMORY_QUADS", quads - 1)
+    large = source_for(opened, store_dir, [])
+    assert small.in_memory and not large.in_memory
+    query = job("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o", fmt="tsv", max_rows=100_000)
+    answers = []
+    for source in (small, large):
+        p = WorkerPool(source, size=1, spares=0)
+        try:
+            out = p.run(query, 60)
+            assert out.status == 200, out.detail
+            answers.append(out.body)
+        finally:
+            p.close()
+    assert answers[0] == answers[1] and answers[0].count(b"\n") == quads + 1  # header line + one per quad
+
+
+def test_the_workers_option_states_the_memory_threshold_the_pool_uses():
+    from eccp_kg.server.config import SERVE_OPTIONS
+    from eccp_kg.server.pool import MEMORY_QUADS
+
+    meaning = next(o.meaning for o in SERVE_OPTIONS if o.flag == "--workers")
+    assert f"at most {MEMORY_QUADS:,} quads" in meaning
