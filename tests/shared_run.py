@@ -8,6 +8,9 @@ first worker that needs a thing makes it under a file lock and leaves it there (
 take it; a server is left running and recorded, and the controller stops every recorded server when
 the run ends. Without xdist, `once` simply makes the thing (a session fixture then runs once anyway).
 
+Bytecode: where the environment sets PYTHONDONTWRITEBYTECODE, the run's processes share compiled files in
+the run folder (PYTHONPYCACHEPREFIX) instead of compiling the project again in each one.
+
 Scheduling under `--dist loadfile`: each test module is one unit of work, so its module fixtures
 (builds, engines) are made on one worker only; the modules that assert latency (SAME_WORKER) are one
 unit together, so no two of them run at the same time; and the modules that take longest
@@ -41,9 +44,10 @@ SAME_WORKER = {"test_abandon_fairness.py": "latency", "test_runaway.py": "latenc
 #: Test modules in the order their groups are handed out first: the longest ones (measured with
 #: `pytest --durations=80` on the whole suite). A module not listed follows in collection order.
 LONGEST_FIRST = (
-    "test_shapes.py", "test_rebuild.py", "test_site_crawl.py", "test_backends.py", "test_push.py",
-    "test_explore_compare.py", "test_explore_compare_per_country.py", "test_abandon_fairness.py", "test_runaway.py", "test_cli.py", "test_skip_policy.py",
-    "test_packaging.py",
+    "test_backends.py", "test_site_crawl.py", "test_shapes.py", "test_rebuild.py", "test_site_browser.py",
+    "test_explore_browser.py", "test_packaging.py", "test_skip_policy.py", "test_abandon_fairness.py", "test_runaway.py",
+    "test_backend_base_iri.py", "test_ui_editor_browser.py", "test_ui_browser.py", "test_hostile.py", "test_push.py",
+    "test_rebuild_processes.py", "test_cli.py", "test_explore_compare.py", "test_explore_compare_per_country.py",
 )
 _OWNED = pytest.StashKey[Path]()
 T = TypeVar("T")
@@ -111,10 +115,22 @@ def _is_controller(config: pytest.Config) -> bool:
     return not hasattr(config, "workerinput") and bool(config.getoption("numprocesses", None))
 
 
+#: Environment the controller sets for its workers and every process they start, restored at the end.
+_SAVED = pytest.StashKey[dict[str, str | None]]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if _is_controller(config) and RUN_ENV not in os.environ:
         folder = Path(tempfile.mkdtemp(prefix="eccp-kg-run-"))
+        config.stash[_SAVED] = {name: os.environ.get(name)
+                                for name in (RUN_ENV, "PYTHONPYCACHEPREFIX", "PYTHONDONTWRITEBYTECODE")}
         os.environ[RUN_ENV] = str(folder)
+        # The run starts many Python processes (servers, query workers, CLI calls, nested pytest runs). Where
+        # the environment forbids bytecode files (PYTHONDONTWRITEBYTECODE), each one compiled the project's
+        # modules again; they share compiled files in the run folder instead, and nothing is written
+        # beside the sources.
+        if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+            os.environ["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
         config.stash[_OWNED] = folder
 
 
@@ -124,7 +140,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         return
     for record in sorted(folder.glob("server-*.json")):
         stop_group(json.loads(record.read_text(encoding="utf-8"))["pid"])
-    os.environ.pop(RUN_ENV, None)
+    for name, value in config.stash[_SAVED].items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
     shutil.rmtree(folder, ignore_errors=True)
 
 
