@@ -111,6 +111,17 @@ DECISIONS = (
     "threads, uncached lookups (wrk -t2 -c8, 4 alternating slices of 4 s) gave 4515 req/s with it and 3366 "
     "through the plain Flask view: 1.34x (an earlier 3-slice run: 1.28x), below the 1.5x that would pay for a "
     "second copy of the view, so it was deleted.",
+    "Query workers hold a store of at most 100,000 quads in memory (server/pool.py MEMORY_QUADS) instead of "
+    "reading RocksDB: in one process, alternating, on the 9136-quad build, pyoxigraph took 55 us instead of 124 us "
+    "per uncached lookup and 780 us instead of 1390 us for the count by class; through a one-worker pool, "
+    "sequential lookups cost the worker 141 us of CPU instead of 267-293 us (round trip 286-346 us instead of "
+    "678-955 us wall). Larger builds stay on disk (memory per worker).",
+    "The RSGI bridge watches a client's disconnect only once its request has run 10 ms (server/rsgi.py "
+    "WATCH_AFTER): a watching task per request cost more than a quick answer; hello world behind the bridge, 4 "
+    "alternating pairs of 4 s (load 10): 6299 -> 8295 req/s, 189 -> 165 us of HTTP-process CPU per request. "
+    "The bridge itself still costs: hello world sequentially (wrk -c1) took 62 us of HTTP-process CPU per "
+    "request on granian's WSGI interface and 312 us behind the bridge (two thread hand-offs per request), the "
+    "price of noticing a client that left (plain WSGI cannot).",
 )
 
 
