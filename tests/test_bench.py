@@ -3,6 +3,7 @@ report's verdicts and its error paths. No load is generated and nothing is timed
 runs wrk for one second against a tiny local HTTP server to prove the generated script works."""
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import urllib.parse
@@ -224,10 +225,23 @@ def test_cpu_seconds_count_a_process_tree_and_tell_query_workers_apart() -> None
                    "stdout=subprocess.PIPE, text=True)\n"
                    "print(child.stdout.readline().strip(), child.pid, flush=True)\nsys.stdin.read()\n")
     parent = subprocess.Popen([sys.executable, "-c", parent_code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                              text=True)
+                              bufsize=0)
+
+    def line() -> str:  # the next line, read byte by byte with a bounded wait (the burns take 0.3 s of CPU each)
+        import select
+
+        out = b""
+        while not out.endswith(b"\n"):
+            ready, _, _ = select.select([parent.stdout], [], [], 120)
+            assert ready, "the CPU-burning processes did not report within 120 s"
+            byte = os.read(parent.stdout.fileno(), 1)
+            assert byte, f"the parent ended early: {out!r}"
+            out += byte
+        return out.decode()
+
     try:
-        first = parent.stdout.readline()  # the parent's own burn
-        second = parent.stdout.readline().split()  # the child's, and its pid
+        first = line()  # the parent's own burn
+        second = line().split()  # the child's, and its pid
         assert first.strip() == "burnt" and second[0] == "burnt", (first, second)
         tree = run.process_tree(parent.pid)
         assert set(tree) == {parent.pid, int(second[1])}
