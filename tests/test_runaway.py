@@ -29,7 +29,7 @@ ENDINGS = {("503", "query_timeout"), ("503", "query_too_expensive"), ("400", "re
 
 @pytest.fixture(scope="module")
 def server(start_server, served_build, tmp_path_factory):
-    srv = start_server(["--store", str(served_build / "store"), "--workers", "2", "--timeout", "4",
+    srv = start_server(["--store", str(served_build / "store"), "--workers", "2", "--timeout", "2",
                         "--http-processes", "1", "--max-rows", "5000", "--max-result-bytes", "2000000",
                         "--worker-memory", str(512 * 1024 * 1024)], tmp_path_factory.mktemp("runaway"))
     try:
