@@ -94,11 +94,11 @@ MAX_WORKERS = 4
 
 
 def load_workers(editions: int) -> int:
-    """Processes that load `editions` editions: ECCP_KG_BUILD_WORKERS, 1 when unset. `auto` is one per CPU
-    this process may use (at most MAX_WORKERS) once there are PARALLEL_EDITIONS editions. Not the default:
-    on the shared 2-core machine measured (load ~8) two workers made a 32-edition build slower (54 s
-    against 45 s wall, 12.3 s against 10.8 s of CPU with the spawn start-up); same build id either way."""
-    text = os.environ.get("ECCP_KG_BUILD_WORKERS", "1")
+    """Processes that load `editions` editions: ECCP_KG_BUILD_WORKERS (a number, or `auto`, the default: one
+    per CPU this process may use, at most MAX_WORKERS, once there are PARALLEL_EDITIONS editions).
+    Measured at 1M triples (192 editions) on the 2-core machine, one after the other at load ~9: 61.8 s
+    wall with auto (2 workers) against 72.1 s with 1, same build id (BENCHMARKS.md "Build at scale")."""
+    text = os.environ.get("ECCP_KG_BUILD_WORKERS", "auto")
     if text != "auto":
         if not text.isdigit() or int(text) < 1:
             raise ValueError(f"ECCP_KG_BUILD_WORKERS: expected a whole number >= 1 or 'auto', got {text!r}")

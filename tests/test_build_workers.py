@@ -47,10 +47,10 @@ def test_a_source_error_crosses_a_process_boundary_whole() -> None:
     assert (copy.file, copy.line, copy.column, copy.expected, copy.got) == ("data/it/2023/x.csv", 7, "value", "an integer", "many")
 
 
-def test_one_process_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ECCP_KG_BUILD_WORKERS", raising=False)
     monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1})
-    assert load_workers(192) == 1
+    assert load_workers(192) == 2 and load_workers(1) == 1
     monkeypatch.setenv("ECCP_KG_BUILD_WORKERS", "3")
     assert load_workers(1) == 3
 
