@@ -168,6 +168,10 @@ def test_union_default_graph_is_the_builds_graphs_on_each_engine(backend: str, s
     for query in ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
                   "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
         assert post(sites[backend], query, "text/csv").text == post(sites["embedded"], query, "text/csv").text
+    # the Oxigraph server (--union-default-graph, only the build) is asked with its own default graph;
+    # Virtuoso's holds system graphs too, so the build's graphs are named
+    health = requests.get(sites[backend] + "/health", timeout=60).json()
+    assert health["backend_default_graph"] == ("engine" if backend == "oxigraph" else "named graphs")
     if backend == "virtuoso":  # the engine alone would answer with more: the proof the naming matters
         raw = requests.post(sites["engine:virtuoso"], data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
                             headers={"Accept": JSON}, timeout=60).json()
@@ -199,6 +203,25 @@ def test_protocol_rules_hold_over_the_backend(backend: str, sites: dict[str, str
               (sites["embedded"], sites[backend])]
     assert [c.status_code for c in capped] == [200, 200]  # 7,800 triples < 100,000 rows
     assert len(capped[0].json()["results"]["bindings"]) == len(capped[1].json()["results"]["bindings"])
+
+
+def test_an_engine_holding_another_graph_gets_the_builds_graphs_named(served_build: Path, sites: dict[str, str]) -> None:
+    """An Oxigraph server whose union default graph holds more than the build (one graph more) is not
+    asked with its own default graph: the answers stay the embedded store's."""
+    with servers.oxigraph_store() as engine:
+        pushed = subprocess.run([servers.venv_tool("eccp-kg"), "push", servers.gsp_url(engine), "--store",
+                                 str(served_build / "store"), "--quiet"], capture_output=True, text=True)
+        assert pushed.returncode == 0, pushed.stderr
+        extra = requests.put(servers.gsp_url(engine), params={"graph": "urn:x-test:not-the-build"},
+                             data="<urn:x-test:a> <urn:x-test:b> <urn:x-test:c> .\n",
+                             headers={"Content-Type": "application/n-triples"}, timeout=60)
+        assert extra.status_code in (200, 201, 204), extra.text
+        with serve(["--backend", engine.endpoint], "oxigraph-plus-one") as front:
+            base = front.endpoint.removesuffix("/sparql")
+            assert requests.get(base + "/health", timeout=60).json()["backend_default_graph"] == "named graphs"
+            for query in ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                          "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
+                assert post(base, query, "text/csv").text == post(sites["embedded"], query, "text/csv").text
 
 
 def test_a_remote_request_is_abandoned_at_the_timeout(sites: dict[str, str]) -> None:
