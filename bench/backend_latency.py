@@ -12,7 +12,15 @@ req/s). It prints the table and the ratios the issue sets targets for: ours-over
 engine alone (lookup p50: <= 2x) and ours against rdflib-endpoint (aggregates: >= 10x); with --write
 the section goes into BENCHMARKS.md between its markers.
 
-Usage: `python -m bench.backend_latency --build BUILD [--requests 100] [--seconds 6] [--write BENCHMARKS.md]`."""
+rdflib-endpoint is started by bench/rdflib_serve.py: rdflib-endpoint's own app and rdflib's store, the
+dump read by pyoxigraph's parser (rdflib's parser needed ~30 minutes for the 1M dump here). Each
+server's sequential requests stop early once they have taken --budget seconds in a scenario (at 1M
+triples one aggregate takes rdflib-endpoint tens of seconds), so the count of timed requests is given
+beside each p50. For the lookups, the engines alone are also timed with the build's graphs named in
+each request (default-graph-uri, the dataset our backend sends an engine whose own default graph is not
+the build's union): the part of the overhead that is the engine's, not ours.
+
+Usage: `python -m bench.backend_latency --build BUILD [--requests 100] [--seconds 6] [--budget 40] [--write BENCHMARKS.md]`."""
 from __future__ import annotations
 
 import argparse
@@ -47,16 +55,22 @@ def scenarios(subjects: tuple[str, ...]) -> list[wrk.Scenario]:
             wrk.Scenario("competency", "aggregate", wrk.SLOT, sc.competency_queries(), uncached=True)]
 
 
-def timings(endpoint: str, scenario: wrk.Scenario, count: int, offset: int = 0) -> tuple[list[float], int]:
+def timings(endpoint: str, scenario: wrk.Scenario, count: int, offset: int = 0, budget: float = float("inf"),
+            graphs: tuple[str, ...] = ()) -> tuple[list[float], int]:
     """Milliseconds of `count` sequential POSTs (the n-th value of the scenario, a unique comment),
-    and how many answered other than 200 (not timed)."""
+    stopping early once they took `budget` seconds, and how many answered other than 200 (not timed).
+    `graphs`: sent as default-graph-uri parameters (the dataset of the request)."""
     out, failed = [], 0
+    began = time.monotonic()
     with requests.Session() as session:
         for n in range(offset, offset + count):
+            if time.monotonic() - began > budget:
+                break
             value = scenario.values[n % len(scenario.values)]
             query = scenario.template.replace(wrk.SLOT, value) + f"\n# r{n}-{time.monotonic_ns()}\n"
+            data = [("query", query)] + [("default-graph-uri", g) for g in graphs]
             started = time.perf_counter()
-            answer = session.post(endpoint, data={"query": query}, headers={"Accept": JSON}, timeout=REQUEST_TIMEOUT)
+            answer = session.post(endpoint, data=data, headers={"Accept": JSON}, timeout=REQUEST_TIMEOUT)
             if answer.status_code == 200:
                 out.append((time.perf_counter() - started) * 1000)
             else:
@@ -86,39 +100,70 @@ def backend(engine: servers.Server):
     return servers.running(f"eccp-kg->{engine.name}", cmd, f"http://127.0.0.1:{port}/sparql")
 
 
-def start_all(stack: ExitStack, build: Path) -> dict[str, str]:
-    """Every server up (the engines loaded), name -> SPARQL endpoint, in report order."""
+def rdflib_endpoint(dump: Path) -> "servers.Server":
+    """bench/rdflib_serve.py over the dump (see the module docstring)."""
+    port = servers.free_port()
+    cmd = [sys.executable, "-m", "bench.rdflib_serve", str(dump), "--host", "127.0.0.1", "--port", str(port)]
+    return servers.running("rdflib-endpoint", cmd, f"http://127.0.0.1:{port}/", ready_seconds=1800)
+
+
+def start_all(stack: ExitStack, build: Path, setup: dict[str, float]) -> dict[str, str]:
+    """Every server up (the engines loaded), name -> SPARQL endpoint, in report order; `setup` gets
+    the seconds each engine's push and rdflib-endpoint's load took."""
     store = build / "store"
     out = {"eccp-kg (embedded)": stack.enter_context(servers.ours(store, ["--timeout", str(REQUEST_TIMEOUT)])).endpoint}
     for name in ("oxigraph", "virtuoso"):
         engine = stack.enter_context(servers.virtuoso() if name == "virtuoso" else servers.oxigraph_store())
+        started = time.monotonic()
         push(engine, store)
+        setup[f"push to {name}"] = time.monotonic() - started
         out[f"{name} (engine alone)"] = engine.endpoint
         out[f"eccp-kg -> {name}"] = stack.enter_context(backend(engine)).endpoint
     workdir = Path(tempfile.mkdtemp(prefix="eccp-latency-"))
-    # rdflib parses the whole dump before it answers: minutes at 1M triples on a loaded machine
-    out["rdflib-endpoint"] = stack.enter_context(servers.rdflib_endpoint(servers.full_dump(build, workdir),
-                                                                         ready_seconds=1800)).endpoint
+    dump = servers.full_dump(build, workdir)
+    started = time.monotonic()
+    out["rdflib-endpoint"] = stack.enter_context(rdflib_endpoint(dump)).endpoint
+    setup["rdflib-endpoint load (bench/rdflib_serve.py) until it answers"] = time.monotonic() - started
     return out
 
 
-def measure(build: Path, count: int, seconds: int, rounds: int, connections: int) -> dict[str, dict[str, dict]]:
-    """server -> scenario -> {"ms": sequential latencies, "failed": n, "wrk": combined WrkResult}."""
+def build_graphs(endpoint: str) -> tuple[str, ...]:
+    """The build's named graphs, as the embedded server lists them."""
+    rows = requests.post(endpoint, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g"},
+                         headers={"Accept": JSON}, timeout=REQUEST_TIMEOUT).json()["results"]["bindings"]
+    return tuple(r["g"]["value"] for r in rows)
+
+
+def measure(build: Path, count: int, seconds: int, rounds: int, connections: int, budget: float = float("inf"),
+            setup: dict[str, float] | None = None) -> dict[str, dict[str, dict]]:
+    """server -> scenario -> {"ms": sequential latencies, "failed": n, "wrk": combined WrkResult}; for the
+    engines alone also "lookup, graphs named" (sequential only). `setup` gets start_all's timings and
+    each backend's default graph (from its /health)."""
     results: dict[str, dict[str, dict]] = {}
+    setup = {} if setup is None else setup
     with ExitStack() as stack:
-        endpoints = start_all(stack, build)
+        endpoints = start_all(stack, build, setup)
+        for name in ("oxigraph", "virtuoso"):
+            health = requests.get(endpoints[f"eccp-kg -> {name}"].removesuffix("/sparql") + "/health", timeout=60).json()
+            setup[f"eccp-kg -> {name}: default graph"] = health.get("backend_default_graph", "?")
         rows = requests.post(endpoints["eccp-kg (embedded)"], data={"query": SUBJECTS}, headers={"Accept": JSON},
                              timeout=REQUEST_TIMEOUT).json()["results"]["bindings"]
         subjects = tuple(r["s"]["value"] for r in rows)
+        graphs = build_graphs(endpoints["eccp-kg (embedded)"])
         for scenario in scenarios(subjects):
             slices: dict[str, list[wrk.WrkResult]] = {name: [] for name in endpoints}
             for turn in range(rounds):
                 for name, endpoint in endpoints.items():
                     per = max(1, count // rounds // (RDFLIB_SHARE if name == "rdflib-endpoint" else 1))
-                    ms, failed = timings(endpoint, scenario, per, turn * per)
+                    ms, failed = timings(endpoint, scenario, per, turn * per, budget / rounds)
                     entry = results.setdefault(name, {}).setdefault(scenario.name, {"ms": [], "failed": 0})
                     entry["ms"] += ms
                     entry["failed"] += failed
+                    if scenario.name == "lookup" and name.endswith("(engine alone)"):
+                        ms, failed = timings(endpoint, scenario, per, turn * per, budget / rounds, graphs)
+                        named = results[name].setdefault("lookup, graphs named", {"ms": [], "failed": 0})
+                        named["ms"] += ms
+                        named["failed"] += failed
                     slices[name].append(wrk.run(scenario, endpoint, max(1, seconds // rounds), 1, connections,
                                                 timeout=REQUEST_TIMEOUT))
                 print(f"{scenario.name} round {turn + 1}: load {os.getloadavg()[0]:.1f}", flush=True)
@@ -127,7 +172,8 @@ def measure(build: Path, count: int, seconds: int, rounds: int, connections: int
     return results
 
 
-def report(results: dict[str, dict[str, dict]], build: Path, args: argparse.Namespace, before: tuple[float, ...]) -> str:
+def report(results: dict[str, dict[str, dict]], build: Path, args: argparse.Namespace, before: tuple[float, ...],
+           setup: dict[str, object] | None = None) -> str:
     def p50(name: str, scenario: str) -> float:
         return percentile(results[name][scenario]["ms"], 0.5)
 
@@ -146,12 +192,18 @@ def report(results: dict[str, dict[str, dict]], build: Path, args: argparse.Name
              "(rdflib-endpoint, given fewer requests, answers only the first few of them: its competency figures "
              "are not comparable with the others).", "",
              f"- Command: `python -m bench.backend_latency --build BUILD --requests {args.requests} --seconds {args.seconds} "
-             f"--rounds {args.rounds} --connections {args.connections} --write BENCHMARKS.md` (BUILD: {quads} quads in its dump)",
+             f"--rounds {args.rounds} --connections {args.connections}"
+             + (f" --budget {args.budget:g}" if getattr(args, "budget", None) not in (None, float("inf")) else "")
+             + f" --write BENCHMARKS.md` (BUILD: {quads} quads in its dump)",
              f"- Run: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; load average before "
              f"{', '.join(f'{x:.1f}' for x in before)}, after {', '.join(f'{x:.1f}' for x in os.getloadavg())} on "
              f"{os.cpu_count()} cores (a shared machine: other jobs ran meanwhile); {args.requests} sequential requests per "
              f"server and scenario ({max(1, args.requests // RDFLIB_SHARE)} for rdflib-endpoint), wrk -t1 "
-             f"-c{args.connections} for {args.seconds} s per server and scenario, in {args.rounds} alternating slices.", "",
+             f"-c{args.connections} for {args.seconds} s per server and scenario, in {args.rounds} alternating slices"
+             + (f"; sequential requests stop after {args.budget:g} s per server and scenario (n: how many were timed)"
+                if getattr(args, "budget", None) not in (None, float("inf")) else "") + ".",
+             *([f"- Setup: " + "; ".join(f"{k}: {v:.1f} s" if isinstance(v, float) else f"{k}: {v}"
+                                          for k, v in setup.items())] if setup else []), "",
              "| server | " + " | ".join(f"{s} req/s | {s} p50 ms | {s} p99 ms" for s in scen) + " |",
              "|---|" + "---:|" * (3 * len(scen))]
     for name in names:
@@ -160,8 +212,22 @@ def report(results: dict[str, dict[str, dict]], build: Path, args: argparse.Name
             entry = results[name][s]
             failed = entry["failed"] + entry["wrk"].non_2xx + entry["wrk"].socket_errors
             note = f" ({failed} failed)" if failed else ""
-            cells += [f"{entry['wrk'].rps:.1f}{note}", f"{percentile(entry['ms'], .5):.1f}", f"{percentile(entry['ms'], .99):.1f}"]
+            cells += [f"{entry['wrk'].rps:.1f}{note}", f"{percentile(entry['ms'], .5):.1f} (n={len(entry['ms'])})",
+                      f"{percentile(entry['ms'], .99):.1f}"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    named = [n for n in names if "lookup, graphs named" in results[n]]
+    if named:
+        lines += ["", "Lookups, where the time goes (sequential p50, ms): each engine alone with its own default graph, "
+                  "the same engine given the build's graphs as default-graph-uri parameters (the dataset our backend "
+                  "names for an engine whose own default graph is not the build's union), and our server in front of it.",
+                  "", "| engine | alone | alone, graphs named | eccp-kg in front | front / alone | front / alone with graphs named |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for name in named:
+            engine = name.removesuffix(" (engine alone)")
+            alone, with_graphs = p50(name, "lookup"), percentile(results[name]["lookup, graphs named"]["ms"], 0.5)
+            front = p50(f"eccp-kg -> {engine}", "lookup")
+            lines.append(f"| {engine} | {alone:.1f} | {with_graphs:.1f} | {front:.1f} | {front / alone:.2f}x | "
+                         f"{front / with_graphs:.2f}x |")
     lines += ["", "| ratio | value | target | met |", "|---|---:|---|---|"]
     for name in ("oxigraph", "virtuoso"):
         ratio = p50(f"eccp-kg -> {name}", "lookup") / p50(f"{name} (engine alone)", "lookup")
@@ -185,11 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=6, help="wrk seconds per server and scenario; default: 6")
     parser.add_argument("--rounds", type=int, default=2, help="alternating slices per scenario; default: 2")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections; default: 4")
+    parser.add_argument("--budget", type=float, default=float("inf"),
+                        help="seconds of sequential requests per server and scenario before they stop; default: no limit")
     parser.add_argument("--write", type=Path, default=None, help="update this BENCHMARKS.md section")
     args = parser.parse_args(argv)
     before = os.getloadavg()
-    results = measure(args.build, args.requests, args.seconds, args.rounds, args.connections)
-    section = report(results, args.build, args, before)
+    setup: dict[str, object] = {}
+    results = measure(args.build, args.requests, args.seconds, args.rounds, args.connections, args.budget, setup)
+    section = report(results, args.build, args, before, setup)
     print(section)
     if args.write:
         write_section(args.write, section, START, END)
