@@ -13,13 +13,13 @@ SERVICE allowlist, ETags, result cache, pages and explorer.
   engine's answer parsed by pyoxigraph and serialised by the same code as embedded results
   (server.evaluator.serialise), so formats, row caps and byte bounds are identical.
 * The default graph is the union of the build's graphs on every engine: each request names them
-  (default-graph-uri, and named-graph-uri when the query has a GRAPH pattern; read from the build's
-  B graph/meta), so an engine's own graphs (Virtuoso keeps system graphs; its default graph is all
-  graphs) never show. An engine whose own default graph already is that union (`oxigraph serve
-  --union-default-graph` holding only the pushed build: its named graphs are the build's, and its
-  default graph holds as many triples as they do) gets no graph names: naming 198 graphs (the 1M
-  build) made every request a 25 KB form the engine evaluated graph by graph. Checked at start and
-  whenever the build id changes (`engine_union`).
+  (default-graph-uri and named-graph-uri, read from the build's B graph/meta), so an engine's own
+  graphs (Virtuoso keeps system graphs; its default graph is all graphs) never show. An engine
+  whose own default graph already is that union (`oxigraph serve --union-default-graph` holding
+  only the pushed build: its named graphs are the build's, and its default graph holds as many
+  triples as they do) gets no graph names: naming 198 graphs (the 1M build) made every request a
+  25 KB form the engine evaluated graph by graph. Checked at start and whenever the build id
+  changes (`engine_union`).
 * The build id is the `owl:versionInfo` in the remote B graph/meta (written by `eccp-kg push`),
   re-read every BUILD_ID_SECONDS: a push of a new build changes ETags and cache keys.
 * The base IRI B is the pushed build's, read once at start from the one graph `B graph/meta` in the
@@ -65,9 +65,6 @@ class RemoteError(Exception):
         self.status, self.title, self.detail = status, title, detail
 
 
-#: A GRAPH keyword anywhere in a query's text (also inside a string or an IRI: then the graphs are
-#: named although not needed, which is only longer).
-_GRAPH = re.compile(r"graph", re.IGNORECASE)
 #: Where the pattern of a query opens: the bound values go first inside it.
 _PATTERN_OPEN = re.compile(r"\b(?:WHERE|ASK)\s*\{", re.IGNORECASE)
 
@@ -228,13 +225,13 @@ class RemoteDataset:
 
     def dataset_for(self, query: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(default-graph-uri, named-graph-uri) of a request over the build's union default graph:
-        none when the engine's own default graph is that union; else the build's graphs as the
-        default graph, and as named graphs only when the query text has a GRAPH pattern (without one
-        the named graphs cannot change its answer)."""
+        none when the engine's own default graph is that union; else the build's graphs as both.
+        (Named graphs only for a query with a GRAPH pattern was tried: Virtuoso 7 then answered
+        queries with property paths, explore/partnership-listings and partnership-stated-counts,
+        with other rows.)"""
         if self.engine_union:
             return (), ()
-        graphs = self.graphs
-        return graphs, (graphs if _GRAPH.search(query) else ())
+        return self.graphs, self.graphs
 
     def _meta_size(self) -> int:
         query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
