@@ -86,3 +86,18 @@ def test_rdflib_serve_loads_the_quads_rdflibs_own_parser_gives(tmp_path: Path) -
 
     assert quads_of(ours) == quads_of(theirs) and len(quads_of(ours)) == 7
     assert len(ours) == len(theirs) == 6  # the union default graph: the triple of two graphs once
+
+
+def test_a_server_without_a_wrk_slice_or_a_scenario_is_shown_so(tmp_path: Path) -> None:
+    (tmp_path / "dumps").mkdir()
+    (tmp_path / "dumps" / "eccp-kg.nq").write_text("<a> <b> <c> .\n", encoding="utf-8")
+    measured = results(front_ms=7.0, rdflib_ms=4000.0, rdflib_rps=0.0)
+    measured["rdflib-endpoint"]["aggregate"]["wrk"] = wrk.WrkResult(0, 0.0, 0, 0, float("nan"), float("nan"),
+                                                                    (backend_latency.NOT_RUN,))
+    del measured["rdflib-endpoint"]["competency"]
+    text = backend_latency.report(measured, tmp_path, args(), (1.0, 1.0, 1.0))
+    row = next(line for line in text.splitlines() if line.startswith("| rdflib-endpoint |"))
+    assert "| no wrk slice | 4000.0 (n=9) |" in row and row.endswith("| not run | not run | not run |")
+    # ours 100 req/s against rdflib's one-at-a-time 0.25/s
+    assert ("| aggregate req/s: eccp-kg embedded / rdflib-endpoint | 400.0x (rdflib-endpoint had no wrk slice: "
+            "its sequential rate, 0.250/s) | >= 10x | yes |") in text
