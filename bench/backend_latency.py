@@ -39,6 +39,9 @@ from pathlib import Path
 
 import requests
 
+from eccp_kg.server.backends import client as _engine_client  # noqa: F401  (raises http.client's header limit:
+# Virtuoso echoes each named graph as a header line, ~200 for the 1M build, and `requests` uses http.client)
+
 from . import scenarios as sc
 from . import servers, wrk
 from .build_scale import write_section
