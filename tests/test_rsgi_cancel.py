@@ -44,7 +44,12 @@ def scope() -> SimpleNamespace:
 def serve(app, protocol: Protocol) -> tuple:
     bridge = rsgi.RSGIBridge(app, threads=2, max_body=1024)
     try:
-        asyncio.run(asyncio.wait_for(bridge.__rsgi__(scope(), protocol), WAIT_SECONDS))
+        # A thread of its own: a test process may already run an event loop (the shared Playwright driver).
+        worker = threading.Thread(target=asyncio.run,
+                                  args=(asyncio.wait_for(bridge.__rsgi__(scope(), protocol), WAIT_SECONDS),))
+        worker.start()
+        worker.join(WAIT_SECONDS + 5)
+        assert not worker.is_alive(), "the bridge did not finish"
     finally:
         bridge.__rsgi_del__(None)
     assert protocol.response is not None, "the bridge sent no response"
