@@ -133,6 +133,7 @@ class Staging:
     so a failed build (bad source, SHACL violation, crash) leaves the output directory as it was."""
 
     SOURCE_QUADS = "sources.nq"
+    JSONLD_PARTS = "jsonld-parts"
 
     def __init__(self, out: Path, graphs: dict[URIRef, Any], minter: Minter):
         self.out, self.minter = out, minter
@@ -147,6 +148,8 @@ class Staging:
                 for iri, nt in self.texts.items():
                     fh.write(as_quads(nt, str(iri)))
             self.writer = StoreWriter(self.folder / STORE_DIRNAME, self.source_quads)
+            # the child renders the source graphs' JSON-LD as soon as they are loaded, while SHACL runs here
+            self.writer.send("jsonld-parts", str(self.folder / self.JSONLD_PARTS))
         except BaseException:
             self.close()
             raise
@@ -160,8 +163,8 @@ class Staging:
         self.writer.send("load", str(path))
 
     def remove_sources(self) -> None:
-        """Delete the N-Quads files the child loaded (the store has them now)."""
-        for path in [self.source_quads, *self.added]:
+        """Delete the N-Quads files the child loaded (the store has them now) and the JSON-LD parts it rendered."""
+        for path in [self.source_quads, *self.added, self.folder / self.JSONLD_PARTS]:
             path.unlink(missing_ok=True)
 
     def quads(self) -> int:

@@ -156,41 +156,83 @@ def compact_dump(quads: Iterable[ox.Quad], context_iri: str) -> bytes:
         graphs.setdefault(name, []).append(quad.triple)
     default = graphs.pop(None, [])
     named = ((name, graphs[name]) for name in sorted(graphs))
-    return "".join(document_chunks(context_iri, default, named, namespaces)).encode("utf-8")
+    return b"".join(document_chunks(context_iri, default, named, namespaces))
+
+
+def graph_text(name: str, triples: Iterable[ox.Triple | ox.Quad], cache: "_Compacted") -> bytes:
+    """One named graph's top-level object of the document, as UTF-8 (b"" for a graph with no triples,
+    which the document leaves out)."""
+    nodes = _nodes(triples, cache)
+    if not nodes:
+        return b""
+    return _text({"@id": compact_iri(name, cache.namespaces), "@graph": nodes}, "  ").encode("utf-8")
 
 
 def document_chunks(context_iri: str, default: Iterable[ox.Triple | ox.Quad],
-                    named: Iterable[tuple[str, Iterable[ox.Triple | ox.Quad]]],
-                    namespaces: list[tuple[str, str]] | None = None) -> Iterator[str]:
-    """The document's text, one top-level object at a time (default-graph nodes, then each named graph in
-    the order given), so a dump of millions of quads holds one graph's nodes at a time. The text is what
+                    named: Iterable[tuple[str, Iterable[ox.Triple | ox.Quad] | bytes]],
+                    namespaces: list[tuple[str, str]] | None = None) -> Iterator[bytes]:
+    """The document's UTF-8 text, one top-level object at a time (default-graph nodes, then each named graph
+    in the order given), so a dump of millions of quads holds one graph's nodes at a time. A named graph
+    given as bytes is its `graph_text` rendered earlier (`GraphParts`). The text is what
     `json.dumps(document, indent=1)` writes for the whole document."""
-    namespaces = namespaces or _namespaces()
-    cache = _Compacted(namespaces)
+    cache = _Compacted(namespaces or _namespaces())
 
-    def tops() -> Iterator[dict[str, object]]:
-        yield from _nodes(default, cache)
+    def tops() -> Iterator[bytes]:
+        for node in _nodes(default, cache):
+            yield _text(node, "  ").encode("utf-8")
         for name, triples in named:
-            nodes = _nodes(triples, cache)
-            if nodes:
-                yield {"@id": compact_iri(name, namespaces), "@graph": nodes}
+            text = triples if isinstance(triples, bytes) else graph_text(name, triples, cache)
+            if text:
+                yield text
 
-    yield '{\n "@context": ' + json.dumps(context_iri, ensure_ascii=False) + ',\n "@graph": ['
+    yield b'{\n "@context": ' + json.dumps(context_iri, ensure_ascii=False).encode("utf-8") + b',\n "@graph": ['
     first = True
     for top in tops():
-        yield ("\n  " if first else ",\n  ") + _text(top, "  ")
+        yield (b"\n  " if first else b",\n  ") + top
         first = False
-    yield ("]" if first else "\n ]") + "\n}\n"
+    yield (b"]" if first else b"\n ]") + b"\n}\n"
 
 
-def write_document(store: ox.Store, path: Path, context_iri: str, exclude: Iterable[str] = ()) -> int:
+class GraphParts:
+    """Named graphs' `graph_text` rendered ahead of their document, kept in a file (a graph's text is about
+    as big as its N-Quads): graph/bulk_load.py's process renders the build's source graphs while SHACL runs
+    on the other core, and the document written after SHACL takes them from here, rendering only the
+    graphs added since (the validation report). Same bytes as rendering them at the end."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.spans: dict[str, tuple[int, int]] = {}
+
+    def render(self, store: ox.Store) -> int:
+        """Render every named graph of `store` not rendered yet; returns how many were."""
+        cache = _Compacted(_namespaces())
+        names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in self.spans)
+        with open(self.path, "ab") as fh:
+            for name in names:
+                text = graph_text(name, store.quads_for_pattern(None, None, None, ox.NamedNode(name)), cache)
+                self.spans[name] = (fh.tell(), len(text))
+                fh.write(text)
+        return len(names)
+
+    def read(self, name: str) -> bytes:
+        offset, size = self.spans[name]
+        with open(self.path, "rb") as fh:
+            fh.seek(offset)
+            return fh.read(size)
+
+
+def write_document(store: ox.Store, path: Path, context_iri: str, exclude: Iterable[str] = (),
+                   parts: GraphParts | None = None) -> int:
     """Write the store's compacted JSON-LD (the default graph's nodes, then every named graph but `exclude`
-    in name order) to `path`, one named graph at a time (JSON nodes cost ~1 KB a triple); returns its size."""
+    in name order) to `path`, one named graph at a time (JSON nodes cost ~1 KB a triple); returns its size.
+    Graphs in `parts` are taken as rendered there (the store must still hold what they held then)."""
     excluded = set(exclude)
     names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in excluded)
-    named = ((name, store.quads_for_pattern(None, None, None, ox.NamedNode(name))) for name in names)
+    spans = parts.spans if parts is not None else {}
+    named = ((name, parts.read(name) if parts is not None and name in spans
+              else store.quads_for_pattern(None, None, None, ox.NamedNode(name))) for name in names)
     default = store.quads_for_pattern(None, None, None, ox.DefaultGraph())
     with open(path, "wb") as fh:
         for chunk in document_chunks(context_iri, default, named):
-            fh.write(chunk.encode("utf-8"))
+            fh.write(chunk)
     return Path(path).stat().st_size

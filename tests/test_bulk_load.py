@@ -1,4 +1,5 @@
-"""The store-writing child process (graph/bulk_load.py): it loads, writes the JSON-LD, compacts on `end`,
+"""The store-writing child process (graph/bulk_load.py): it loads, writes the JSON-LD (the graphs rendered
+ahead by `jsonld-parts` and the rest, byte for byte what rendering them all at the end gives), compacts on `end`,
 reports a bad file as an error naming the store, abandons the store when the build goes away, and a failed
 build (graph/build.py Staging) stops it and removes the build folder."""
 from __future__ import annotations
@@ -29,14 +30,17 @@ def test_as_quads_names_the_graph_on_every_line_and_keeps_escaped_newlines() -> 
     assert quads[0].object == ox.Literal("x .\n y")
 
 
-def test_the_child_loads_writes_the_jsonld_and_compacts(tmp_path: Path) -> None:
+def test_the_child_loads_writes_the_jsonld_from_parts_and_compacts(tmp_path: Path) -> None:
     source, extra = tmp_path / "a.nq", tmp_path / "b.nq"
     source.write_bytes(as_quads(NT, G1))
     extra.write_bytes(as_quads(NT, G2))
     writer = StoreWriter(tmp_path / "store", source)
+    # G1's JSON-LD is rendered ahead (as the build has it done beside SHACL), G2's only by `jsonld`
+    writer.send("jsonld-parts", str(tmp_path / "parts"))
     writer.send("load", str(extra))
     writer.send("jsonld", str(tmp_path / "child.jsonld"), "https://example.org/ns/context.jsonld")
     writer.wait()
+    assert not (tmp_path / "parts").exists()  # the document took the parts and deleted them
     writer.finish()
     assert writer.process.returncode == 0
     memory = ox.Store()
@@ -77,3 +81,23 @@ def test_a_failed_build_stops_the_child_and_removes_its_folder(tmp_path: Path) -
             raise KeyError("a SHACL violation, say")
     assert process.poll() is not None  # stopped, not left loading
     assert not folder.exists()
+
+
+def test_graph_parts_give_the_document_rendering_everything_at_the_end_gives(tmp_path: Path) -> None:
+    """A graph rendered ahead is taken as it was rendered: the document is the same bytes, and a graph
+    added after the parts (the validation report) is rendered by the document itself."""
+    from eccp_kg.graph.jsonld import GraphParts
+
+    store = ox.Store()
+    store.load(as_quads(NT, G1), format=ox.RdfFormat.N_QUADS)
+    parts = GraphParts(tmp_path / "parts")
+    assert parts.render(store) == 1 and list(parts.spans) == [G1]
+    store.load(as_quads(NT, G2), format=ox.RdfFormat.N_QUADS)
+    assert parts.render(store) == 1 and sorted(parts.spans) == [G1, G2]  # only the new graph
+    store.load(b"<https://example.org/t> <https://example.org/p> \"late\" .\n", format=ox.RdfFormat.N_TRIPLES,
+               to_graph=ox.NamedNode("https://example.org/g/0"))
+    context = "https://example.org/ns/context.jsonld"
+    write_document(store, tmp_path / "parts.jsonld", context, parts=parts)
+    write_document(store, tmp_path / "whole.jsonld", context)
+    assert (tmp_path / "parts.jsonld").read_bytes() == (tmp_path / "whole.jsonld").read_bytes()
+    assert b'"late"' in (tmp_path / "parts.jsonld").read_bytes()
