@@ -1,13 +1,18 @@
 """Differential test of the backend seam: the same answers through a remote engine as through the embedded store.
 
-The build is pushed (`eccp-kg push`) into the real Oxigraph server and into a real Virtuoso 7
-(both started on free 127.0.0.1 ports by bench/servers.py); `eccp-kg serve --backend QUERY_URL`
-serves each, `eccp-kg serve --store` the embedded store. Every competency query (queries/ and
+The build is pushed (`eccp-kg push`) into a real engine, the Oxigraph server or Virtuoso 7 (started on a
+free 127.0.0.1 port by bench/servers.py); `eccp-kg serve --backend QUERY_URL` serves it, and the run's
+one server over the build (conftest `built_server`, `eccp-kg serve --store`) is the embedded side. Every competency query (queries/ and
 queries/explore/), every explorer view (HTML and JSON) and the resource pages of the build's
 best-described resources must come out the same through all three; results are compared after the
 normalisation of tests/test_differential.py (number lexical forms, blank-node labels), pages as
 bytes. The limits of the protocol (timeout, read-only rule, SERVICE allowlist, ETags) hold over a
-remote backend as over the embedded store."""
+remote backend as over the embedded store.
+
+The tests here take the engine from a module fixture `backend`: tests/test_backends_oxigraph.py and
+tests/test_backends_virtuoso.py each name one engine and import these tests, so that the two engines'
+modules are two units of work under `--dist loadfile` and run side by side (one module of both was the
+longest of the suite); each module adds the tests that concern its engine alone."""
 from __future__ import annotations
 
 import importlib.util
@@ -24,9 +29,12 @@ from bench import servers
 from eccp_kg.queries import PATH as QUERIES
 from eccp_kg.explore.views import VIEWS
 
-pytestmark = pytest.mark.slow
+#: The tests and the fixture a module that runs them against one engine takes (`from tests.backend_differential import *`).
+__all__ = ["sites",
+           "test_competency_query_same_through_the_backend", "test_explorer_view_same_through_the_backend",
+           "test_predeclared_prefixes_through_the_backend", "test_protocol_rules_hold_over_the_backend",
+           "test_resource_pages_same_through_the_backend", "test_union_default_graph_is_the_builds_graphs_on_each_engine"]
 QUERY_FILES = sorted(QUERIES.glob("*.rq")) + sorted((QUERIES / "explore").glob("*.rq"))
-BACKENDS = ("oxigraph", "virtuoso")
 JSON = "application/sparql-results+json"
 
 
@@ -48,33 +56,27 @@ def serve(args: list[str], name: str):
     return servers.running(name, cmd, f"http://127.0.0.1:{port}/sparql")
 
 
+def backend_fixture(engine: str):
+    """The module fixture `backend` of a test module that runs these tests against `engine`."""
+    @pytest.fixture(scope="module", name="backend")
+    def backend() -> str:
+        return engine
+
+    return backend
+
+
 @pytest.fixture(scope="module")
-def sites(served_build: Path) -> Iterator[dict[str, str]]:
-    """Base URLs: 'embedded', 'oxigraph' and 'virtuoso' (ours in front of each engine), plus the engines'
-    own endpoints under 'engine:NAME'."""
-    contexts = []
-
-    def enter(context):
-        contexts.append(context)
-        return context.__enter__()
-
-    try:
-        out: dict[str, str] = {}
-        embedded = enter(serve(["--store", str(served_build / "store")], "embedded"))
-        out["embedded"] = embedded.endpoint.removesuffix("/sparql")
-        for name in BACKENDS:
-            engine = enter(servers.virtuoso() if name == "virtuoso" else servers.oxigraph_store())
-            creds = ["--user", servers.VIRTUOSO_USER[0], "--password", servers.VIRTUOSO_USER[1]] if name == "virtuoso" else []
-            pushed = subprocess.run([servers.venv_tool("eccp-kg"), "push", servers.gsp_url(engine), "--store",
-                                     str(served_build / "store"), "--quiet", *creds], capture_output=True, text=True)
-            assert pushed.returncode == 0, pushed.stderr
-            front = enter(serve(["--backend", engine.endpoint], name))
-            out[name] = front.endpoint.removesuffix("/sparql")
-            out[f"engine:{name}"] = engine.endpoint
-        yield out
-    finally:
-        for context in reversed(contexts):
-            context.__exit__(None, None, None)
+def sites(backend: str, served_build: Path, built_server: str) -> Iterator[dict[str, str]]:
+    """Base URLs: 'embedded' (the run's one server over the build: it only reads) and `backend` (ours in
+    front of that engine), plus the engine's own endpoint under 'engine:NAME'."""
+    with (servers.virtuoso() if backend == "virtuoso" else servers.oxigraph_store()) as engine:
+        creds = ["--user", servers.VIRTUOSO_USER[0], "--password", servers.VIRTUOSO_USER[1]] if backend == "virtuoso" else []
+        pushed = subprocess.run([servers.venv_tool("eccp-kg"), "push", servers.gsp_url(engine), "--store",
+                                 str(served_build / "store"), "--quiet", *creds], capture_output=True, text=True)
+        assert pushed.returncode == 0, pushed.stderr
+        with serve(["--backend", engine.endpoint], backend) as front:
+            yield {"embedded": built_server, backend: front.endpoint.removesuffix("/sparql"),
+                   f"engine:{backend}": engine.endpoint}
 
 
 def post(base: str, query: str, accept: str = JSON) -> requests.Response:
@@ -83,7 +85,6 @@ def post(base: str, query: str, accept: str = JSON) -> requests.Response:
     return answer
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("path", QUERY_FILES, ids=[f"{p.parent.name}/{p.stem}" for p in QUERY_FILES])
 def test_competency_query_same_through_the_backend(path: Path, backend: str, sites: dict[str, str]) -> None:
     query = path.read_text(encoding="utf-8")
@@ -104,15 +105,6 @@ def test_competency_query_same_through_the_backend(path: Path, backend: str, sit
         assert isomorphic(*graphs), path.name
 
 
-def test_the_compared_queries_have_answers(sites: dict[str, str]) -> None:
-    """Equal empty answers prove nothing: all but the queries that compare two editions (the build has
-    one) must return rows."""
-    empty = [p.name for p in QUERY_FILES if "SELECT" in p.read_text(encoding="utf-8")
-             and not post(sites["embedded"], p.read_text(encoding="utf-8")).json()["results"]["bindings"]]
-    assert len(empty) <= 2, empty
-
-
-@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("slug", list(VIEWS))
 def test_explorer_view_same_through_the_backend(slug: str, backend: str, sites: dict[str, str]) -> None:
     for suffix in ("", ".json"):
@@ -141,7 +133,6 @@ def without_dumps(page: bytes) -> bytes:
     return page.replace(b"<p>No dumps in this build.</p>", b"")
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
 def test_resource_pages_same_through_the_backend(backend: str, sites: dict[str, str]) -> None:
     paths = resource_paths(sites["embedded"])
     assert len(paths) > 30
@@ -161,7 +152,6 @@ def test_resource_pages_same_through_the_backend(backend: str, sites: dict[str, 
     assert different == []
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
 def test_union_default_graph_is_the_builds_graphs_on_each_engine(backend: str, sites: dict[str, str]) -> None:
     """Virtuoso's own default graph is every graph it holds (system graphs too); the backend names the build's
     graphs in each request, so the default graph is their union there as on the embedded store."""
@@ -179,7 +169,6 @@ def test_union_default_graph_is_the_builds_graphs_on_each_engine(backend: str, s
         assert int(raw["results"]["bindings"][0]["n"]["value"]) > int(ours["results"]["bindings"][0]["n"]["value"])
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
 def test_protocol_rules_hold_over_the_backend(backend: str, sites: dict[str, str]) -> None:
     def status(base: str, **params: str) -> tuple[int, str]:
         answer = requests.get(base + "/sparql", params=params, headers={"Accept": JSON}, timeout=60)
@@ -205,46 +194,6 @@ def test_protocol_rules_hold_over_the_backend(backend: str, sites: dict[str, str
     assert len(capped[0].json()["results"]["bindings"]) == len(capped[1].json()["results"]["bindings"])
 
 
-def test_an_engine_holding_another_graph_gets_the_builds_graphs_named(served_build: Path, sites: dict[str, str]) -> None:
-    """An Oxigraph server whose union default graph holds more than the build (one graph more) is not
-    asked with its own default graph: the answers stay the embedded store's."""
-    with servers.oxigraph_store() as engine:
-        pushed = subprocess.run([servers.venv_tool("eccp-kg"), "push", servers.gsp_url(engine), "--store",
-                                 str(served_build / "store"), "--quiet"], capture_output=True, text=True)
-        assert pushed.returncode == 0, pushed.stderr
-        extra = requests.put(servers.gsp_url(engine), params={"graph": "urn:x-test:not-the-build"},
-                             data="<urn:x-test:a> <urn:x-test:b> <urn:x-test:c> .\n",
-                             headers={"Content-Type": "application/n-triples"}, timeout=60)
-        assert extra.status_code in (200, 201, 204), extra.text
-        with serve(["--backend", engine.endpoint], "oxigraph-plus-one") as front:
-            base = front.endpoint.removesuffix("/sparql")
-            assert requests.get(base + "/health", timeout=60).json()["backend_default_graph"] == "named graphs"
-            for query in ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-                          "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
-                assert post(base, query, "text/csv").text == post(sites["embedded"], query, "text/csv").text
-
-
-def test_a_remote_request_is_abandoned_at_the_timeout(sites: dict[str, str]) -> None:
-    # A cross join Virtuoso needs seconds for, so the 0.2 s timeout always comes first (a plain COUNT(*)
-    # against a 1 ms timeout raced a fast engine on a quiet machine).
-    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
-    with serve(["--backend", sites["engine:virtuoso"], "--timeout", "0.2"], "virtuoso-impatient") as server:
-        answer = requests.get(server.endpoint, params={"query": heavy},
-                              headers={"Accept": JSON}, timeout=60)
-    assert answer.status_code == 503
-    assert answer.json()["error"]["title"] == "Query Timeout"
-
-
-def test_an_unreachable_backend_is_a_clear_error() -> None:
-    url = f"http://127.0.0.1:{servers.free_port()}/sparql"
-    done = subprocess.run([servers.venv_tool("eccp-kg"), "serve", "--backend", url, "--port", str(servers.free_port())],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 1
-    assert f"--backend {url}: cannot read the build's B graph/meta" in done.stderr
-    assert "cannot be reached" in done.stderr
-
-
-@pytest.mark.parametrize("backend", BACKENDS)
 def test_predeclared_prefixes_through_the_backend(backend: str, sites: dict[str, str]) -> None:
     """The project's prefixes work undeclared over a remote engine as embedded (a line of PREFIX declarations
     from our table goes first), a query's own declaration still wins, and error positions point into the
