@@ -75,8 +75,8 @@ serve: install build
 browser bench-tools engines: apt-packages
 
 # The Debian packages first, so one apt-get update serves them all. The suite runs on one pytest-xdist
-# worker per CPU; each test module stays on one worker, the longest modules go first, and the run shares
-# one build and one server (tests/shared_run.py). PYTEST_XDIST= runs it in one process.
+# worker per CPU and one more; each test module stays on one worker, the longest modules go first, and
+# the run shares one build and one server (tests/shared_run.py). PYTEST_XDIST= runs it in one process.
 PYTEST_XDIST ?= -n auto --dist loadfile --no-loadscope-reorder
 test: apt-packages install build
 	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
