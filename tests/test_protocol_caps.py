@@ -53,3 +53,22 @@ def test_result_byte_bound_stops_serialisation(fixture_store, query):
     err = r.get_json()["error"]
     assert err["title"] == "Result Too Large" and err["limit_bytes"] == 600 and "600 bytes" in err["detail"]
     assert c.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+@pytest.mark.parametrize("rows", [3, 4, 5])
+def test_row_cap_is_exact_when_values_look_like_row_boundaries(fmt, rows):
+    """JSON and XML rows are counted from the bytes (evaluator._row_bound) unless that count passes the cap;
+    values that hold the bytes counted (`},{`, `<result>`) raise the count, and the exact count then decides."""
+    import pyoxigraph as ox
+
+    from eccp_kg.server.evaluator import Job, run_job
+
+    tricky = '"},{\\"a\\":{},{<result><result/></result>},{"'
+    values = " ".join(f"({n} {tricky})" for n in range(rows))
+    query = f"SELECT ?n ?v WHERE {{ VALUES (?n ?v) {{ {values} }} }}"
+    outcome = run_job(ox.Store(), Job(query, results_format=fmt, max_rows=4))
+    assert outcome.status == (200 if rows <= 4 else 400), outcome.detail
+    if rows <= 4:
+        assert len(list(ox.parse_query_results(outcome.body, format=ox.QueryResultsFormat.from_media_type(
+            "application/sparql-results+" + fmt)))) == rows
