@@ -278,6 +278,17 @@ def serialise(result: Any, job: Job) -> Outcome:
     return Outcome(200, "graph", job.graph_format, body)
 
 
+def bounded_results(body: bytes, job: Job) -> Outcome:
+    """SELECT/ASK results already serialised in the job's format (a remote engine's bytes passed on,
+    server/backends/passthrough.py) held to the same byte bound and row cap as `serialise` output."""
+    if len(body) > job.max_bytes:
+        return too_many_bytes(job)
+    rows = _result_rows(body, RESULTS[job.results_format].syntax, job.max_rows)
+    if rows > job.max_rows:
+        return _rows_over(rows, job.max_rows, "rows")
+    return Outcome(200, "results", job.results_format, body)
+
+
 def guarded(job: Job, produce: Callable[[], Outcome]) -> Outcome:
     """`produce()` with every failure of evaluation or serialisation turned into its Outcome."""
     try:

@@ -33,7 +33,8 @@ from eccp_kg.explore.views import VIEWS
 __all__ = ["sites",
            "test_competency_query_same_through_the_backend", "test_explorer_view_same_through_the_backend",
            "test_predeclared_prefixes_through_the_backend", "test_protocol_rules_hold_over_the_backend",
-           "test_resource_pages_same_through_the_backend", "test_union_default_graph_is_the_builds_graphs_on_each_engine"]
+           "test_resource_pages_same_through_the_backend", "test_results_are_the_embedded_bytes_in_every_format",
+           "test_union_default_graph_is_the_builds_graphs_on_each_engine"]
 QUERY_FILES = sorted(QUERIES.glob("*.rq")) + sorted((QUERIES / "explore").glob("*.rq"))
 JSON = "application/sparql-results+json"
 
@@ -153,20 +154,37 @@ def test_resource_pages_same_through_the_backend(backend: str, sites: dict[str, 
 
 
 def test_union_default_graph_is_the_builds_graphs_on_each_engine(backend: str, sites: dict[str, str]) -> None:
-    """Virtuoso's own default graph is every graph it holds (system graphs too); the backend names the build's
-    graphs in each request, so the default graph is their union there as on the embedded store."""
+    """Virtuoso's own default graph is every graph it holds (system graphs too); the backend excludes the graphs
+    that are not the build's (its pragmas, server/backends/default_graph.py), so the default graph is the build's
+    union there as on the embedded store, and GRAPH ?g sees only the build's graphs."""
     for query in ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
                   "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
         assert post(sites[backend], query, "text/csv").text == post(sites["embedded"], query, "text/csv").text
     # the Oxigraph server (--union-default-graph, only the build) is asked with its own default graph;
-    # Virtuoso's holds system graphs too, so the build's graphs are named
+    # Virtuoso's holds system graphs too, which are excluded
     health = requests.get(sites[backend] + "/health", timeout=60).json()
-    assert health["backend_default_graph"] == ("engine" if backend == "oxigraph" else "named graphs")
-    if backend == "virtuoso":  # the engine alone would answer with more: the proof the naming matters
+    assert health["backend_default_graph"] == ("engine" if backend == "oxigraph" else "engine, other graphs excluded")
+    if backend == "virtuoso":  # the engine alone would answer with more: the proof the exclusion matters
         raw = requests.post(sites["engine:virtuoso"], data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
                             headers={"Accept": JSON}, timeout=60).json()
         ours = post(sites[backend], "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").json()
         assert int(raw["results"]["bindings"][0]["n"]["value"]) > int(ours["results"]["bindings"][0]["n"]["value"])
+
+
+def test_results_are_the_embedded_bytes_in_every_format(backend: str, sites: dict[str, str]) -> None:
+    """Whether the engine's bytes go on unparsed (the Oxigraph server writes results as pyoxigraph does:
+    server/backends/passthrough.py) or are parsed and written again (Virtuoso), a client gets the bytes the
+    embedded store gives, in each results format."""
+    passed = requests.get(sites[backend] + "/health", timeout=60).json()["backend_passthrough"]
+    assert passed == (["csv", "json", "tsv", "xml"] if backend == "oxigraph" else [])
+    query = ("SELECT ?c ?l ?n WHERE { ?c a eccp:NutsRegion ; skos:prefLabel ?l OPTIONAL { ?c skos:notation ?n } } "
+             "ORDER BY ?c ?l ?n")
+    for accept in (JSON, "application/sparql-results+xml", "text/csv", "text/tab-separated-values"):
+        ours, theirs = post(sites["embedded"], query, accept), post(sites[backend], query, accept)
+        assert theirs.headers["Content-Type"] == ours.headers["Content-Type"]
+        assert theirs.content == ours.content and b"ITC4" in ours.content, accept  # the rows, not none
+    ask = "ASK { ?c a eccp:NutsRegion }"
+    assert post(sites[backend], ask).content == post(sites["embedded"], ask).content
 
 
 def test_protocol_rules_hold_over_the_backend(backend: str, sites: dict[str, str]) -> None:

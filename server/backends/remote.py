@@ -12,20 +12,20 @@ SERVICE allowlist, ETags, result cache, pages and explorer.
   embedded evaluator before anything is sent, the request abandoned at the timeout (503), and the
   engine's answer parsed by pyoxigraph and serialised by the same code as embedded results
   (server.evaluator.serialise), so formats, row caps and byte bounds are identical.
-* The default graph is the union of the build's graphs on every engine: each request names them
-  (default-graph-uri and named-graph-uri, read from the build's B graph/meta), so an engine's own
-  graphs (Virtuoso keeps system graphs; its default graph is all graphs) never show. An engine
-  whose own default graph already is that union (`oxigraph serve --union-default-graph` holding
-  only the pushed build: its named graphs are the build's, and its default graph holds as many
-  triples as they do) gets no graph names: naming 198 graphs (the 1M build) made every request a
-  25 KB form the engine evaluated graph by graph. Checked at start and whenever the build id
-  changes (`engine_union`).
+* The default graph is the union of the build's graphs on every engine, in the cheapest form the
+  engine allows (server/backends/default_graph.py): its own default graph when that is the union,
+  Virtuoso's own with its other graphs excluded by a pragma line, else the build's graphs named in
+  each request (default-graph-uri and named-graph-uri, read from the build's B graph/meta; encoded
+  once per build). Chosen at start and whenever the build id changes.
+* SELECT/ASK results go to the client as the engine wrote them when it writes that format as we would
+  (server/backends/passthrough.py, probed at the same times), within the same row and byte caps.
 * The build id is the `owl:versionInfo` in the remote B graph/meta (written by `eccp-kg push`),
   re-read every BUILD_ID_SECONDS: a push of a new build changes ETags and cache keys.
 * The base IRI B is the pushed build's, read once at start from the one graph `B graph/meta` in the
   engine (as the embedded server reads it from its store), unless `--base-iri` names it."""
 from __future__ import annotations
 
+import functools
 import http.client
 import re
 import threading
@@ -39,11 +39,15 @@ import pyoxigraph as ox
 from eccp_kg.graph.dataset import DataError, Term
 from eccp_kg.graph.iris import Minter, with_slash
 
-from ..evaluator import (Job, Outcome, _syntax_outcome, cancelled_outcome, dataset_arguments, guarded, serialise,
-                         timeout_outcome, too_many_bytes)
+from eccp_kg.graph.formats import RESULTS
+
+from ..evaluator import (Job, Outcome, _syntax_outcome, bounded_results, cancelled_outcome, dataset_arguments, guarded,
+                         serialise, timeout_outcome, too_many_bytes)
 from eccp_kg.graph.sparql_prologue import PREDECLARED, remote_text
 from ..safety import QueryRefused
 from .client import EngineClient, Stopped
+from .default_graph import NAMED, DefaultGraph, choose
+from .passthrough import same_bytes_formats
 
 #: Seconds a read build id is trusted before B graph/meta is asked again.
 BUILD_ID_SECONDS = 2.0
@@ -106,10 +110,10 @@ class RemoteEngine:
              max_bytes: int | None = None, cancel: threading.Event | None = None) -> tuple[str, bytes]:
         """(content type, body) of the engine's answer; RemoteError for anything but 200 (503 Query
         Timeout past `timeout`, 499 Query Cancelled once `cancel` is set: the request is dropped)."""
-        fields = [("query", query)] + [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+        form = urllib.parse.urlencode([("query", query)]) + _dataset_form(default, named)
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         try:
-            answer = self.client.post(urllib.parse.urlencode(fields).encode("ascii"), headers, timeout, max_bytes, cancel)
+            answer = self.client.post(form.encode("ascii"), headers, timeout, max_bytes, cancel)
         except Stopped as exc:
             if exc.reason == "cancelled":
                 raise RemoteError(499, "Query Cancelled", "the request to the SPARQL engine was dropped") from None
@@ -123,6 +127,14 @@ class RemoteEngine:
             raise RemoteError(400, "Query Refused By Backend",
                               f"The SPARQL engine at {self.url} refused the query (HTTP {answer.status}): {text}")
         raise RemoteError(502, "Backend Error", f"The SPARQL engine at {self.url} failed (HTTP {answer.status}): {text}")
+
+
+@functools.lru_cache(maxsize=8)
+def _dataset_form(default: tuple[str, ...], named: tuple[str, ...]) -> str:
+    """'&default-graph-uri=...&named-graph-uri=...' of a request, encoded once per dataset: the 198 graphs of
+    the 1M build took 5.5 ms of urlencode per request."""
+    fields = [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]
+    return "&" + urllib.parse.urlencode(fields) if fields else ""
 
 
 def parse_answer(content_type: str, body: bytes, results: bool) -> Any:
@@ -150,8 +162,10 @@ class RemoteDataset:
         self._read_at = 0.0
         self._build_id = ""
         self._counts: dict[str, int] = {}
-        #: whether the engine's own default graph is the union of exactly the build's graphs
-        self.engine_union = False
+        #: how requests get the build's union as their default graph (default_graph.py)
+        self.default_graph = DefaultGraph(NAMED)
+        #: results formats whose bytes the engine writes as we would (passthrough.py): handed on unparsed
+        self.same_bytes: frozenset[str] = frozenset()
         self._refresh(force=True)
 
     # -- the build in the remote store ---------------------------------------------------
@@ -204,34 +218,29 @@ class RemoteDataset:
                 counts = self._counts
             self._build_id, self._counts, self._read_at = build_id, counts, time.monotonic()
             if changed:
-                self.engine_union = self._engine_is_union()
+                self.default_graph = choose(self._select_rows, counts)
+                self.same_bytes = same_bytes_formats(self._post)
 
-    def _engine_is_union(self) -> bool:
-        """True when a request without graph names sees what naming the build's graphs gives: the
-        engine's named graphs are exactly the build's, and its default graph holds as many triples as
-        they do together (a union that, as on every engine here, keeps a triple once per graph)."""
+    def _post(self, query: str, accept: str) -> tuple[str, bytes]:
+        """One probe asked with the engine's own dataset (default_graph.py, passthrough.py); RuntimeError
+        when the engine refuses it or cannot be reached."""
         try:
-            content_type, body = self.engine.post("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", RESULTS_XML, (), (),
-                                                  self.timeout)
-            held = [row["g"] for row in parse_answer(content_type, body, results=True)]
-            if None in held or {g.value for g in held} != set(self._counts):  # Virtuoso 7 answers one unbound ?g
-                return False
-            content_type, body = self.engine.post("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", RESULTS_XML, (), (),
-                                                  self.timeout)
-            seen = next(int(row["n"].value) for row in parse_answer(content_type, body, results=True))
-        except (RemoteError, StopIteration, ValueError, SyntaxError, OSError):
-            return False  # an engine that cannot say gets the graphs named
-        return seen == sum(self._counts.values())
+            return self.engine.post(query, accept, (), (), self.timeout)
+        except RemoteError as exc:
+            raise RuntimeError(exc.detail) from None
 
-    def dataset_for(self, query: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(default-graph-uri, named-graph-uri) of a request over the build's union default graph:
-        none when the engine's own default graph is that union; else the build's graphs as both.
-        (Named graphs only for a query with a GRAPH pattern was tried: Virtuoso 7 then answered
-        queries with property paths, explore/partnership-listings and partnership-stated-counts,
-        with other rows.)"""
-        if self.engine_union:
-            return (), ()
-        return self.graphs, self.graphs
+    def _select_rows(self, query: str) -> list[dict[str, str | None]]:
+        """Rows of one SELECT asked with the engine's own dataset, as plain values (default_graph.choose)."""
+        content_type, body = self._post(query, RESULTS_XML)
+        result = parse_answer(content_type, body, results=True)
+        names = [v.value for v in result.variables]
+        return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]
+
+    def dataset_for(self, query: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+        """(prologue, default-graph-uri, named-graph-uri) of a request over the build's union default graph:
+        the prologue goes before the query text (default_graph.py)."""
+        chosen = self.default_graph
+        return chosen.prologue, chosen.default, chosen.named
 
     def _meta_size(self) -> int:
         query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -264,9 +273,9 @@ class RemoteDataset:
     # -- trusted queries -------------------------------------------------------------------
     def _answer(self, query: str, substitutions: Mapping[str, Term] | None, results: bool) -> Any:
         text = bind_values(query, substitutions)
-        default, named = self.dataset_for(text)
+        prologue, default, named = self.dataset_for(text)
         try:
-            content_type, body = self.engine.post(text, RESULTS_XML if results else GRAPH_ACCEPT, default, named,
+            content_type, body = self.engine.post(prologue + text, RESULTS_XML if results else GRAPH_ACCEPT, default, named,
                                                   self.timeout)
         except RemoteError as exc:
             raise RuntimeError(exc.detail) from None
@@ -324,31 +333,40 @@ class RemoteEvaluator:
             results = _query_form(job)
         except SyntaxError as exc:
             return _syntax_outcome(exc, job.query)
+        prologue = ""
         if kwargs.get("use_default_graph_as_union"):
-            default, named = self.dataset.dataset_for(job.query)
+            prologue, default, named = self.dataset.dataset_for(job.query)
         else:
             default = tuple(g.value for g in kwargs.get("default_graph", []))
             named = tuple(g.value for g in kwargs.get("named_graphs", []))
+        # the engine's bytes go on unparsed when it writes this format as we would (passthrough.py)
+        direct = bool(results) and job.results_format in self.dataset.same_bytes
+        accept = RESULTS[job.results_format].media_type if direct else RESULTS_XML if results else GRAPH_ACCEPT
+        limit = job.max_bytes if direct else job.max_bytes * 4  # XML / N-Triples are larger than what we send
         started = time.monotonic()
         try:
-            content_type, body = self.dataset.engine.post(remote_text(job.query), RESULTS_XML if results else GRAPH_ACCEPT,
-                                                          default, named, timeout, job.max_bytes * 4, cancel)
+            content_type, body = self.dataset.engine.post(prologue + remote_text(job.query), accept, default, named, timeout,
+                                                          limit, cancel)
         except RemoteError as exc:
             if exc.status == 499:
                 return cancelled_outcome()
             if exc.status == 503:
                 return timeout_outcome(f"{exc.detail} (after {time.monotonic() - started:.1f} s)", timeout)
             return Outcome(exc.status, title=exc.title, detail=exc.detail)
-        if len(body) > job.max_bytes * 4:
+        if len(body) > limit:
             return too_many_bytes(job)
         self._served += 1
+        if direct and content_type == accept:
+            return bounded_results(body, job)
         return guarded(job, lambda: serialise(parse_answer(content_type, body, results), job))
 
     def status(self) -> dict[str, Any]:
         return {"workers": 0, "idle_workers": 0, "replaced_workers": 0, "worker_pids": [], "store_changed": None,
                 "backend": self.dataset.engine.url, "backend_build_id": self.dataset.build_id,
                 # whose default graph the requests use: the engine's own (the build's union) or the named graphs
-                "backend_default_graph": "engine" if self.dataset.engine_union else "named graphs"}
+                "backend_default_graph": self.dataset.default_graph.mode,
+                # results formats handed on as the engine wrote them (passthrough.py)
+                "backend_passthrough": sorted(self.dataset.same_bytes)}
 
     def close(self) -> None:
         pass
