@@ -1,10 +1,10 @@
 """The whole site in real headless Chromium (Debian's /usr/bin/chromium via Playwright), over the
-real build served by `eccp-kg serve` on a free 127.0.0.1 port: every kind of page at a 390 px phone
-width and at 1400 px has nothing wider than the screen, no console error, no request to another
-host; screenshots go to test-artifacts/site/. Never `playwright install` (see tests/chromium.py)."""
+real build served by the run's one `eccp-kg serve` (conftest `built_server`, a free 127.0.0.1 port):
+every kind of page at a 390 px phone width and at 1400 px has nothing wider than the screen, no
+console error, no request to another host; screenshots go to test-artifacts/site/. Never `playwright
+install` (see tests/chromium.py)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,12 +27,9 @@ WIDTHS = {"phone": 390, "laptop": 1400}
 
 
 @pytest.fixture(scope="module")
-def base_url(served_build: Path, start_server, tmp_path_factory) -> Iterator[str]:
-    server = start_server(["--store", str(served_build / "store"), "--workers", "1"], tmp_path_factory.mktemp("site-live"))
-    try:
-        yield server.url
-    finally:
-        server.stop()
+def base_url(built_server: str) -> str:
+    """The run's one `eccp-kg serve --store` over the real build (conftest `built_server`): these tests only read."""
+    return built_server
 
 
 @pytest.mark.parametrize("name", list(PAGES))
