@@ -148,8 +148,8 @@ class Staging:
                 for iri, nt in self.texts.items():
                     fh.write(as_quads(nt, str(iri)))
             self.writer = StoreWriter(self.folder / STORE_DIRNAME, self.source_quads)
-            # the child renders the source graphs' JSON-LD as soon as they are loaded, while SHACL runs here
-            self.writer.send("jsonld-parts", str(self.folder / self.JSONLD_PARTS))
+            # once it has loaded them, the child renders the source graphs' JSON-LD while SHACL runs here
+            self.writer.send("jsonld-parts", str(self.folder / self.JSONLD_PARTS), str(self.source_quads))
         except BaseException:
             self.close()
             raise

@@ -4,7 +4,8 @@ Why a process: writing the RocksDB store (bulk load, then compaction) costs abou
 at a million triples, and needs nothing SHACL finds except the small validation and meta graphs. So
 the build writes the source graphs' N-Quads to a file and starts this module on it (`StoreWriter`), and
 runs SHACL meanwhile on the other core; the child, once loaded, renders the JSON-LD of the source graphs
-(the dump's slowest part, pure Python) beside SHACL too. Then it has the child load the validation graph
+(the dump's slowest part, pure Python; from the N-Quads file, each graph through a small in-memory store)
+beside SHACL too. Then it has the child load the validation graph
 and finish the JSON-LD dump (rendering only the validation graph) while the build itself sorts the
 N-Quads and writes the Turtle; last the meta graph. The store is compacted right after the big load,
 still beside SHACL (the graphs loaded after it are small). A thread would share the GIL;
@@ -67,11 +68,11 @@ def load(store_dir: Path, nquads_file: Path, parent: int | None = None) -> ox.St
 
 def serve(store: ox.Store, commands: IO[bytes], replies: IO[bytes]) -> int:
     """Run the build's commands on the loaded (and compacted) store, one per line (tab-separated), replying
-    "ok" to each: `load PATH` (bulk-load an N-Quads file), `jsonld-parts PATH` (render the JSON-LD of every
-    named graph the store holds now into PATH, graph/jsonld.py GraphParts: the build sends it at once, so it
-    runs beside SHACL), `jsonld PATH CONTEXT_IRI` (write the compacted JSON-LD dump of what the store holds,
-    taking the graphs rendered by `jsonld-parts`, whose file it then deletes), `end` (flush: the store is
-    complete). The end of `commands` before `end` means the build is gone: exit 3."""
+    "ok" to each: `load PATH` (bulk-load an N-Quads file), `jsonld-parts PATH SOURCE_NQUADS` (render the
+    JSON-LD of every named graph of that N-Quads file, the one this store was loaded from, into PATH,
+    graph/jsonld.py GraphParts: the build sends it at once, so it runs beside SHACL; graphs loaded later must
+    be new ones), `jsonld PATH CONTEXT_IRI` (write the compacted JSON-LD dump of what the store holds, taking
+    the graphs rendered by `jsonld-parts`, whose file it then deletes), `end` (flush: the store is complete). The end of `commands` before `end` means the build is gone: exit 3."""
     parts = None
     for line in commands:
         command, *args = line.decode("utf-8").rstrip("\n").split("\t")
@@ -82,7 +83,7 @@ def serve(store: ox.Store, commands: IO[bytes], replies: IO[bytes]) -> int:
                 from .jsonld import GraphParts  # no rdflib: this process stays small
 
                 parts = GraphParts(Path(args[0]))
-                parts.render(store)
+                parts.render_nquads(Path(args[1]))
             elif command == "jsonld":
                 from .jsonld import write_document
 

@@ -36,7 +36,7 @@ def test_the_child_loads_writes_the_jsonld_from_parts_and_compacts(tmp_path: Pat
     extra.write_bytes(as_quads(NT, G2))
     writer = StoreWriter(tmp_path / "store", source)
     # G1's JSON-LD is rendered ahead (as the build has it done beside SHACL), G2's only by `jsonld`
-    writer.send("jsonld-parts", str(tmp_path / "parts"))
+    writer.send("jsonld-parts", str(tmp_path / "parts"), str(source))
     writer.send("load", str(extra))
     writer.send("jsonld", str(tmp_path / "child.jsonld"), "https://example.org/ns/context.jsonld")
     writer.wait()
@@ -84,20 +84,30 @@ def test_a_failed_build_stops_the_child_and_removes_its_folder(tmp_path: Path) -
 
 
 def test_graph_parts_give_the_document_rendering_everything_at_the_end_gives(tmp_path: Path) -> None:
-    """A graph rendered ahead is taken as it was rendered: the document is the same bytes, and a graph
-    added after the parts (the validation report) is rendered by the document itself."""
+    """Graphs rendered ahead from the sources' N-Quads are taken as rendered: the document is the same bytes
+    as one rendered from the store at the end, with the store's terms (Oxigraph keeps "01"^^xsd:positiveInteger
+    as "1"^^xsd:integer and "1.50" as "1.5"), a graph loaded later (the validation report) is rendered by the
+    document itself, and a graph whose quads are split in the file is refused."""
     from eccp_kg.graph.jsonld import GraphParts
 
-    store = ox.Store()
-    store.load(as_quads(NT, G1), format=ox.RdfFormat.N_QUADS)
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    typed = (f'<https://example.org/s> <https://example.org/n> "01"^^<{xsd}positiveInteger> .\n'
+             f'<https://example.org/s> <https://example.org/d> "1.50"^^<{xsd}decimal> .\n').encode("utf-8")
+    sources = tmp_path / "sources.nq"
+    sources.write_bytes(as_quads(NT + typed, G1) + as_quads(NT, G2))
     parts = GraphParts(tmp_path / "parts")
-    assert parts.render(store) == 1 and list(parts.spans) == [G1]
-    store.load(as_quads(NT, G2), format=ox.RdfFormat.N_QUADS)
-    assert parts.render(store) == 1 and sorted(parts.spans) == [G1, G2]  # only the new graph
+    assert parts.render_nquads(sources) == 2 and sorted(parts.spans) == [G1, G2]
+    store = ox.Store()
+    store.load(sources.read_bytes(), format=ox.RdfFormat.N_QUADS)
     store.load(b"<https://example.org/t> <https://example.org/p> \"late\" .\n", format=ox.RdfFormat.N_TRIPLES,
                to_graph=ox.NamedNode("https://example.org/g/0"))
     context = "https://example.org/ns/context.jsonld"
     write_document(store, tmp_path / "parts.jsonld", context, parts=parts)
     write_document(store, tmp_path / "whole.jsonld", context)
-    assert (tmp_path / "parts.jsonld").read_bytes() == (tmp_path / "whole.jsonld").read_bytes()
-    assert b'"late"' in (tmp_path / "parts.jsonld").read_bytes()
+    document = (tmp_path / "parts.jsonld").read_bytes()
+    assert document == (tmp_path / "whole.jsonld").read_bytes()
+    assert b'"late"' in document and b'"@value": "1.5"' in document and b"xsd:integer" in document
+    split = tmp_path / "split.nq"
+    split.write_bytes(as_quads(NT, G1) + as_quads(NT, G2) + as_quads(typed, G1))
+    with pytest.raises(ValueError, match="are not together"):
+        GraphParts(tmp_path / "parts-2").render_nquads(split)
