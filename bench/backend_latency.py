@@ -264,15 +264,17 @@ def report(results: dict[str, dict[str, dict]], build: Path, args: argparse.Name
         lines.append(f"| {s} p50: rdflib-endpoint / eccp-kg embedded (speed-up) | {speed:.1f}x | >= 10x | "
                      f"{'yes' if speed >= 10 else '**no**'} |")
         base = rps("rdflib-endpoint", s)
-        if not base and NOT_RUN in results["rdflib-endpoint"][s]["wrk"].failures:
-            # no wrk slice: its one-at-a-time rate stands in (rdflib answers in one Python thread)
+        if not base and results["rdflib-endpoint"][s]["ms"]:
+            # no wrk slice, or none of its requests ended within the slice (at 1M one aggregate takes rdflib ~2 s,
+            # and 4 connections on its one Python thread outlast a 3 s slice): its one-at-a-time rate stands in
+            why = "had no wrk slice" if NOT_RUN in results["rdflib-endpoint"][s]["wrk"].failures else \
+                "answered none in the wrk slices"
             base = 1000 / p50("rdflib-endpoint", s)
-            shown = (f"{rps('eccp-kg (embedded)', s) / base:.1f}x (rdflib-endpoint had no wrk slice: its sequential "
-                     f"rate, {base:.3f}/s)")
+            shown = f"{rps('eccp-kg (embedded)', s) / base:.1f}x (rdflib-endpoint {why}: its sequential rate, {base:.3f}/s)"
         else:
-            shown = f"{rps('eccp-kg (embedded)', s) / base:.1f}x" if base else "rdflib-endpoint answered none in the wrk slices"
-        lines.append(f"| {s} req/s: eccp-kg embedded / rdflib-endpoint | {shown} | >= 10x | "
-                     f"{'yes' if not base or rps('eccp-kg (embedded)', s) / base >= 10 else '**no**'} |")
+            shown = f"{rps('eccp-kg (embedded)', s) / base:.1f}x" if base else "rdflib-endpoint answered no request"
+        met = bool(base) and rps("eccp-kg (embedded)", s) / base >= 10
+        lines.append(f"| {s} req/s: eccp-kg embedded / rdflib-endpoint | {shown} | >= 10x | {'yes' if met else '**no**'} |")
     lines += ["", END]
     return "\n".join(lines)
 

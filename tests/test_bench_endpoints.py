@@ -101,3 +101,15 @@ def test_a_server_without_a_wrk_slice_or_a_scenario_is_shown_so(tmp_path: Path) 
     # ours 100 req/s against rdflib's one-at-a-time 0.25/s
     assert ("| aggregate req/s: eccp-kg embedded / rdflib-endpoint | 400.0x (rdflib-endpoint had no wrk slice: "
             "its sequential rate, 0.250/s) | >= 10x | yes |") in text
+
+
+def test_a_wrk_slice_without_answers_gets_the_sequential_rate(tmp_path: Path) -> None:
+    """rdflib-endpoint given a wrk slice that none of its requests outlived (0 req/s) is judged on its
+    one-at-a-time rate, not counted as met."""
+    (tmp_path / "dumps").mkdir()
+    (tmp_path / "dumps" / "eccp-kg.nq").write_text("<a> <b> <c> .\n", encoding="utf-8")
+    for rdflib_ms, ratio, met in ((2000.0, "200.0x", "yes"), (50.0, "5.0x", "**no**")):
+        text = backend_latency.report(results(front_ms=7.0, rdflib_ms=rdflib_ms, rdflib_rps=0.0), tmp_path, args(),
+                                      (1.0, 1.0, 1.0))
+        assert (f"| aggregate req/s: eccp-kg embedded / rdflib-endpoint | {ratio} (rdflib-endpoint answered none in "
+                f"the wrk slices: its sequential rate, {1000 / rdflib_ms:.3f}/s) | >= 10x | {met} |") in text
