@@ -3,9 +3,11 @@
 Why: `eccp-kg serve` should run on the fastest maintained WSGI server. Each stack serves
 bench/hello_wsgi.py (what the server alone allows on this machine) and bench/our_wsgi.py (our
 Flask app over the build's store, uncached lookups: what users get), under the same wrk load,
-the stacks alternating per round so background load hits all alike. The RSGI row is what
+the stacks alternating per round so background load hits all alike. The first RSGI row is what
 `eccp-kg serve` runs: granian's RSGI interface with server/rsgi.py's bridge (bench/hello_rsgi.py,
-bench/our_rsgi.py), which it needs to notice disconnected clients. Each server runs in its
+bench/our_rsgi.py), which it needs to notice disconnected clients, and GET /sparql on the event
+loop (server/rsgi_sparql.py); the second is the same bridge with every request through the Flask
+view (bench/our_rsgi_view.py), the peer that path must beat by 1.5x on uncached lookups. Each server runs in its
 own process group and is always stopped (bench/servers.py)."""
 from __future__ import annotations
 
@@ -28,12 +30,13 @@ class Stack:
     label: str
     command: tuple[str, ...]
     rsgi: bool = False  # serves the app behind server/rsgi.py (bench/*_rsgi.py), as `eccp-kg serve` does
+    ours: str = ""  # our app's module for this stack instead of bench/our_rsgi.py (the RSGI rows)
 
     def argv(self, port: int, app: str) -> list[str]:
         """The command for a port and app, with the server's console script from this environment."""
         tool, *rest = self.command
         if self.rsgi:
-            app = app.replace("_wsgi:", "_rsgi:")
+            app = self.ours if self.ours and app == OUR_APP else app.replace("_wsgi:", "_rsgi:")
         return [servers.venv_tool(tool), *(part.format(port=port, app=app) for part in rest)]
 
     def shown(self) -> str:
@@ -45,9 +48,12 @@ class Stack:
 STACKS: tuple[Stack, ...] = (
     Stack("granian, 2 workers x 8 threads", ("granian", "--interface", "wsgi", "--workers", "2", "--blocking-threads", "8",
                                              "--no-ws", "--log-level", "error", "--host", "127.0.0.1", "--port", "{port}", "{app}")),
-    Stack("granian RSGI + our bridge (eccp-kg serve), 2 workers x 8 threads",
+    Stack("granian RSGI + our bridge, GET /sparql on the event loop (eccp-kg serve), 2 workers x 8 threads",
           ("granian", "--interface", "rsgi", "--workers", "2", "--no-ws", "--log-level", "error", "--host", "127.0.0.1",
            "--port", "{port}", "{app}"), rsgi=True),
+    Stack("granian RSGI + our bridge, every request through the Flask view, 2 workers x 8 threads",
+          ("granian", "--interface", "rsgi", "--workers", "2", "--no-ws", "--log-level", "error", "--host", "127.0.0.1",
+           "--port", "{port}", "{app}"), rsgi=True, ours="bench.our_rsgi_view:app"),
     Stack("waitress, 8 threads", ("waitress-serve", "--listen=127.0.0.1:{port}", "--threads=8", "{app}")),
     Stack("gunicorn, 2 workers x 8 threads", ("gunicorn", "-w", "2", "--threads", "8", "-b", "127.0.0.1:{port}", "{app}")),
 )
@@ -92,11 +98,12 @@ def _alternate(app: str, scenario: wrk.Scenario, path: str, seconds: int, thread
 
 
 def measure(seconds: int, threads: int, connections: int, store: Path | None = None,
-            lookups: wrk.Scenario | None = None, rounds: int = 2) -> list[Ceiling]:
+            lookups: wrk.Scenario | None = None, rounds: int = 2, workers: int = 4) -> list[Ceiling]:
     """wrk against every stack, alternating `rounds` times: the hello-world app, then (given a
-    store and the lookup scenario) our app's uncached lookups."""
+    store and the lookup scenario) our app's uncached lookups, with `workers` query workers per
+    HTTP process and the per-client limits opened to the connections (as bench/run.py's ours)."""
     out = [Ceiling(stack) for stack in STACKS]
-    env = {"PYTHONPATH": str(ROOT)}
+    env = {"PYTHONPATH": str(ROOT), "ECCP_BENCH_WORKERS": str(workers), "ECCP_BENCH_CONNECTIONS": str(connections)}
     for item, result in zip(out, _alternate(HELLO_APP, HELLO, "/", seconds, threads, connections, rounds, env, out)):
         item.result = result
     if store is not None and lookups is not None:

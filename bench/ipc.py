@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from eccp_kg.server.evaluator import Job, Outcome
-from eccp_kg.server.pool import decode_job, decode_outcome, encode_job, encode_outcome
+from eccp_kg.server.messages import decode_job, decode_outcome, encode_job, encode_outcome
 
 JOB = Job(
     "SELECT ?p ?o WHERE { <https://w3id.org/eccp-kg/id/organisation/it/example> ?p ?o }\n# r1-23\n",
@@ -29,8 +29,8 @@ _ECHO = r"""
 import sys
 from multiprocessing.connection import Connection
 from eccp_kg.server.evaluator import Outcome
-from eccp_kg.server.pool import decode_job, encode_outcome
-from eccp_kg.server.pool import decode_job, decode_outcome, encode_job, encode_outcome
+from eccp_kg.server.messages import decode_job, encode_outcome
+from eccp_kg.server.messages import decode_job, decode_outcome, encode_job, encode_outcome
 rd, wr, mode, size = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
 reader, writer = Connection(rd, writable=False), Connection(wr, readable=False)
 out = Outcome(200, "results", "json", b"x" * size)

@@ -240,7 +240,8 @@ def wsgi_ceiling(args: argparse.Namespace, store: Path, rows: list[Row]) -> list
     """granian, waitress and gunicorn serving the hello-world app and our app (uncached lookups)
     under the same load (bench/ceiling.py), after both SPARQL servers have stopped."""
     lookups = next((row.scenario for row in rows if row.scenario.name == "lookup-uncached"), None)
-    measured = ceiling_mod.measure(args.seconds, args.threads, args.connections, store, lookups, args.rounds)
+    measured = ceiling_mod.measure(args.seconds, args.threads, args.connections, store, lookups, args.rounds,
+                                   args.workers or query_workers_for(args.connections))
     for item in measured:
         shown = (f"hello {item.result.rps:.0f} req/s" + (f", our lookups {item.ours.rps:.0f} req/s" if item.ours else "")
                  if item.result else f"not measured: {item.error}")

@@ -40,6 +40,7 @@ class ClientLimiter:
         self.running, self.waiting, self.wait_seconds = max(running, 1), max(waiting, 0), wait_seconds
         self._clients: dict[str, _Client] = {}
         self._cond = threading.Condition()
+        self._waiters = 0  # requests waiting in run() for a slot: only they need a notify
         self.refused = 0
 
     def run(self, client: str, cancel: threading.Event | None, call: Callable[[], Outcome]) -> Outcome:
@@ -52,6 +53,7 @@ class ClientLimiter:
                     return busy_outcome(client, f"This client already runs {state.running} queries and has {state.waiting} "
                                                 f"waiting, the most one client may (the other query workers stay free for others).")
                 state.waiting += 1
+                self._waiters += 1
                 deadline = time.monotonic() + self.wait_seconds
                 try:
                     while state.running >= self.running:
@@ -65,14 +67,33 @@ class ClientLimiter:
                         self._cond.wait(min(remaining, POLL_SECONDS))
                 finally:
                     state.waiting -= 1
+                    self._waiters -= 1
             state.running += 1
         try:
             return call()
         finally:
-            with self._cond:
-                state.running -= 1
+            self.leave(client)
+
+    def try_enter(self, client: str) -> bool:
+        """Take one of `client`'s slots if it is free now, never waiting (the RSGI path, which must
+        not block its event loop: when this says False it runs the query through `run` in a thread)."""
+        with self._cond:
+            state = self._clients.setdefault(client, _Client())
+            if state.running >= self.running or state.waiting:
                 if state.running == 0 and state.waiting == 0:
                     self._clients.pop(client, None)
+                return False
+            state.running += 1
+            return True
+
+    def leave(self, client: str) -> None:
+        """Give back a slot `run` or `try_enter` took."""
+        with self._cond:
+            state = self._clients[client]
+            state.running -= 1
+            if state.running == 0 and state.waiting == 0:
+                self._clients.pop(client, None)
+            if self._waiters:
                 self._cond.notify_all()
 
     def status(self) -> dict[str, int]:

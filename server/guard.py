@@ -100,6 +100,16 @@ class InputGuard:
         environ.pop("HTTP_TRANSFER_ENCODING", None)
 
 
+def untouched(environ: dict[str, Any]) -> bool:
+    """Whether the guard and `check_request` would let a request without a body through as it
+    is (no raw byte to encode, headers within the bound, a good Host): the RSGI path
+    (server/rsgi_sparql.py) answers only those, and leaves the others to the app."""
+    query = environ.get("QUERY_STRING")
+    host = environ.get("HTTP_HOST")
+    return (not (query and _UNSAFE.search(query)) and header_bytes(environ) <= MAX_HEADER_BYTES
+            and not (host and not _HOST.fullmatch(host)))
+
+
 def check_request() -> Response | None:
     """before_request: the guard's refusals and a malformed Host, in the one error shape."""
     refused = request.environ.get(REFUSED)

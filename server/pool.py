@@ -6,17 +6,11 @@ the caller's cancel event is set) for the `Outcome`, and otherwise kills that wo
 a replacement in the background and returns a 503 (or 499) outcome before any result byte
 is sent. Other requests keep using the other workers meanwhile. `WorkerPool` implements the
 `evaluator.Evaluator` interface (docs/architecture.md).
-
-Jobs and outcomes travel over multiprocessing's own framing (`Connection.send_bytes`/
-`recv_bytes`) as marshalled tuples of their fields, not pickles: bench/ipc.py measures both
-side by side (BENCHMARKS.md: marshal took about a third of pickle's CPU to encode and decode
-a job and an outcome, and the round trip was faster in most runs), and the records hold only
-str/bytes/int/float/tuple/frozenset/dict values, which marshal takes."""
+Jobs and outcomes cross the pipes as server/messages.py encodes them."""
 from __future__ import annotations
 
 import itertools
 import logging
-import marshal
 import math
 import os
 import pickle
@@ -35,6 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .evaluator import Job, Outcome, cancelled_outcome, timeout_outcome
+from .messages import decode_outcome, encode_job
 
 log = logging.getLogger("eccp_kg.server.pool")
 
@@ -110,26 +105,6 @@ def source_for(store: ox.Store, store_dir: Path | None, data_files: list[str] | 
     return StoreSource(nquads=store.dump(format=ox.RdfFormat.N_QUADS))
 
 
-def encode_job(job: Job) -> bytes:
-    """A job as bytes for Connection.send_bytes (its fields in declaration order)."""
-    return marshal.dumps(tuple(job.__dict__.values()))
-
-
-def decode_job(data: bytes) -> Job:
-    """The job `encode_job` encoded."""
-    return Job(*marshal.loads(data))
-
-
-def encode_outcome(outcome: Outcome) -> bytes:
-    """An outcome as bytes (ValueError if a field holds something marshal cannot take)."""
-    return marshal.dumps(tuple(outcome.__dict__.values()))
-
-
-def decode_outcome(data: bytes) -> Outcome:
-    """The outcome `encode_outcome` encoded."""
-    return Outcome(*marshal.loads(data))
-
-
 class _Worker:
     """One worker process (`python -m eccp_kg.server.worker`) and the two pipes to it.
 
@@ -160,6 +135,10 @@ class _Worker:
     def send(self, job: Job) -> None:
         """Hand the worker a job (it answers on `conn`)."""
         self.sender.send_bytes(encode_job(job))
+
+    def fileno(self) -> int:
+        """The descriptor the worker's answer arrives on (readable: answer or end)."""
+        return self.conn.fileno()
 
     def wait_answer(self, timeout: float) -> bool:
         """Whether the worker's answer (or its end: the pipe closes) arrived within `timeout` s."""
@@ -334,7 +313,7 @@ class WorkerPool:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return "answer" if worker.wait_answer(0) else "timeout"
+                return "timeout"  # settle() looks once more
             if worker.wait_answer(remaining if cancel is None else min(remaining, CANCEL_POLL_SECONDS)):
                 return "answer"
             if cancel is not None and cancel.is_set():
@@ -353,12 +332,31 @@ class WorkerPool:
             return timeout_outcome(f"no query worker became free within {timeout:g} s (all are busy)", timeout)
         try:
             worker.send(job)
-            waited = self._await(worker, deadline, cancel)
-            if waited != "answer":
-                self._discard(worker)
-                if waited == "cancelled":
-                    return cancelled_outcome()
-                return timeout_outcome(f"it did not finish within {timeout:g} s", timeout)
+        except OSError:
+            return self.settle(worker, "answer", timeout)  # a worker that died idle: reported as its end
+        return self.settle(worker, self._await(worker, deadline, cancel), timeout)
+
+    def try_take(self) -> _Worker | None:
+        """An idle worker now, or None (never waits: the RSGI path's event loop must not block;
+        it sends the job, awaits the answer on `_Worker.fileno` and hands the wait's end to `settle`)."""
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            return None
+        self._idle_set.discard(worker)
+        return worker
+
+    def settle(self, worker: _Worker, waited: str, timeout: float) -> Outcome:
+        """The outcome of a job sent to `worker` once the wait ended ("answer", "timeout" or
+        "cancelled"): the answer (the worker is idle again), or the worker is killed and replaced."""
+        if waited == "timeout" and worker.wait_answer(0):
+            waited = "answer"  # it came just as the time ran out
+        if waited != "answer":
+            self._discard(worker)
+            if waited == "cancelled":
+                return cancelled_outcome()
+            return timeout_outcome(f"it did not finish within {timeout:g} s", timeout)
+        try:
             outcome = worker.read_answer()
         except (EOFError, OSError):
             code = worker.exit_code()

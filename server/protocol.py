@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, redirect, request
 from werkzeug.datastructures import MultiDict
@@ -15,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from .cache import CachedResult, etag_for, etag_matches
 from .endpoint import Endpoint
 from .errors import Problem, error_response
-from .evaluator import Job
+from .evaluator import Job, Outcome
 from .negotiation import ALL_FORMATS, GRAPH_FORMATS, GRAPH_SYNTAX, HTML, RESULT_FORMATS, Choice, UnknownFormat, choose, lookup_format, negotiate
 from .rsgi import request_cancel
 from .safety import QueryRefused, check_dataset_iris
@@ -125,12 +126,8 @@ def _endpoint() -> Endpoint:
     return current_app.extensions["eccp_kg.endpoint"]
 
 
-def _cache_headers(resp: Response, etag: str, max_age: int) -> Response:
-    headers = resp.headers
-    headers["ETag"] = etag
-    headers["Cache-Control"] = f"public, max-age={max_age}"
-    headers["Vary"] = "Accept"  # set whole: cheaper than the parsed resp.vary
-    return resp
+def _cache_headers(etag: str, max_age: int) -> tuple[tuple[str, str], ...]:
+    return (("ETag", etag), ("Cache-Control", f"public, max-age={max_age}"), ("Vary", "Accept"))
 
 
 def endpoint_url(env: dict, path: str) -> str:
@@ -146,19 +143,62 @@ def _endpoint_url() -> str:
     return endpoint_url(request.environ, request.path)
 
 
-def _not_modified(etag: str, max_age: int) -> Response:
-    return _cache_headers(Response(status=304), etag, max_age)
+@dataclass(frozen=True)
+class Reply:
+    """A /sparql answer before it is an HTTP response, the same for the Flask view and for the
+    RSGI path (server/rsgi_sparql.py), which turn it into theirs. With a `title` it is an error,
+    whose body only `errors.error_response` builds (`headers` then go with it, e.g. Retry-After)."""
+
+    status: int
+    body: bytes = b""
+    content_type: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    title: str = ""
+    detail: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A query that needs evaluating: its job, and what `complete` needs to answer its outcome."""
+
+    job: Job
+    etag: str
+    choice: Choice
+    accept: str | None
+
+
+def _problem(status: int, title: str, detail: str, **extra: object) -> Reply:
+    return Reply(status, title=title, detail=detail, extra=extra)
+
+
+def _refuse_sizes(endpoint: Endpoint, query_string_bytes: int, content_length: int | None) -> Reply | None:
+    """414 / 413 for a request past the endpoint's size cap, else None."""
+    cap = endpoint.max_request_bytes
+    if query_string_bytes > cap:
+        return _problem(414, "URI Too Long", f"The query string has {query_string_bytes} bytes; this endpoint accepts at most {cap}. Send long queries by POST.")
+    if content_length is not None and content_length > cap:
+        return _problem(413, "Request Too Large", f"The request body has {content_length} bytes; this endpoint accepts at most {cap}.")
+    return None
+
+
+def to_response(reply: Reply) -> Response:
+    """The Flask response of a reply (an error through `error_response`, the one error shape)."""
+    if reply.title:
+        return error_response(reply.status, reply.title, reply.detail, headers=dict(reply.headers), **reply.extra)
+    resp = Response(reply.body, status=reply.status, content_type=reply.content_type) if reply.content_type else Response(status=reply.status)
+    for name, value in reply.headers:
+        resp.headers[name] = value
+    return resp
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> Response:
     """The SPARQL endpoint; GET without a query returns the service description."""
     endpoint = _endpoint()
-    cap = endpoint.max_request_bytes
-    if len(request.query_string) > cap:
-        return error_response(414, "URI Too Long", f"The query string has {len(request.query_string)} bytes; this endpoint accepts at most {cap}. Send long queries by POST.")
-    if request.content_length is not None and request.content_length > cap:
-        return error_response(413, "Request Too Large", f"The request body has {request.content_length} bytes; this endpoint accepts at most {cap}.")
+    refused = _refuse_sizes(endpoint, len(request.query_string), request.content_length)
+    if refused is not None:
+        return to_response(refused)
     try:
         preq = read_protocol_request(
             request.method,
@@ -173,44 +213,66 @@ def sparql() -> Response:
         return error_response(exc.status, exc.title, exc.detail)
     if preq.query is None:
         return service_description(preq.format)
-    return _answer_query(endpoint, preq)
+    env = request.environ
+    step = prepare(endpoint, preq, env.get("HTTP_ACCEPT"), env.get("HTTP_IF_NONE_MATCH"), _endpoint_url())
+    if isinstance(step, Pending):
+        # the RSGI bridge sets this event when the client disconnects: its query is then stopped
+        step = complete(endpoint, step, endpoint.run(step.job, request_cancel(), request.remote_addr or "-"))
+    return to_response(step)
 
 
-def _answer_query(endpoint: Endpoint, preq: ProtocolRequest) -> Response:
-    accept = request.headers.get("Accept")
+def read_get(endpoint: Endpoint, query_string: str) -> ProtocolRequest | Reply:
+    """What a GET /sparql asks (the RSGI path's reading, werkzeug's `request.args` parsing), or
+    the error reply of a request the view would refuse."""
+    refused = _refuse_sizes(endpoint, len(query_string), None)
+    if refused is not None:
+        return refused
+    args = MultiDict(parse_qsl(query_string, keep_blank_values=True, errors="werkzeug.url_quote"))
+    try:
+        return read_protocol_request("GET", "", None, args, MultiDict(), b"", 0)
+    except ProtocolError as exc:
+        return _problem(exc.status, exc.title, exc.detail)
+
+
+def prepare(endpoint: Endpoint, preq: ProtocolRequest, accept: str | None, if_none_match: str | None,
+            url: str) -> Reply | Pending:
+    """A query's answer from the cache (200 hit, 304) or its refusal, else the job to evaluate.
+
+    One path for a query: the Flask view and the RSGI path (server/rsgi_sparql.py) both call
+    this, evaluate a Pending's job their own way (a blocking wait, an awaited pipe) and hand
+    the outcome to `complete`."""
     try:
         choice = negotiate(accept, preq.format)
     except UnknownFormat as exc:
-        return error_response(400, "Unknown Format", str(exc))
+        return _problem(400, "Unknown Format", str(exc))
     if choice.results is None and choice.graph is None:
         return _not_acceptable(accept)
-    url = _endpoint_url()
     key = result_key(endpoint, url, preq.query or "", preq.default_graphs, preq.named_graphs, choice)
     etag = etag_for(key)
-    if etag_matches(request.headers.get("If-None-Match"), etag):
-        return _not_modified(etag, endpoint.cache_max_age)
+    if etag_matches(if_none_match, etag):
+        return Reply(304, headers=_cache_headers(etag, endpoint.cache_max_age))
     cached = endpoint.cache.get(etag)  # the key's digest: a few bytes instead of the query text
     if cached is not None:
-        resp = Response(cached.body, status=200, content_type=cached.content_type)
-        resp.headers["X-Cache"] = "hit"
-        return _cache_headers(resp, etag, endpoint.cache_max_age)
+        return Reply(200, cached.body, cached.content_type, (("X-Cache", "hit"), *_cache_headers(etag, endpoint.cache_max_age)))
     try:
         job = build_job(endpoint, url, preq.query or "", preq.default_graphs, preq.named_graphs, choice)
     except QueryRefused as exc:
-        return error_response(exc.status, exc.title, exc.detail)
-    # the RSGI bridge sets this event when the client disconnects: its query is then stopped
-    outcome = endpoint.run(job, request_cancel(), request.remote_addr or "-")
+        return _problem(exc.status, exc.title, exc.detail)
+    return Pending(job, etag, choice, accept)
+
+
+def complete(endpoint: Endpoint, pending: Pending, outcome: Outcome) -> Reply:
+    """The reply to an evaluated query: its result (now cached) or its error."""
     if outcome.status != 200:
         if outcome.status == 406:
             formats = RESULT_FORMATS if outcome.kind == "results" else GRAPH_FORMATS if outcome.kind == "graph" else ALL_FORMATS
-            return _not_acceptable(accept, outcome.detail, formats)
-        return error_response(outcome.status, outcome.title, outcome.detail, headers=outcome.headers, **outcome.extra)
-    fmt = choice.for_kind(outcome.kind)
+            return _not_acceptable(pending.accept, outcome.detail, formats)
+        return Reply(outcome.status, title=outcome.title, detail=outcome.detail, extra=outcome.extra,
+                     headers=tuple(outcome.headers.items()))
+    fmt = pending.choice.for_kind(outcome.kind)
     content_type = fmt.content_type if fmt else "application/octet-stream"
-    endpoint.cache.put(etag, CachedResult(outcome.body, content_type))
-    resp = Response(outcome.body, status=200, content_type=content_type)
-    resp.headers["X-Cache"] = "miss"
-    return _cache_headers(resp, etag, endpoint.cache_max_age)
+    endpoint.cache.put(pending.etag, CachedResult(outcome.body, content_type))
+    return Reply(200, outcome.body, content_type, (("X-Cache", "miss"), *_cache_headers(pending.etag, endpoint.cache_max_age)))
 
 
 def result_key(
@@ -253,16 +315,10 @@ def build_job(
     )
 
 
-def _not_acceptable(accept: str | None, detail: str | None = None, formats: tuple = ALL_FORMATS) -> Response:
+def _not_acceptable(accept: str | None, detail: str | None = None, formats: tuple = ALL_FORMATS) -> Reply:
     """406 whose `available` lists the formats the detail names (those of the query's form)."""
-    resp = error_response(
-        406,
-        "Not Acceptable",
-        detail or f"No result format matches Accept: {accept!r}.",
-        available=[f.media_type for f in formats],
-    )
-    resp.vary.add("Accept")
-    return resp
+    return _problem(406, "Not Acceptable", detail or f"No result format matches Accept: {accept!r}.",
+                    available=[f.media_type for f in formats])
 
 
 @bp.route("/health", methods=["GET"])
@@ -305,7 +361,7 @@ def service_description(format_param: str | None) -> Response:
     else:
         fmt = choose(accept, GRAPH_FORMATS + (HTML,))
         if fmt is None:
-            return _not_acceptable(accept)
+            return to_response(_not_acceptable(accept))
         if fmt is HTML:
             resp = redirect("/", code=303)
             resp.vary.add("Accept")
@@ -313,7 +369,7 @@ def service_description(format_param: str | None) -> Response:
     url = _endpoint_url()
     etag = etag_for((endpoint.dataset.build_id, "service-description", url, fmt.name, endpoint.service_allowlist))
     if etag_matches(request.headers.get("If-None-Match"), etag):
-        return _not_modified(etag, endpoint.cache_max_age)
+        return to_response(Reply(304, headers=_cache_headers(etag, endpoint.cache_max_age)))
     key = ("sd", etag)
     cached = endpoint.cache.get(key)
     if cached is None:
@@ -322,5 +378,4 @@ def service_description(format_param: str | None) -> Response:
         body = ox.serialize(triples, format=GRAPH_SYNTAX[fmt.name], prefixes=prefixes if fmt.name != "ntriples" else None)
         cached = CachedResult(body, fmt.content_type)
         endpoint.cache.put(key, cached)
-    resp = Response(cached.body, status=200, content_type=cached.content_type)
-    return _cache_headers(resp, etag, endpoint.cache_max_age)
+    return to_response(Reply(200, cached.body, cached.content_type, _cache_headers(etag, endpoint.cache_max_age)))

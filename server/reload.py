@@ -25,6 +25,7 @@ Generations open the store's real folder (``.builds/<id>/store``), never the lin
 worker replaced later opens the same build as its siblings."""
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import threading
@@ -124,8 +125,16 @@ class Generations:
             generation.close()
 
 
+#: The generation a request answered on the event loop is pinned to (server/rsgi_sparql.py, no
+#: Flask request there); requests through Flask carry theirs in the environ (PinGeneration).
+PIN: contextvars.ContextVar[Generation | None] = contextvars.ContextVar("eccp_kg_generation", default=None)
+
+
 def pinned(generations: Generations) -> Generation:
     """The generation of the current request (the current one outside a request)."""
+    generation = PIN.get()
+    if generation is not None:
+        return generation
     if has_request_context():
         generation = request.environ.get(PINNED)
         if generation is not None:

@@ -13,6 +13,12 @@ The disconnect is watched only for requests still running `WATCH_AFTER` seconds 
 reached the bridge: a watch is a task per request, and most answers (cache hits, lookups) are
 ready before that.
 
+A `direct` handler is tried first for requests without a body: server/rsgi_sparql.py answers
+GET /sparql queries on the event loop itself (no thread hand-off; the query worker's answer
+awaited on its pipe) and gives every other request back to the app. Its responses carry a second
+Server-Timing metric, ``loop``. `in_thread` runs a call in the bridge's threads with the
+disconnect watched, for the app and for that handler's queries that must wait.
+
 Everything else is plain WSGI (PEP 3333): the environ is built from the RSGI scope, the body
 is read (bounded by the app's request cap: more is not read and the app answers 413), and the
 app's response is sent whole or streamed. Each response carries ``Server-Timing: app;dur=MS``
@@ -33,7 +39,8 @@ import queue
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 from io import BytesIO, RawIOBase
 from typing import Any
 
@@ -127,6 +134,37 @@ def _settle(future: asyncio.Future, ok: bool, value: Any) -> None:
             future.set_exception(value)
 
 
+def watch_disconnect(loop: asyncio.AbstractEventLoop, protocol: Any, gone: Callable[[], None]) -> Callable[[], None]:
+    """Call `gone()` if the client disconnects, watching only from `WATCH_AFTER` s on (a watch is a
+    task; most answers are ready before); returns the function that stops watching."""
+    watching: list[asyncio.Future] = []
+
+    def watch() -> None:
+        disconnect = asyncio.ensure_future(protocol.client_disconnect())
+        disconnect.add_done_callback(lambda watched: watched.cancelled() or gone())
+        watching.append(disconnect)
+
+    timer = loop.call_later(WATCH_AFTER, watch)
+
+    def unwatch() -> None:
+        timer.cancel()
+        for disconnect in watching:
+            disconnect.cancel()
+
+    return unwatch
+
+
+def _respond(protocol: Any, status: int, headers: list[tuple[str, str]], body: bytes, started: float,
+             desc: str = "") -> None:
+    """Send a whole response with its Server-Timing; a second metric `loop` (empty `desc` otherwise)
+    says it was answered on the event loop (server/rsgi_sparql.py), so tests can tell the paths apart."""
+    timing = f"app;dur={(time.perf_counter() - started) * 1000:.1f}" + (f", {desc}" if desc else "")
+    try:
+        protocol.response_bytes(status, [*headers, ("Server-Timing", timing)], body)
+    except RuntimeError:  # RSGIProtocolClosed: the client is gone, nobody to answer
+        pass
+
+
 class RSGIBridge:
     """An RSGI application (``__rsgi__``) serving a WSGI app, with client-disconnect cancellation.
 
@@ -136,8 +174,11 @@ class RSGIBridge:
     concurrent.futures bookkeeping and extra futures cost more than the app itself."""
 
     def __init__(self, app: Callable[..., Iterable[bytes]], threads: int, max_body: int,
-                 body_timeout: float = 30.0):
+                 body_timeout: float = 30.0, direct: Callable[..., Awaitable[Any]] | None = None):
+        """`direct`: an RSGI handler tried first for requests without a body (server/rsgi_sparql.py:
+        GET /sparql on the event loop); it gives (status, headers, body), or None for the app to answer."""
         self.app = app
+        self.direct = direct
         self.max_body = max_body
         self.body_timeout = body_timeout
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
@@ -147,15 +188,15 @@ class RSGIBridge:
             thread.start()
 
     def _serve(self) -> None:
-        """A pool thread: run the app for each queued request until the None that stops it."""
+        """A pool thread: run each queued call until the None that stops it."""
         while True:
             job = self._jobs.get()
             if job is None:
                 return
-            loop, future, environ, cancel = job
+            loop, future, call, cancel = job
             token = CANCEL.set(cancel)
             try:
-                value, ok = _run(self.app, environ), True
+                value, ok = call(), True
             except BaseException as exc:  # noqa: BLE001 - handed to the request's coroutine
                 value, ok = exc, False
             finally:
@@ -164,6 +205,18 @@ class RSGIBridge:
                 loop.call_soon_threadsafe(_settle, future, ok, value)
             except RuntimeError:  # the loop has closed (the process is stopping)
                 pass
+
+    async def in_thread(self, protocol: Any, call: Callable[[], Any], cancel: threading.Event) -> Any:
+        """`call()` in one of the bridge's threads (`request_cancel()` there is `cancel`, set if
+        the client disconnects meanwhile); its result, or its exception raised here."""
+        loop = asyncio.get_running_loop()
+        answer = loop.create_future()
+        self._jobs.put((loop, answer, call, cancel))
+        unwatch = watch_disconnect(loop, protocol, cancel.set)
+        try:
+            return await answer
+        finally:
+            unwatch()
 
     async def _body(self, protocol: Any) -> bytes | None:
         """The request body, at most max_body + 1 bytes of it (the app answers 413 beyond); None
@@ -186,34 +239,18 @@ class RSGIBridge:
         if scope.proto != "http":
             return
         headers = scope.headers
+        started = time.perf_counter()
+        if self.direct is not None and "content-length" not in headers and "transfer-encoding" not in headers:
+            answered = await self.direct(scope, protocol, self)
+            if answered is not None:
+                status, response_headers, body = answered
+                return _respond(protocol, status, response_headers, body, started, "loop")
         # RFC 9112 6.3: neither Content-Length nor Transfer-Encoding, no body (the common GET)
         body = await self._body(protocol) if "content-length" in headers or "transfer-encoding" in headers else b""
         environ = _environ(scope, body, self.body_timeout)
         started = time.perf_counter()
-        cancel = threading.Event()
-        loop = asyncio.get_running_loop()
-        answer = loop.create_future()
-        self._jobs.put((loop, answer, environ, cancel))
-        watching: list[asyncio.Future] = []
-
-        def watch() -> None:
-            gone = asyncio.ensure_future(protocol.client_disconnect())
-            # the client went first: its query (if any) is stopped; the app still finishes its response
-            gone.add_done_callback(lambda watched: watched.cancelled() or cancel.set())
-            watching.append(gone)
-
-        timer = loop.call_later(WATCH_AFTER, watch)
-        try:
-            status, headers, body = await answer
-        finally:
-            timer.cancel()
-            for gone in watching:
-                gone.cancel()
-        headers = [*headers, ("Server-Timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}")]
-        try:
-            protocol.response_bytes(status, headers, body)
-        except RuntimeError:  # RSGIProtocolClosed: the client is gone, nobody to answer
-            pass
+        status, response_headers, body = await self.in_thread(protocol, partial(_run, self.app, environ), threading.Event())
+        _respond(protocol, status, response_headers, body, started)
 
     def __rsgi_init__(self, loop: Any) -> None:
         pass

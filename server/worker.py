@@ -2,7 +2,7 @@
 
 Started by pool.WorkerPool. Receives the StoreSource, opens the store once (read-only),
 answers ("ready", None) or ("failed", the exception), then evaluates one Job at a time and
-sends back its Outcome (marshalled by pool.encode_job / pool.encode_outcome over multiprocessing
+sends back its Outcome (marshalled by server/messages.py over multiprocessing
 Connections), until the pipe closes (the server stopped) or the server kills it (timeout, cancel)."""
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _portable(exc: Exception) -> Exception:
 def serve(reader: Connection, writer: Connection) -> None:
     """The worker loop (separate from main() so it can be read and tested on its own)."""
     from .evaluator import Outcome, run_job
-    from .pool import decode_job, encode_outcome
+    from .messages import decode_job, encode_outcome
 
     try:
         source = reader.recv()

@@ -22,7 +22,7 @@ import json, sys
 import pyoxigraph as ox
 from eccp_kg.server import worker  # noqa: F401 - what `python -m eccp_kg.server.worker` loads first
 from eccp_kg.server.evaluator import Job, run_job
-from eccp_kg.server.pool import decode_job, encode_job, encode_outcome
+from eccp_kg.server.messages import decode_job, encode_job, encode_outcome
 
 heavy = {heavy!r}
 def loaded():

@@ -105,12 +105,12 @@ def _check_data(config: dict) -> str | None:
 def worker_app(config: dict, threads: int = 8):  # noqa: ANN201 - an RSGI application
     """The app of one HTTP process (run by granian in that process): query workers started
     before it accepts requests, stopped when the process ends; served over RSGI in `threads`
-    threads (server/rsgi.py)."""
+    threads (server/rsgi.py), GET /sparql queries on the event loop (server/rsgi_sparql.py)."""
     import signal
     from multiprocessing import util
 
     from eccp_kg.server.app import create_app
-    from eccp_kg.server.rsgi import RSGIBridge
+    from eccp_kg.server.rsgi_sparql import serving
 
     # Until granian installs its handlers after this returns, the handlers inherited from the
     # supervisor would swallow a SIGTERM (a stop during start-up): let it end the process.
@@ -123,5 +123,5 @@ def worker_app(config: dict, threads: int = 8):  # noqa: ANN201 - an RSGI applic
     util.Finalize(None, endpoint.close, exitpriority=10)
     print(f"eccp-kg serve: HTTP process {os.getpid()} ready, query workers {endpoint.status()['worker_pids']}",
           file=sys.stderr, flush=True)
-    return RSGIBridge(app, threads=threads, max_body=int(app.config["MAX_REQUEST_BYTES"]),
-                      body_timeout=float(app.config["BODY_TIMEOUT"]))
+    return serving(app, threads=threads, max_body=int(app.config["MAX_REQUEST_BYTES"]),
+                   body_timeout=float(app.config["BODY_TIMEOUT"]))
