@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -23,8 +24,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import re
 
 import pyoxigraph as ox
 
@@ -134,7 +133,8 @@ def stop(server: Server) -> None:
 def running(name: str, command: Sequence[str], endpoint: str, workdir: Path | None = None,
             env: dict[str, str] | None = None, ready_seconds: float = READY_SECONDS) -> Iterator[Server]:
     """Run `command` in its own process group until the block ends; yields once it answers queries."""
-    log_fd, log_name = tempfile.mkstemp(prefix=f"eccp-{name}-", suffix=".log")
+    # a server's name may hold any text (bench/ceiling.py's labels name URL paths): not in the file name
+    log_fd, log_name = tempfile.mkstemp(prefix=f"eccp-{re.sub(r'[^A-Za-z0-9._-]+', '-', name)[:60]}-", suffix=".log")
     log = Path(log_name)
     with os.fdopen(log_fd, "w") as log_file:
         process = subprocess.Popen(list(command), stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
