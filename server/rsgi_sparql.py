@@ -1,9 +1,11 @@
 """GET /sparql answered on granian's event loop, without a thread hand-off (issue 9, part 3).
 
 Why: behind the RSGI bridge (server/rsgi.py) every request crosses threads twice (event loop ->
-an app thread -> the loop), and an uncached lookup then cost 523 us of HTTP-process CPU; answered
-on the loop, with the query worker's answer awaited on its pipe (`loop.add_reader`), 206 us
-(bench/run.py's lookups; BENCHMARKS.md has the figures this path was kept for).
+an app thread -> the loop): an uncached lookup cost 584 us of HTTP-process CPU through the Flask
+view, 291 us answered on the loop with the query worker's answer awaited on its pipe
+(`loop.add_reader`; one A/B under the bench lock), and bench/ceiling.py's same bridge served
+3984 uncached lookups/s this way against 2261 through the view (1.76x; BENCHMARKS.md, the figure
+this path is kept for: it must stay >= 1.5x).
 
 It is the same path for a query as the Flask view's, not a copy: `protocol.read_get` reads the
 request as `request.args` would, `protocol.prepare` answers from the cache (or refuses) or gives
