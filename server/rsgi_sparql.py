@@ -15,6 +15,9 @@ after_request hooks (CORS). The worker side is the pool's own (`WorkerPool.try_t
 the same timeout, cancel and replacement), within the client's share of the workers
 (`ClientLimiter.try_enter`). Whatever would wait (no free worker or slot, another evaluator such
 as a remote backend) runs `Endpoint.run` in a bridge thread as the Flask view does.
+A worker released while a bridge thread waits for one (`WorkerPool._take`) may go to a request
+on the loop that asks at that moment: each kind of waiter is served in order, the two kinds not
+against each other.
 
 Only requests the Flask app would answer the same way are taken: GET /sparql with a query and
 no body that the input guard (server/guard.py) leaves as it is; everything else (the service
