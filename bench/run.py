@@ -10,8 +10,8 @@ JSON under bench/results/ (git-ignored). Every server it starts is stopped befor
 
 Options: --build DIR (default build), --seconds N per scenario and server (10), --threads N
 (2), --connections N (8), --rounds N (2: the servers alternate, seconds/rounds each), --out FILE (BENCHMARKS.md), --only NAME (repeatable: run only these
-scenarios), --workers N (passed to `eccp-kg serve --workers`; default: one query worker per
-connection over the HTTP processes, at least the server's default: query_workers_for)."""
+scenarios), --workers N (passed to `eccp-kg serve --workers`; default: the server's default,
+serve_options says why)."""
 from __future__ import annotations
 
 import argparse
@@ -63,16 +63,29 @@ def check_inputs(build: Path) -> tuple[Path, Path]:
     return store, dump
 
 
-def query_workers_for(connections: int) -> int:
-    """`--workers` (per HTTP process) so that ours evaluates as many queries at once as wrk has
-    connections, as the Oxigraph server does (one thread per connection), and at least the default.
+def serve_options(args: argparse.Namespace) -> list[str]:
+    """The `eccp-kg serve` options of ours: `--workers` (per HTTP process) as given, else the server's
+    own default, with the per-client limits opened to wrk's connections.
 
-    Why: with the default (2 per HTTP process, 4 in all for 8 connections) a slow query holds
-    a worker while the quick ones queue behind it; the competency set has one query about 200x
-    the others (member-composition.rq, ~0.45 s per evaluation on either server since it answers
-    per country), and ours ran the competency mix at about half Oxigraph's rate; with one worker
-    per connection, near its rate (issue 9 part 3; BENCHMARKS.md states the workers used)."""
-    return max(DEFAULTS["QUERY_WORKERS"], math.ceil(connections / cpu_count()))
+    Why the default and not one worker per connection (what this used until 2026-12-03): each job
+    in a worker process costs more the more worker processes share the two cores, as the data of
+    a process evaluating a query is no longer in the CPU's cache after the others ran (one process:
+    the count by class 480 us per job, 690 us after touching 32 MB; served, 785 us of worker CPU per
+    request with 4 workers per HTTP process, 718 with 2). A/B under the bench lock, 2 x 3 s slices,
+    load 4.6-7.9: graph aggregate 0.88x/0.89x of Oxigraph with 4, 0.94x/0.97x with 2; class 0.72x/0.76x
+    against 0.72x/0.72x; competency 1.14x/1.10x against 1.17x/1.15x (the slow member-composition.rq
+    no longer halves it, as it did when one worker per connection was chosen)."""
+    workers = args.workers or DEFAULTS["QUERY_WORKERS"]
+    # wrk's connections all come from 127.0.0.1 and stand for that many clients, not one client
+    # flooding: open the per-client limits (server/fairness.py) as bench/load.py does
+    return ["--workers", str(workers), "--client-workers", str(workers), "--client-queue", str(args.connections)]
+
+
+def ceiling_workers(args: argparse.Namespace) -> int:
+    """Query workers per HTTP process of our app in bench/ceiling.py's rows: `--workers`, else one per
+    wrk connection (at least the default), so that those rows measure the HTTP stacks, not queueing
+    for a worker, as when the 1.5x figure of the event-loop path was first taken (BENCHMARKS.md)."""
+    return args.workers or max(DEFAULTS["QUERY_WORKERS"], math.ceil(args.connections / cpu_count()))
 
 
 def row_count(endpoint: str, query: str) -> int | str:
@@ -109,10 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     except wrk.WrkError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
-    # wrk's connections all come from 127.0.0.1 and stand for that many clients, not one client
-    # flooding: open the per-client limits (server/fairness.py) as bench/load.py does
-    workers = args.workers or query_workers_for(args.connections)
-    extra = ["--workers", str(workers), "--client-workers", str(workers), "--client-queue", str(args.connections)]
+    extra = serve_options(args)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     workdir = Path(tempfile.mkdtemp(prefix="eccp-bench-"))
     try:
@@ -129,8 +139,9 @@ def main(argv: list[str] | None = None) -> int:
                f"load average at the end {load_average} (1, 5, 15 min); {versions}")
     settings = (f"wrk -t{args.threads} -c{args.connections}, {args.seconds} s per scenario and server "
                 f"in {args.rounds} alternating slices; ours with `{' '.join(extra)}` (the connections stand for "
-                f"{args.connections} clients, so the per-client limits are opened to them, and ours has a query worker "
-                f"per connection, as the Oxigraph server evaluates every connection's query at once)")
+                f"{args.connections} clients, so the per-client limits are opened to them; the query workers per HTTP "
+                f"process are the server's default unless --workers is given: bench/run.py serve_options says why; "
+                f"the HTTP-server rows give our app {ceiling_workers(args)} per HTTP process, ceiling_workers)")
     previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     text = render(rows, command_line(argv), machine, settings, started, ceiling, wsgi, ipc.text())
     args.out.write_text(keep_other_sections(args.out, text), encoding="utf-8")  # build-scale, backend-latency
@@ -241,7 +252,7 @@ def wsgi_ceiling(args: argparse.Namespace, store: Path, rows: list[Row]) -> list
     under the same load (bench/ceiling.py), after both SPARQL servers have stopped."""
     lookups = next((row.scenario for row in rows if row.scenario.name == "lookup-uncached"), None)
     measured = ceiling_mod.measure(args.seconds, args.threads, args.connections, store, lookups, args.rounds,
-                                   args.workers or query_workers_for(args.connections))
+                                   ceiling_workers(args))
     for item in measured:
         shown = (f"hello {item.result.rps:.0f} req/s" + (f", our lookups {item.ours.rps:.0f} req/s" if item.ours else "")
                  if item.result else f"not measured: {item.error}")

@@ -185,14 +185,26 @@ def test_unknown_tool_and_bad_dump_are_errors(tmp_path: Path) -> None:
         servers.load_oxigraph(bad, tmp_path / "store")
 
 
-def test_ours_gets_a_query_worker_per_connection_and_never_fewer_than_its_default() -> None:
-    from bench.run import query_workers_for
+def test_ours_runs_the_servers_default_workers_unless_told_and_opens_the_client_limits() -> None:
+    from bench.run import parse_args, serve_options
+    from eccp_kg.server.config import DEFAULTS
+
+    default = str(DEFAULTS["QUERY_WORKERS"])
+    assert serve_options(parse_args(["--connections", "8"])) == [
+        "--workers", default, "--client-workers", default, "--client-queue", "8"]
+    assert serve_options(parse_args(["--workers", "5", "--connections", "3"])) == [
+        "--workers", "5", "--client-workers", "5", "--client-queue", "3"]
+
+
+def test_the_http_server_rows_give_our_app_a_worker_per_connection_and_never_fewer_than_its_default() -> None:
+    from bench.run import ceiling_workers, parse_args
     from eccp_kg.server.config import DEFAULTS, cpu_count
 
     cores = cpu_count()  # the HTTP processes `eccp-kg serve` starts by default
-    assert query_workers_for(8 * cores) == 8  # 8 per HTTP process: 8 * cores in all, one per connection
-    assert query_workers_for(8 * cores + 1) == 9  # rounded up, not down
-    assert query_workers_for(1) == DEFAULTS["QUERY_WORKERS"]  # few connections: the default stands
+    assert ceiling_workers(parse_args(["--connections", str(8 * cores)])) == 8  # one per connection in all
+    assert ceiling_workers(parse_args(["--connections", str(8 * cores + 1)])) == 9  # rounded up, not down
+    assert ceiling_workers(parse_args(["--connections", "1"])) == DEFAULTS["QUERY_WORKERS"]
+    assert ceiling_workers(parse_args(["--workers", "3"])) == 3
 
 
 def test_report_shows_cpu_per_request_split_into_http_and_workers() -> None:
